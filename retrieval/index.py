@@ -1,0 +1,507 @@
+"""Step 4: the index in vectors/: build, update incrementally, save atomically, load safely.
+
+Layout (every file JSON, numpy or FAISS; never pickle):
+    manifest.json                 the commit point: settings, versions, documents, file names
+    dense-<gen>.faiss             passage vectors by passage id (IndexIDMap2)
+    bm25-<gen>/                   bm25s index, rows in passage order
+    passages-<gen>.jsonl          one passage per line, in row order
+    sentences-<gen>.npy           sentence vectors, rows grouped by passage
+    sentence_offsets-<gen>.npy    passage row r owns sentence rows offsets[r]:offsets[r+1]
+    quotes.jsonl                  who-said-what, for other tools to read
+
+A build writes a new generation of files beside the old one and then replaces
+manifest.json in one rename; until that rename the old manifest points at the old, intact
+files. An interrupted build therefore leaves the previous index usable, and the next build
+sweeps its leftovers. A lock file serialises concurrent builds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import shutil
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .documents import DEFAULT_MAX_BYTES, Document, SkipFile, file_sha256, list_files, load_document
+from .passages import Passage
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+LOCK = ".index.lock"
+PASSAGE_SETTINGS = {"min_tokens": 48, "splitter": "paragraph+sentencizer"}
+
+
+class IndexError_(Exception):
+    """Base for index problems a user must act on; exit code 3 in the CLI."""
+
+    exit_code = 3
+
+
+class IndexMissing(IndexError_):
+    pass
+
+
+class IndexDamaged(IndexError_):
+    pass
+
+
+class IndexMismatch(IndexError_):
+    pass
+
+
+def repair_hint(vectors: Path) -> str:
+    return f"run: qabot index --rebuild --vectors {vectors}"
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, fsync, then rename over it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("qabot", "faiss-cpu", "bm25s", "numpy", "sentence-transformers", "torch"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out
+
+
+def read_manifest(vectors: Path) -> dict | None:
+    """The manifest, None if there is no index; IndexDamaged if it cannot be read."""
+    path = vectors / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexDamaged(f"{path} is unreadable ({exc}); {repair_hint(vectors)}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+        raise IndexDamaged(f"{path} is not a qabot index of format {FORMAT_VERSION}; {repair_hint(vectors)}")
+    return manifest
+
+
+# --- the loaded index ------------------------------------------------------------------
+
+
+@dataclass
+class IndexData:
+    """Everything search needs, loaded from one generation."""
+
+    manifest: dict
+    passages: list[Passage]
+    ids: np.ndarray  # passage id (int64) by row
+    dense: object  # DenseIndex
+    sparse: object  # SparseIndex
+    sentence_vectors: np.ndarray
+    sentence_offsets: np.ndarray
+    documents: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def row_of_id(self) -> dict[int, int]:
+        return {int(i): r for r, i in enumerate(self.ids)}
+
+
+def _check_files(vectors: Path, manifest: dict) -> None:
+    for key, rec in manifest.get("files", {}).items():
+        path = vectors / rec["name"]
+        if not path.exists():
+            raise IndexDamaged(f"index file {path} is missing; {repair_hint(vectors)}")
+        if path.is_file() and "bytes" in rec and path.stat().st_size != rec["bytes"]:
+            raise IndexDamaged(f"index file {path} has {path.stat().st_size} bytes, "
+                               f"expected {rec['bytes']} (truncated?); {repair_hint(vectors)}")
+
+
+def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = False) -> IndexData:
+    """Load and check the index; raises IndexMissing / IndexDamaged / IndexMismatch."""
+    from .dense import DenseIndex
+    from .sparse import SparseIndex
+
+    manifest = read_manifest(vectors)
+    if manifest is None:
+        raise IndexMissing(f"no index in {vectors}; run: qabot index --vectors {vectors}")
+    if model_name and manifest["model"]["name"] != model_name:
+        raise IndexMismatch(
+            f"the index in {vectors} was built with model {manifest['model']['name']!r}, "
+            f"not {model_name!r}; {repair_hint(vectors)}")
+    _check_files(vectors, manifest)
+    files = manifest["files"]
+    try:
+        passages, ids = [], []
+        with open(vectors / files["passages"]["name"], encoding="utf-8") as f:
+            for line in f:
+                d = json.loads(line)
+                ids.append(d.pop("id"))
+                passages.append(Passage.from_json(d))
+        dense = DenseIndex.load(vectors / files["dense"]["name"], mmap=mmap)
+        sparse = SparseIndex.load(vectors / files["bm25"]["name"], mmap=mmap)
+        sent = np.load(vectors / files["sentences"]["name"], allow_pickle=False,
+                       mmap_mode="r" if mmap else None)
+        offsets = np.load(vectors / files["sentence_offsets"]["name"], allow_pickle=False)
+    except IndexError_:
+        raise
+    except Exception as exc:  # any parse failure means a damaged file
+        raise IndexDamaged(f"the index in {vectors} is damaged ({type(exc).__name__}: {exc}); "
+                           f"{repair_hint(vectors)}") from None
+    n = manifest["passage_count"]
+    if not (len(passages) == n == dense.size and (n == 0 or sparse.size == n)
+            and len(offsets) == n + 1 and sent.shape[0] == int(offsets[-1])):
+        raise IndexDamaged(f"the index in {vectors} is inconsistent (passages {len(passages)}, "
+                           f"vectors {dense.size}, bm25 {sparse.size}, manifest {n}); {repair_hint(vectors)}")
+    return IndexData(manifest, passages, np.asarray(ids, dtype=np.int64), dense, sparse,
+                     sent, offsets, manifest.get("documents", {}))
+
+
+# --- building --------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateReport:
+    """What an index run did, for the log line and the tests."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    embedded_passages: int = 0
+    passages: int = 0
+    seconds: float = 0.0
+    rebuilt: bool = False
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
+                f"{self.unchanged} unchanged, {len(self.skipped)} skipped; embedded "
+                f"{self.embedded_passages} passages; {self.passages} passages in the index "
+                f"({self.seconds:.1f} s)")
+
+
+def _scan(seeds: Path, old_docs: dict[str, dict]) -> tuple[dict[str, dict], list[str]]:
+    """Current files with hashes; the hash is reused when size and mtime are unchanged."""
+    from .documents import doc_id_for
+
+    by_path = {d["path"]: d for d in old_docs.values()}
+    found: dict[str, dict] = {}
+    for rel, path in list_files(seeds):
+        st = path.stat()
+        old = by_path.get(rel)
+        if old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns:
+            sha = old["sha256"]
+        else:
+            try:
+                sha = file_sha256(path)
+            except OSError as exc:
+                log.warning("skipping %s: cannot read (%s)", rel, exc.strerror)
+                continue
+        found[doc_id_for(rel)] = {"path": rel, "sha256": sha, "size": st.st_size,
+                                  "mtime_ns": st.st_mtime_ns}
+    return found, []
+
+
+def _settings_key(model_name: str, dim: int, max_tokens: int) -> dict:
+    return {"model": model_name, "dim": dim, "max_tokens": max_tokens, **PASSAGE_SETTINGS}
+
+
+def update_index(seeds: Path, vectors: Path, *, encoder=None, rebuild: bool = False,
+                 max_bytes: int = DEFAULT_MAX_BYTES, extract_quotes: bool = True) -> UpdateReport:
+    """Bring vectors/ up to date with seeds/, embedding only new or changed documents.
+
+    On an unchanged corpus this reads file metadata and returns without loading the model.
+    """
+    from filelock import FileLock
+
+    vectors.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(vectors / LOCK)):
+        return _update_locked(seeds, vectors, encoder=encoder, rebuild=rebuild, max_bytes=max_bytes,
+                              extract_quotes=extract_quotes)
+
+
+def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_bytes: int,
+                   extract_quotes: bool) -> UpdateReport:
+    t0 = time.perf_counter()
+    report = UpdateReport()
+    if not seeds.is_dir():
+        raise FileNotFoundError(f"seeds folder {seeds} does not exist")
+    try:
+        manifest = None if rebuild else read_manifest(vectors)
+    except IndexDamaged as exc:
+        log.warning("%s; rebuilding from scratch", exc)
+        manifest = None
+    old_docs: dict[str, dict] = manifest.get("documents", {}) if manifest else {}
+    # files that failed before are remembered by hash, so an unchanged bad file is not re-read
+    old_skipped: dict[str, dict] = manifest.get("skipped", {}) if manifest else {}
+    found, _ = _scan(seeds, {**old_docs, **{k: v for k, v in old_skipped.items()}})
+
+    if encoder is None:
+        from .embeddings import Encoder
+
+        encoder = Encoder()
+    model_name = encoder.name
+    if manifest and manifest["model"]["name"] != model_name:
+        log.info("index was built with %s, now %s: rebuilding", manifest["model"]["name"], model_name)
+        manifest, old_docs, old_skipped = None, {}, {}
+    if manifest and manifest.get("settings", {}).get("passages") != PASSAGE_SETTINGS:
+        log.info("passage settings changed: rebuilding")
+        manifest, old_docs, old_skipped = None, {}, {}
+
+    new_ids = [d for d in found if d not in old_docs and not _same(found[d], old_skipped.get(d))]
+    changed = [d for d in found if d in old_docs and found[d]["sha256"] != old_docs[d]["sha256"]]
+    removed = [d for d in old_docs if d not in found]
+    still_skipped = {d: old_skipped[d] for d in found if _same(found[d], old_skipped.get(d))}
+    report.unchanged = sum(1 for d in found if d in old_docs and d not in changed)
+    report.skipped = [v["path"] for v in still_skipped.values()]
+    for rec in still_skipped.values():
+        log.warning("skipping %s: %s (unchanged since the last run)", rec["path"], rec.get("reason", ""))
+
+    if manifest and not (new_ids or changed or removed):
+        _touch_mtimes(vectors, manifest, found)
+        report.passages = manifest["passage_count"]
+        report.seconds = time.perf_counter() - t0
+        return report
+
+    # Something changed: load the old generation (if any) and apply the difference.
+    data = None
+    if manifest:
+        try:
+            data = load_index(vectors)
+        except IndexError_ as exc:
+            log.warning("%s; rebuilding from scratch", exc)
+            data, old_docs = None, {}
+            new_ids, changed, removed = list(found), [], []
+    report.rebuilt = data is None
+
+    to_read = new_ids + changed if data is not None else [d for d in found if d not in still_skipped]
+    docs: list[Document] = []
+    skipped = dict(still_skipped)
+    for doc_id in to_read:
+        rec = found[doc_id]
+        try:
+            docs.append(load_document(seeds / rec["path"], rec["path"], sha256=rec["sha256"],
+                                      max_bytes=max_bytes))
+        except SkipFile as exc:
+            log.warning("skipping %s: %s", rec["path"], exc)
+            skipped[doc_id] = {**rec, "reason": str(exc)}
+            report.skipped.append(rec["path"])
+    # a changed file that became unreadable loses its old passages: the file no longer says that
+    drop = set(changed) | set(removed)
+    if data is not None:
+        drop |= {d for d in old_docs if d in skipped}
+    _write_generation(vectors, encoder, data, manifest, docs, drop, skipped, found, report, extract_quotes)
+    report.added = [d.doc_id for d in docs if d.doc_id not in old_docs]
+    report.changed = [d for d in changed if d not in skipped] if data is not None else []
+    report.removed = [d for d in removed] + ([d for d in changed if d in skipped] if data is not None else [])
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _same(found: dict, old: dict | None) -> bool:
+    return bool(old) and old.get("sha256") == found["sha256"]
+
+
+def _touch_mtimes(vectors: Path, manifest: dict, found: dict) -> bool:
+    """Record new mtimes of files whose content did not change, so the next scan skips hashing."""
+    dirty = False
+    for doc_id, rec in manifest["documents"].items():
+        f = found.get(doc_id)
+        if f and (f["mtime_ns"] != rec.get("mtime_ns") or f["path"] != rec.get("path")):
+            rec.update(mtime_ns=f["mtime_ns"], size=f["size"], path=f["path"])
+            dirty = True
+    if dirty:
+        atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return dirty
+
+
+def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: dict | None,
+                      docs: list[Document], drop: set[str], skipped: dict[str, dict],
+                      found: dict[str, dict], report: UpdateReport, extract_quotes: bool) -> None:
+    from .dense import DenseIndex
+    from .passages import make_passages
+    from .sparse import SparseIndex
+
+    # passages kept from the old generation, in their old order, then the new ones
+    kept_rows: list[int] = []
+    passages: list[Passage] = []
+    ids: list[int] = []
+    documents: dict[str, dict] = {}
+    next_id = manifest.get("next_id", 0) if manifest else 0
+    if data is not None:
+        for r, p in enumerate(data.passages):
+            if p.doc_id not in drop:
+                kept_rows.append(r)
+                passages.append(p)
+                ids.append(int(data.ids[r]))
+        documents = {k: v for k, v in data.documents.items() if k not in drop}
+        for doc_id, rec in documents.items():  # refresh mtimes of unchanged files
+            if doc_id in found:
+                rec.update({k: found[doc_id][k] for k in ("mtime_ns", "size", "path")})
+
+    new_passages: list[Passage] = []
+    for doc in docs:
+        ps = make_passages(doc, encoder.count_tokens, max_tokens=encoder.max_tokens,
+                           min_tokens=PASSAGE_SETTINGS["min_tokens"])
+        new_passages.extend(ps)
+        documents[doc.doc_id] = {**doc.meta(), **{k: found[doc.doc_id][k] for k in ("size", "mtime_ns")},
+                                 "passages": len(ps)}
+    new_ids = list(range(next_id, next_id + len(new_passages)))
+    next_id += len(new_passages)
+
+    # embeddings: passages and their sentences in one batched call
+    texts = [p.text for p in new_passages]
+    sent_texts = [s for p in new_passages for s in p.sentences]
+    report.embedded_passages = len(texts)
+    vecs = encoder.encode(texts + sent_texts) if texts else np.zeros((0, encoder.dim), np.float32)
+    p_vecs, s_vecs = vecs[:len(texts)], vecs[len(texts):]
+
+    dim = encoder.dim
+    if data is not None:
+        dense = data.dense
+        dense.remove(np.asarray([int(data.ids[r]) for r in range(len(data.passages))
+                                 if data.passages[r].doc_id in drop], dtype=np.int64))
+        old_sent = [np.asarray(data.sentence_vectors[data.sentence_offsets[r]:data.sentence_offsets[r + 1]])
+                    for r in kept_rows]
+    else:
+        dense = DenseIndex(dim)
+        old_sent = []
+    dense.add(np.asarray(new_ids, dtype=np.int64), p_vecs)
+    passages.extend(new_passages)
+    ids.extend(new_ids)
+    sent_blocks = old_sent + [s_vecs]
+    sentence_vectors = np.vstack(sent_blocks) if sent_blocks else np.zeros((0, dim), np.float32)
+    counts = [len(p.sentences) for p in passages]
+    offsets = np.zeros(len(passages) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(counts)
+    if int(offsets[-1]) != sentence_vectors.shape[0]:
+        raise RuntimeError("sentence vectors out of step with passages (bug)")
+    sparse = SparseIndex.build([p.text for p in passages])
+
+    gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
+    names = {
+        "dense": f"dense-{gen}.faiss",
+        "bm25": f"bm25-{gen}",
+        "passages": f"passages-{gen}.jsonl",
+        "sentences": f"sentences-{gen}.npy",
+        "sentence_offsets": f"sentence_offsets-{gen}.npy",
+    }
+    dense.save(vectors / names["dense"])
+    sparse.save(vectors / names["bm25"])
+    with open(vectors / names["passages"], "w", encoding="utf-8") as f:
+        for i, p in zip(ids, passages):
+            f.write(json.dumps({"id": i, **p.to_json()}, ensure_ascii=False) + "\n")
+    np.save(vectors / names["sentences"], sentence_vectors.astype(np.float32), allow_pickle=False)
+    np.save(vectors / names["sentence_offsets"], offsets, allow_pickle=False)
+    quotes_count = None
+    if extract_quotes:
+        quotes_count = _write_quotes(vectors, gen, names, data, manifest, docs, drop, documents)
+    files = {}
+    for key, name in names.items():
+        path = vectors / name
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+            files[key] = {"name": name, "bytes": path.stat().st_size}
+        else:
+            files[key] = {"name": name}
+    _fsync_dir(vectors)
+
+    new_manifest = {
+        "format": FORMAT_VERSION,
+        "generation": gen,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "model": {"name": encoder.name, "dim": dim, "max_tokens": encoder.max_tokens},
+        "metric": "inner_product",
+        "faiss_index": "IDMap2,Flat",
+        "settings": {"passages": PASSAGE_SETTINGS, "bm25": {"method": "lucene", "k1": 1.2, "b": 0.75,
+                                                            "stopwords": "en", "stemmer": "english"}},
+        "versions": library_versions(),
+        "document_count": len(documents),
+        "passage_count": len(passages),
+        "sentence_count": int(sentence_vectors.shape[0]),
+        "quote_count": quotes_count,
+        "next_id": next_id,
+        "files": files,
+        "documents": documents,
+        "skipped": skipped,
+    }
+    atomic_write_text(vectors / MANIFEST, json.dumps(new_manifest, ensure_ascii=False, indent=1))
+    _fsync_dir(vectors)
+    report.passages = len(passages)
+    _sweep(vectors, keep=set(names.values()))
+
+
+def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, manifest: dict | None,
+                  docs: list[Document], drop: set[str], documents: dict) -> int | None:
+    """Quotes of new documents, plus the old quotes of documents kept; None if unavailable."""
+    try:
+        from . import quotes as quotes_mod
+    except ImportError:
+        return None
+    if not hasattr(quotes_mod, "build_quote_records"):
+        return None
+    old: list[dict] = []
+    if manifest and "quotes" in manifest.get("files", {}):
+        path = vectors / manifest["files"]["quotes"]["name"]
+        if path.exists():
+            with open(path, encoding="utf-8") as f:
+                old = [q for q in map(json.loads, f) if q["doc_id"] not in drop]
+    records = quotes_mod.build_quote_records(old, docs, documents)
+    names["quotes"] = f"quotes-{gen}.jsonl"
+    text = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in records)
+    (vectors / names["quotes"]).write_text(text, encoding="utf-8")
+    return len(records)
+
+
+def _sweep(vectors: Path, keep: Iterable[str]) -> None:
+    """Remove files of older or interrupted generations."""
+    keep = set(keep)
+    manifest = read_manifest(vectors)
+    if manifest and "quotes" in manifest["files"]:
+        # the stable name other tools read; a copy of this generation's quotes
+        src = vectors / manifest["files"]["quotes"]["name"]
+        atomic_write_text(vectors / "quotes.jsonl", src.read_text(encoding="utf-8"))
+    for path in vectors.iterdir():
+        name = path.name
+        if name in keep or name in (MANIFEST, LOCK, "quotes.jsonl", ".gitkeep"):
+            continue
+        if any(name.startswith(p) for p in ("dense-", "bm25-", "passages-", "sentences-",
+                                            "sentence_offsets-", "quotes-", ".manifest.json.")):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)

@@ -1,0 +1,177 @@
+"""Step 2: cut documents into passages the model reads whole.
+
+Passages follow paragraphs, because news paragraphs are the unit a reader cites. Very
+short paragraphs are merged into their neighbour (a one-line quote means little alone);
+long ones are split at sentence boundaries so no passage exceeds the model's window
+(counted with the model's own tokenizer: nothing is ever truncated silently).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from .documents import Document
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+
+
+@dataclass
+class Passage:
+    """A retrievable unit: text with its place in the document and its sentences."""
+
+    passage_id: str
+    doc_id: str
+    paragraphs: list[int]
+    start: int
+    end: int
+    text: str
+    sentences: list[str] = field(default_factory=list)
+    # (start, end) of each sentence, relative to `text`
+    sentence_spans: list[tuple[int, int]] = field(default_factory=list)
+    heading: str = ""
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["sentence_spans"] = [list(s) for s in self.sentence_spans]
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> Passage:
+        d = dict(d)
+        d["sentence_spans"] = [tuple(s) for s in d.get("sentence_spans", [])]
+        return cls(**{k: v for k, v in d.items() if k in cls.__dataclass_fields__})
+
+
+_nlp = None
+
+
+def _sentencizer():
+    """spaCy's rule-based sentencizer: fast, no model, handles quotes and abbreviations."""
+    global _nlp
+    if _nlp is None:
+        import spacy
+
+        _nlp = spacy.blank("en")
+        _nlp.add_pipe("sentencizer")
+        _nlp.max_length = 10_000_000
+    return _nlp
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end) in `text`, whitespace trimmed."""
+    spans = []
+    for sent in _sentencizer()(text).sents:
+        s, e = sent.start_char, sent.end_char
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            spans.append((s, e))
+    return spans
+
+
+@dataclass
+class _Unit:
+    """A sentence (or a piece of an overlong one) with doc offsets and its paragraph."""
+
+    start: int
+    end: int
+    paragraph: int
+    tokens: int
+
+
+def _split_overlong(text: str, s: int, e: int, limit: int, count: TokenCounter) -> list[tuple[int, int]]:
+    """Cut one sentence longer than the window at word boundaries, each piece within `limit`."""
+    words = [(m.start() + s, m.end() + s) for m in re.finditer(r"\S+", text[s:e])]
+    pieces: list[tuple[int, int]] = []
+    i = 0
+    while i < len(words):
+        lo, hi = i + 1, len(words)
+        while lo < hi:  # the most words from i that still fit
+            mid = (lo + hi + 1) // 2
+            if count([text[words[i][0]:words[mid - 1][1]]])[0] <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        pieces.append((words[i][0], words[lo - 1][1]))
+        i = lo
+    return pieces
+
+
+def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int = 254,
+                  min_tokens: int = 48) -> list[Passage]:
+    """Passages of `doc`: paragraphs, short ones merged forward, long ones split by sentence.
+
+    `max_tokens` is the model window without its [CLS]/[SEP]; `min_tokens` is the size
+    below which a paragraph is merged with the next one in the same section.
+    """
+    text = doc.text
+    # 1. sentences of every paragraph, with their token counts (one batched tokenizer call)
+    units: list[_Unit] = []
+    para_units: list[list[_Unit]] = []
+    spans_all: list[tuple[int, int, int]] = []
+    for p in doc.paragraphs:
+        for s, e in split_sentences(p.text):
+            spans_all.append((p.start + s, p.start + e, p.number))
+    counts = count_tokens([text[s:e] for s, e, _ in spans_all]) if spans_all else []
+    by_para: dict[int, list[_Unit]] = {}
+    for (s, e, n), c in zip(spans_all, counts):
+        pieces = [(s, e)] if c <= max_tokens else _split_overlong(text, s, e, max_tokens, count_tokens)
+        for ps, pe in pieces:
+            u = _Unit(ps, pe, n, c if len(pieces) == 1 else count_tokens([text[ps:pe]])[0])
+            units.append(u)
+            by_para.setdefault(n, []).append(u)
+    headings = {p.number: p.heading for p in doc.paragraphs}
+    para_units = [by_para[p.number] for p in doc.paragraphs if p.number in by_para]
+
+    # 2. groups: paragraphs merged while short, or split while long
+    groups: list[list[_Unit]] = []
+    pending: list[_Unit] = []
+    for us in para_units:
+        size = sum(u.tokens for u in us)
+        same_section = not pending or headings[pending[-1].paragraph] == headings[us[0].paragraph]
+        if pending and (not same_section or sum(u.tokens for u in pending) + size > max_tokens):
+            groups.append(pending)
+            pending = []
+        if size > max_tokens:
+            chunk: list[_Unit] = []
+            for u in us:
+                # +1: joining two pieces may add a token at the seam
+                if chunk and sum(c.tokens + 1 for c in chunk) + u.tokens > max_tokens:
+                    groups.append(chunk)
+                    chunk = []
+                chunk.append(u)
+            pending = chunk
+        else:
+            pending = pending + us
+        if sum(u.tokens for u in pending) >= min_tokens:
+            groups.append(pending)
+            pending = []
+    if pending:
+        last = groups[-1] if groups else None
+        if (last and headings[last[-1].paragraph] == headings[pending[0].paragraph]
+                and sum(u.tokens for u in last) + sum(u.tokens for u in pending) <= max_tokens):
+            last.extend(pending)
+        else:
+            groups.append(pending)
+
+    # 3. passages with sentence spans relative to the passage text
+    out = []
+    for k, g in enumerate(groups):
+        start, end = g[0].start, g[-1].end
+        paragraphs = sorted({u.paragraph for u in g})
+        out.append(Passage(
+            passage_id=f"{doc.doc_id}#{k + 1}",
+            doc_id=doc.doc_id,
+            paragraphs=paragraphs,
+            start=start,
+            end=end,
+            text=text[start:end],
+            sentences=[text[u.start:u.end] for u in g],
+            sentence_spans=[(u.start - start, u.end - start) for u in g],
+            heading=headings.get(paragraphs[0], ""),
+        ))
+    return out
