@@ -136,10 +136,8 @@ def parse_news_text(doc: Document, text: str, *, has_title: bool = False) -> Non
             continue
         if number == 0:
             d = _DATELINE.match(block)
-            if d:
+            if d:  # kept in the text (it says where the story comes from), noted as metadata
                 doc.dateline = (d.group("dl") or d.group("dl2")).strip()
-                s += d.end()
-                block = text[s:e]
         number += 1
         doc.paragraphs.append(Paragraph(number, block, s, e, heading))
 

@@ -105,3 +105,38 @@ class Encoder:
             show_progress_bar=progress,
         )
         return np.ascontiguousarray(vecs, dtype=np.float32)
+
+    def encode_passages(self, texts: Sequence[str], sentence_spans: Sequence[Sequence[tuple[int, int]]], *,
+                        progress: bool | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Passage vectors and, from the same forward pass, a vector for each sentence.
+
+        A sentence's vector is the mean of its word pieces' embeddings computed with the whole
+        passage as context ("late chunking"): "it said ..." is read knowing who "it" is, and
+        the sentences cost no extra model calls.
+        """
+        dim = self.dim
+        if not texts:
+            return np.zeros((0, dim), np.float32), []
+        if progress is None:
+            progress = len(texts) >= 2000
+        outs = self.model.encode(list(texts), batch_size=self.batch_size, output_value=None,
+                                 show_progress_bar=progress)
+        enc = self.model.tokenizer(list(texts), return_offsets_mapping=True, truncation=True,
+                                   max_length=int(self.model.max_seq_length))
+        p_vecs = np.zeros((len(texts), dim), np.float32)
+        s_vecs: list[np.ndarray] = []
+        for i, out in enumerate(outs):
+            n_tok = int(out["attention_mask"].sum())  # token embeddings are padded to the batch
+            tok = out["token_embeddings"][:n_tok].float().numpy()
+            p = out["sentence_embedding"].float().numpy()
+            p_vecs[i] = p / max(np.linalg.norm(p), 1e-12)
+            offsets = np.asarray(enc["offset_mapping"][i][: len(tok)])
+            starts, ends = offsets[:, 0], offsets[:, 1]
+            real = ends > starts  # [CLS] and [SEP] have empty spans
+            sv = np.zeros((len(sentence_spans[i]), dim), np.float32)
+            for j, (a, b) in enumerate(sentence_spans[i]):
+                mask = real & (starts >= a) & (ends <= b)
+                v = tok[mask].mean(0) if mask.any() else p
+                sv[j] = v / max(np.linalg.norm(v), 1e-12)
+            s_vecs.append(sv)
+        return p_vecs, s_vecs

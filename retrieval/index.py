@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LOCK = ".index.lock"
-PASSAGE_SETTINGS = {"min_tokens": 48, "splitter": "paragraph+sentencizer"}
+PASSAGE_SETTINGS = {"min_tokens": 48, "splitter": "paragraph+sentencizer+quotefix",
+                    "sentence_vectors": "late"}
 
 
 class IndexError_(Exception):
@@ -128,6 +129,7 @@ class IndexData:
     sparse: object  # SparseIndex
     sentence_vectors: np.ndarray
     sentence_offsets: np.ndarray
+    sentence_sparse: object  # SparseIndex over sentences, rows as sentence_vectors
     documents: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -171,6 +173,7 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
         sent = np.load(vectors / files["sentences"]["name"], allow_pickle=False,
                        mmap_mode="r" if mmap else None)
         offsets = np.load(vectors / files["sentence_offsets"]["name"], allow_pickle=False)
+        sent_sparse = SparseIndex.load(vectors / files["bm25_sentences"]["name"], mmap=mmap)
     except IndexError_:
         raise
     except Exception as exc:  # any parse failure means a damaged file
@@ -182,7 +185,7 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
         raise IndexDamaged(f"the index in {vectors} is inconsistent (passages {len(passages)}, "
                            f"vectors {dense.size}, bm25 {sparse.size}, manifest {n}); {repair_hint(vectors)}")
     return IndexData(manifest, passages, np.asarray(ids, dtype=np.int64), dense, sparse,
-                     sent, offsets, manifest.get("documents", {}))
+                     sent, offsets, sent_sparse, manifest.get("documents", {}))
 
 
 # --- building --------------------------------------------------------------------------
@@ -384,10 +387,19 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
 
     # embeddings: passages and their sentences in one batched call
     texts = [p.text for p in new_passages]
-    sent_texts = [s for p in new_passages for s in p.sentences]
     report.embedded_passages = len(texts)
-    vecs = encoder.encode(texts + sent_texts) if texts else np.zeros((0, encoder.dim), np.float32)
-    p_vecs, s_vecs = vecs[:len(texts)], vecs[len(texts):]
+    mode = PASSAGE_SETTINGS["sentence_vectors"]
+    if mode == "separate":
+        sent_texts = [s for p in new_passages for s in p.sentences]
+        vecs = encoder.encode(texts + sent_texts) if texts else np.zeros((0, encoder.dim), np.float32)
+        p_vecs, s_vecs = vecs[:len(texts)], vecs[len(texts):]
+    else:
+        p_vecs, per_passage = encoder.encode_passages(texts, [p.sentence_spans for p in new_passages])
+        s_vecs = np.vstack(per_passage) if per_passage else np.zeros((0, encoder.dim), np.float32)
+        if mode == "late+separate":
+            sep = encoder.encode([s for p in new_passages for s in p.sentences])
+            mixed = s_vecs + sep
+            s_vecs = mixed / np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-12)
 
     dim = encoder.dim
     if data is not None:
@@ -410,17 +422,20 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     if int(offsets[-1]) != sentence_vectors.shape[0]:
         raise RuntimeError("sentence vectors out of step with passages (bug)")
     sparse = SparseIndex.build([p.text for p in passages])
+    sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
 
     gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
     names = {
         "dense": f"dense-{gen}.faiss",
         "bm25": f"bm25-{gen}",
+        "bm25_sentences": f"bm25s-{gen}",
         "passages": f"passages-{gen}.jsonl",
         "sentences": f"sentences-{gen}.npy",
         "sentence_offsets": f"sentence_offsets-{gen}.npy",
     }
     dense.save(vectors / names["dense"])
     sparse.save(vectors / names["bm25"])
+    sentence_sparse.save(vectors / names["bm25_sentences"])
     with open(vectors / names["passages"], "w", encoding="utf-8") as f:
         for i, p in zip(ids, passages):
             f.write(json.dumps({"id": i, **p.to_json()}, ensure_ascii=False) + "\n")
@@ -499,7 +514,7 @@ def _sweep(vectors: Path, keep: Iterable[str]) -> None:
         name = path.name
         if name in keep or name in (MANIFEST, LOCK, "quotes.jsonl", ".gitkeep"):
             continue
-        if any(name.startswith(p) for p in ("dense-", "bm25-", "passages-", "sentences-",
+        if any(name.startswith(p) for p in ("dense-", "bm25-", "bm25s-", "passages-", "sentences-",
                                             "sentence_offsets-", "quotes-", ".manifest.json.")):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

@@ -59,11 +59,23 @@ def _sentencizer():
     return _nlp
 
 
+_OPENING = re.compile(r"\s([“‘\"'(\[]+)\s*$")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) in `text`, whitespace trimmed."""
+    """Sentence spans (start, end) in `text`, whitespace trimmed.
+
+    The sentencizer leaves an opening quote mark at the end of the sentence before it
+    ('... on Monday. “'); such marks are moved to the sentence they open.
+    """
+    bounds = [(sent.start_char, sent.end_char) for sent in _sentencizer()(text).sents]
+    for i in range(len(bounds) - 1):
+        m = _OPENING.search(text, bounds[i][0], bounds[i][1])
+        if m and m.start(1) > bounds[i][0]:
+            bounds[i] = (bounds[i][0], m.start(1))
+            bounds[i + 1] = (m.start(1), bounds[i + 1][1])
     spans = []
-    for sent in _sentencizer()(text).sents:
-        s, e = sent.start_char, sent.end_char
+    for s, e in bounds:
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():

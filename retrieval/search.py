@@ -44,6 +44,20 @@ class SearchConfig:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+_NAME = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
+_QUESTION_WORDS = {
+    "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "is", "are", "was", "were",
+    "did", "does", "do", "can", "could", "should", "would", "will", "has", "have", "had", "tell", "give",
+    "list", "name", "explain", "describe", "show", "find", "according", "in", "on", "at", "the", "a", "an",
+    "i", "please", "and", "or", "so", "if", "ok", "hi", "hello",
+}
+
+
+def _rrf(x: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.argsort(np.argsort(-x, kind="stable"), kind="stable")
+    return 1.0 / (k + ranks + 1)
+
+
 def _norm(x: np.ndarray) -> np.ndarray:
     lo, hi = float(x.min()), float(x.max())
     if hi - lo < 1e-9:
@@ -60,7 +74,6 @@ class Searcher:
         self.config = config or SearchConfig()
         self._row_of_id = data.row_of_id
         self._docs = data.documents
-        self._sent_tokens: dict[int, list[set[str]]] = {}
 
     @property
     def size(self) -> int:
@@ -86,28 +99,22 @@ class Searcher:
 
     # -- internals --
 
-    def _sentence_tokens(self, row: int) -> list[set[str]]:
-        toks = self._sent_tokens.get(row)
-        if toks is None:
-            toks = [set(t) for t in tokenize(self.data.passages[row].sentences)]
-            if len(self._sent_tokens) < 200_000:
-                self._sent_tokens[row] = toks
-        return toks
-
     def _search_one(self, question: str, clean: str, qv: np.ndarray | None, k: int,
                     cfg: SearchConfig) -> Answer:
         data = self.data
         n = self.size
         c = min(cfg.candidates, n)
-        q_words = set(tokenize([clean])[0]) if clean else set()
-        bm = data.sparse.scores(clean) if (clean and cfg.mode != "dense") else np.zeros(n, np.float32)
+        use_dense = qv is not None
+        use_sparse = cfg.mode != "dense" and bool(clean)
+        q_words = tokenize([clean])[0] if clean else []
+        bm = data.sparse.scores(clean) if use_sparse else None
         rows: dict[int, float] = {}
-        if qv is not None:
+        if use_dense:
             d_scores, d_ids = data.dense.search(qv, c)
             for s, i in zip(d_scores, d_ids):
                 rows[self._row_of_id[int(i)]] = float(s)
-        if cfg.mode != "dense" and bm.max() > 0:
-            top = np.argpartition(-bm, min(c, n) - 1)[:c] if n > c else np.arange(n)
+        if bm is not None and bm.max() > 0:
+            top = np.argpartition(-bm, c - 1)[:c] if n > c else np.arange(n)
             for r in top:
                 if bm[r] > 0 and int(r) not in rows:
                     rows[int(r)] = math.nan
@@ -115,80 +122,98 @@ class Searcher:
             return Answer(question, False, [])
         cand = np.fromiter(rows.keys(), dtype=np.int64)
         p_dense = np.fromiter(rows.values(), dtype=np.float32)
-        sent_best = np.zeros(len(cand), np.float32)
-        sent_scores: list[np.ndarray] = []
-        if qv is not None:
+        if use_dense and np.isnan(p_dense).any():
             missing = np.isnan(p_dense)
-            if missing.any():
-                p_dense[missing] = data.dense.vectors(data.ids[cand[missing]]) @ qv
-            for j, r in enumerate(cand):
-                a, b = int(data.sentence_offsets[r]), int(data.sentence_offsets[r + 1])
-                s = np.asarray(data.sentence_vectors[a:b]) @ qv if b > a else np.zeros(1, np.float32)
-                sent_scores.append(s)
-                sent_best[j] = float(s.max())
-        else:
-            p_dense = np.zeros(len(cand), np.float32)
-            sent_scores = [np.zeros(len(data.passages[r].sentences) or 1, np.float32) for r in cand]
-        dense = (1 - cfg.sentence_mix) * p_dense + cfg.sentence_mix * sent_best
-        sparse = bm[cand]
+            p_dense[missing] = data.dense.vectors(data.ids[cand[missing]]) @ qv
+        p_dense = np.nan_to_num(p_dense)
+        p_bm = bm[cand] if bm is not None else np.zeros(len(cand), np.float32)
+
+        # sentences of the candidates, scored the same two ways
+        offs = data.sentence_offsets
+        spans = [(int(offs[r]), int(offs[r + 1])) for r in cand]
+        s_rows = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.zeros(0, np.int64)
+        owner = np.concatenate([np.full(b - a, j) for j, (a, b) in enumerate(spans)]).astype(np.int64)
+        s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv) if use_dense and len(s_rows) \
+            else np.zeros(len(s_rows), np.float32)
+        s_bm = data.sentence_sparse.scores(clean)[s_rows] if use_sparse and len(s_rows) \
+            else np.zeros(len(s_rows), np.float32)
+
         if cfg.mode == "dense":
-            fused = dense
+            p_score, s_score = p_dense, s_dense
         elif cfg.mode == "bm25":
-            fused = sparse.astype(np.float32)
+            p_score, s_score = _norm(p_bm), _norm(s_bm)
         elif cfg.fusion == "rrf":
-            rd = np.argsort(np.argsort(-dense))
-            rs = np.argsort(np.argsort(-sparse))
-            fused = 1 / (cfg.rrf_k + rd + 1) + 1 / (cfg.rrf_k + rs + 1)
+            p_score = _rrf(p_dense, cfg.rrf_k) + _rrf(p_bm, cfg.rrf_k)
+            s_score = _rrf(s_dense, cfg.rrf_k) + _rrf(s_bm, cfg.rrf_k)
         else:
-            fused = cfg.w_dense * _norm(dense) + (1 - cfg.w_dense) * _norm(sparse)
+            p_score = cfg.w_dense * _norm(p_dense) + (1 - cfg.w_dense) * _norm(p_bm)
+            s_score = cfg.w_dense * _norm(s_dense) + (1 - cfg.w_dense) * _norm(s_bm)
+        best_s = np.full(len(cand), -np.inf, np.float32)
+        np.maximum.at(best_s, owner, s_score)
+        best_s[np.isinf(best_s)] = 0.0
+        fused = (1 - cfg.sentence_mix) * p_score + cfg.sentence_mix * best_s
         order = np.argsort(-fused, kind="stable")
 
         hits: list[Hit] = []
         seen_text: set[str] = set()
-        spans: list[tuple[str, int, int]] = []
+        taken: list[tuple[str, int, int]] = []
         for j in order:
             r = int(cand[j])
             p = data.passages[r]
             key = " ".join(p.text.lower().split())
-            if key in seen_text or any(d == p.doc_id and p.start < e and s < p.end for d, s, e in spans):
+            if key in seen_text or any(d == p.doc_id and p.start < e and s < p.end for d, s, e in taken):
                 continue  # the same text from another file, or an overlapping window
             seen_text.add(key)
-            spans.append((p.doc_id, p.start, p.end))
-            hl = self._highlight(r, sent_scores[j], q_words, cfg)
+            taken.append((p.doc_id, p.start, p.end))
+            mine = owner == j
+            hl = int(np.argmax(s_score[mine])) if mine.any() else 0
             meta = self._docs.get(p.doc_id, {})
             hits.append(Hit(
                 rank=len(hits) + 1, score=round(float(fused[j]), 6), passage_id=p.passage_id,
                 doc_id=p.doc_id, title=meta.get("title", p.doc_id), paragraphs=list(p.paragraphs),
                 text=p.text, highlight=p.sentences[hl] if p.sentences else p.text,
                 citation=make_citation(meta, p.paragraphs, p.doc_id, len(hits) + 1), highlight_index=hl,
-                dense=round(float(dense[j]), 4), bm25=round(float(sparse[j]), 4),
+                dense=round(float(p_dense[j]), 4), bm25=round(float(p_bm[j]), 4),
             ))
             if len(hits) >= k:
                 break
-        top = order[0]
-        answered = self._answerable(float(sent_best[top]), float(p_dense[top]), q_words,
-                                    int(cand[top]), cfg) if qv is not None else float(sparse[top]) > 0
+        top = int(order[0])
+        top_sent = float(s_dense[owner == top].max()) if use_dense and (owner == top).any() else 0.0
+        answered = self._answerable(clean, q_words, top_sent, float(p_dense[top]), int(cand[top]), cfg) \
+            if use_dense else float(p_bm[top]) > 0
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
 
-    def _highlight(self, row: int, dense_scores: np.ndarray, q_words: set[str], cfg: SearchConfig) -> int:
-        sents = self.data.passages[row].sentences
-        if len(sents) <= 1:
-            return 0
-        toks = self._sentence_tokens(row)
-        lex = np.array([len(q_words & t) / max(1, len(q_words)) for t in toks], np.float32)
-        score = dense_scores[:len(sents)] + cfg.highlight_lexical * lex
-        return int(np.argmax(score))
-
-    def _answerable(self, best_sentence: float, passage: float, q_words: set[str], row: int,
-                    cfg: SearchConfig) -> bool:
+    def _answerable(self, clean: str, q_words: list[str], best_sentence: float, passage: float,
+                    row: int, cfg: SearchConfig) -> bool:
+        """Abstain when the question names something the corpus never mentions, or is far from it."""
+        if self._unknown_names(clean):
+            return False
         dense = max(best_sentence, passage)
         if dense >= cfg.min_dense:
             return True
         if dense < cfg.min_dense_with_words or not q_words:
             return False
         p_words = set(tokenize([self.data.passages[row].text])[0])
-        coverage = len(q_words & p_words) / len(q_words)
+        coverage = len(set(q_words) & p_words) / len(set(q_words))
         return coverage >= cfg.min_word_coverage
+
+    def _unknown_names(self, clean: str) -> list[str]:
+        """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
+        vocab = self.data.sparse.retriever.vocab_dict
+        unknown = []
+        for i, m in enumerate(_NAME.finditer(clean)):
+            word = m.group(0)
+            if i == 0 and word.lower() in _QUESTION_WORDS:
+                continue
+            if not (word[0].isupper() or word[0].isdigit()) or word.lower() in _QUESTION_WORDS:
+                continue
+            if i == 0 and m.start() == 0 and not (word.isupper() or word[0].isdigit()):
+                continue  # sentence-initial capital says nothing
+            word = re.sub(r"[’']s?$", "", word)
+            stems = [st for st in tokenize([word])[0] if len(st) > 1]
+            if stems and not all(st in vocab for st in stems):
+                unknown.append(word)
+        return unknown
 
     def with_config(self, **changes) -> SearchConfig:
         return replace(self.config, **changes)
