@@ -1,0 +1,129 @@
+"""Build and run the Telegram application: `qabot bot` and `python -m bot` both end up here."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import secrets
+import sys
+from urllib.parse import urlparse
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault, Update
+from telegram.ext import Application, ApplicationBuilder
+
+from . import handlers, redact
+from .config import BotConfig, ConfigError
+from .sending import RetryingRateLimiter
+from .state import AnswerCache, FeedbackLog, Stats, UserRateLimit
+
+log = logging.getLogger("qabot.bot")
+
+COMMANDS = [
+    BotCommand("ask", "Ask a question about the news articles"),
+    BotCommand("source", "Full paragraph of result N of your last answer"),
+    BotCommand("who", "What a person is quoted saying"),
+    BotCommand("quotes", "Who is quoted"),
+    BotCommand("about", "What is indexed"),
+    BotCommand("help", "How to ask"),
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The flags of `qabot bot`, for `python -m bot`."""
+    p = argparse.ArgumentParser(prog="python -m bot", description="Run the Telegram bot "
+                                "(token from $TELEGRAM_BOT_TOKEN or $TELEGRAM_BOT_TOKEN_FILE).")
+    p.add_argument("--seeds", metavar="DIR", help="documents folder (default $QABOT_SEEDS or ./seeds)")
+    p.add_argument("--vectors", metavar="DIR", help="index folder (default $QABOT_VECTORS or ./vectors)")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    p.add_argument("--webhook-url", help="public HTTPS URL for webhook mode (default: polling)")
+    p.add_argument("--listen", default="0.0.0.0", help="webhook listen address")
+    p.add_argument("--port", type=int, default=8443, help="webhook port")
+    p.add_argument("--secret-token", help="webhook secret (default $TELEGRAM_WEBHOOK_SECRET or random)")
+    return p
+
+
+def example_questions(engine, n: int = 2) -> list[str]:
+    """Two questions for /start that the corpus answers: $QABOT_EXAMPLES ('q1|q2') or built from titles."""
+    env = [q.strip() for q in (os.environ.get("QABOT_EXAMPLES") or "").split("|") if q.strip()]
+    if env:
+        return env[:n]
+    docs = engine.load().data.documents
+    titles = [str(m.get("title") or "").strip() for m in docs.values()]
+    titles = [t for t in titles if t][:4]
+    candidates = [f"What is “{t}” about?" for t in titles] + [f"Who is quoted in “{t}”?" for t in titles]
+    found = []
+    for q in candidates:
+        if engine.ask(q, 1).answered:
+            found.append(q)
+        if len(found) == n:
+            break
+    return found
+
+
+def build_application(cfg: BotConfig, engine) -> Application:
+    """The PTB application with shared state in bot_data; the engine must already be loaded."""
+    app = (
+        ApplicationBuilder()
+        .token(cfg.token)
+        .base_url(cfg.base_url)
+        .base_file_url(cfg.base_file_url)
+        .concurrent_updates(True)
+        .rate_limiter(RetryingRateLimiter(tries=cfg.send_tries, overall_max_rate=cfg.max_msg_rate))
+        .connection_pool_size(64)
+        .pool_timeout(30)
+        .post_init(_post_init)
+        .build()
+    )
+    app.bot_data.update(
+        engine=engine, config=cfg, cache=AnswerCache(cfg.cache_size), limiter=UserRateLimit(cfg.user_rate),
+        feedback=FeedbackLog(cfg.data_dir), stats=Stats(), reindex_lock=asyncio.Lock(),
+        examples=example_questions(engine),
+    )
+    handlers.register(app)
+    return app
+
+
+async def _post_init(app: Application) -> None:
+    """Menu of commands in private chats and groups; the index is already loaded by now."""
+    await app.bot.set_my_commands(COMMANDS, scope=BotCommandScopeDefault())
+    await app.bot.set_my_commands(COMMANDS[:5], scope=BotCommandScopeAllGroupChats())
+    log.info("bot @%s ready", app.bot.username)
+
+
+def _load_engine(args):
+    from retrieval.config import Settings
+    from retrieval.engine import Engine
+
+    engine = Engine(Settings.from_env(getattr(args, "seeds", None), getattr(args, "vectors", None)))
+    engine.load()
+    engine.ask("warm up the encoder", 1)  # the model loads on first use: pay that before the first user
+    return engine
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Start the bot (polling, or webhook with --webhook-url); returns the process exit code."""
+    try:
+        cfg = BotConfig.from_env()
+    except ConfigError as exc:
+        print(f"qabot bot: {exc}", file=sys.stderr)
+        return 2
+    redact.install(cfg.token)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if cfg.base_url.rstrip("/") != "https://api.telegram.org/bot":
+        log.info("using Bot API server %s", cfg.base_url)
+    engine = _load_engine(args)
+    app = build_application(cfg, engine)
+    if args.webhook_url:
+        secret = args.secret_token or os.environ.get("TELEGRAM_WEBHOOK_SECRET") or secrets.token_urlsafe(32)
+        path = urlparse(args.webhook_url).path.lstrip("/")
+        log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
+        app.run_webhook(listen=args.listen, port=args.port, url_path=path, webhook_url=args.webhook_url,
+                        secret_token=secret, allowed_updates=Update.ALL_TYPES)
+    else:
+        log.info("polling for updates")
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    log.info("bot stopped")
+    return 0
