@@ -17,7 +17,7 @@ from pathlib import Path
 
 from retrieval import index as index_mod
 from retrieval.embeddings import Encoder
-from retrieval.evaluate import DATA, evaluate_retrieval, read_jsonl
+from retrieval.evaluate import DATA, evaluate_retrieval, read_jsonl, searcher_ask
 from retrieval.index import load_index, update_index
 from retrieval.search import SearchConfig, Searcher
 
@@ -50,9 +50,10 @@ def main() -> None:
                 if fusion == "rrf" and w != float(args.w_dense.split(",")[0]):
                     continue
                 s.config = replace(SearchConfig(), fusion=fusion, w_dense=w, sentence_mix=mix)
-                m, _ = evaluate_retrieval(s, gold, off)
+                m, _ = evaluate_retrieval(searcher_ask(s), s.data.passages, gold, off)
                 rows.append((mt, len(s.data.passages), fusion, w, mix, m))
-                print(f"{args.sentence_vectors} min_tokens={mt:3d} passages={len(s.data.passages):3d} {fusion:8s} w_dense={w:.1f} "
+                print(f"{args.sentence_vectors} min_tokens={mt:3d} passages={len(s.data.passages):3d} "
+                      f"{fusion:8s} w_dense={w:.1f} "
                       f"mix={mix:.1f} R@1={m['recall@1']:.3f} R@3={m['recall@3']:.3f} "
                       f"MRR={m['mrr@10']:.3f} hl={m['highlight_accuracy']:.3f} "
                       f"ans={m['answer_rate']:.3f} abst={m['abstention_accuracy']:.3f}", flush=True)

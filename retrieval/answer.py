@@ -97,7 +97,11 @@ def render_text(answer: Answer, *, width: int = 0) -> str:
         text = h.text
         if h.highlight and h.highlight in text:
             text = text.replace(h.highlight, f"»{h.highlight}«", 1)
-        lines.append(f"[{h.rank}] {text}")
+        if h.extra.get("speaker"):
+            lines.append(f"[{h.rank}] {h.extra['speaker']} ({h.extra.get('kind', 'quote')}):")
+            lines.append(text)
+        else:
+            lines.append(f"[{h.rank}] {text}")
         lines.append("")
     lines.append("Sources:")
     lines.extend(f"  {h.citation}" for h in answer.hits)

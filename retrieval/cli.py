@@ -50,8 +50,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure retrieval (and quote) quality on gold sets")
     _common(p)
-    p.add_argument("--gold", metavar="FILE", help="questions with evidence (default tests/data/gold_qa.jsonl)")
-    p.add_argument("--offtopic", metavar="FILE", help="unanswerable questions (default tests/data/offtopic.jsonl)")
+    p.add_argument("--gold", metavar="FILE",
+                   help="questions with evidence (default tests/data/gold_qa.jsonl)")
+    p.add_argument("--offtopic", metavar="FILE",
+                   help="unanswerable questions (default tests/data/offtopic.jsonl)")
     p.add_argument("--quotes-gold", metavar="FILE", help="gold quotes (default tests/data/gold_quotes.jsonl)")
     p.add_argument("--mode", choices=["dense", "bm25", "hybrid", "all"], default="hybrid")
     p.add_argument("--json", action="store_true")
@@ -196,10 +198,42 @@ def cmd_eval(args) -> int:
     return run_cli(_engine(args), args)
 
 
-def cmd_who(args) -> int:
-    from .quotes_cli import run_who
+QUOTE_KEYS = ("speaker", "speaker_as_written", "quote", "kind", "doc_id", "paragraph", "citation",
+              "confidence")
 
-    return run_who(_engine(args), args)
+
+def cmd_who(args) -> int:
+    engine = _engine(args)
+    index = engine.quotes
+    if index is None:
+        print("qabot who: this index has no quotes; run: qabot index --rebuild", file=sys.stderr)
+        return 3
+    if args.name and args.said:
+        print("qabot who: give a NAME or --said PHRASE, not both", file=sys.stderr)
+        return 2
+    if not args.name and not args.said:
+        speakers = index.speakers()
+        if args.json:
+            print(json.dumps({"speakers": [{"speaker": s, "quotes": n} for s, n in speakers]},
+                             ensure_ascii=False, indent=1))
+        else:
+            for s, n in speakers:
+                print(f"{n:4d}  {s}")
+        return 0
+    found = index.by_speaker(args.name) if args.name else index.who_said(args.said)
+    rows = [{**{k: q.get(k) for k in QUOTE_KEYS}, **{k: v for k, v in q.items() if k in ("aliases", "score")}}
+            for q in found]
+    if args.json:
+        print(json.dumps({"quotes": rows}, ensure_ascii=False, indent=1))
+        return 0
+    if not rows:
+        what = f"quotes by {args.name!r}" if args.name else f"anyone saying {args.said!r}"
+        print(f"No {what} in the corpus. `qabot who` lists the speakers.")
+        return 0
+    for q in rows:
+        mark = "“{}”".format(q["quote"]) if q["kind"] != "indirect" else q["quote"]
+        print(f"{q['speaker']} ({q['kind']}): {mark}\n    {q['citation']}")
+    return 0
 
 
 def cmd_bot(args) -> int:

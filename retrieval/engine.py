@@ -9,8 +9,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 
-from .answer import Answer
+from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .index import IndexMissing, UpdateReport, load_index, update_index
 
@@ -25,6 +26,7 @@ class Engine:
         self._encoder = None
         self._searcher = None
         self._quotes = None
+        self._spans: dict | None = None
         self._lock = threading.Lock()
 
     # -- building --
@@ -45,6 +47,7 @@ class Engine:
             with self._lock:
                 self._searcher = None
                 self._quotes = None
+                self._spans = None
         return report
 
     # -- loading --
@@ -75,8 +78,12 @@ class Engine:
     def quotes(self):
         """The quote index (who said what), or None when it was not built."""
         if self._quotes is None:
-            searcher = self.load()
-            files = searcher.data.manifest.get("files", {})
+            from .index import read_manifest
+
+            manifest = read_manifest(self.settings.vectors)  # lookups need no model or FAISS
+            if manifest is None:
+                manifest = self.load().data.manifest
+            files = manifest.get("files", {})
             if "quotes" not in files:
                 return None
             from .quotes import QuoteIndex
@@ -89,10 +96,92 @@ class Engine:
     def ask(self, question: str, k: int = 3) -> Answer:
         return self.batch_ask([question], k)[0]
 
-    def batch_ask(self, questions: Sequence[str], k: int = 3) -> list[Answer]:
-        """Answers in question order; speech questions go to the quote index."""
+    def batch_ask(self, questions: Sequence[str], k: int = 3, *, mode: str | None = None) -> list[Answer]:
+        """Answers in question order; questions about who said what go to the quote index."""
         searcher = self.load()
-        return searcher.batch_search(list(questions), k)
+        questions = [q if isinstance(q, str) else str(q) for q in questions]
+        config = replace(searcher.config, mode=mode) if mode else None
+        answers = searcher.batch_search(questions, k, config=config)
+        if (mode or searcher.config.mode) != "hybrid":
+            return answers
+        quotes = self.quotes
+        if quotes is None:
+            return answers
+        from .quotes import parse_speech_question
+
+        for i, q in enumerate(questions):
+            sq = parse_speech_question(q)
+            if sq is not None:
+                ans = self._quote_answer(q, sq, k, quotes, answers[i])
+                if ans is not None:
+                    answers[i] = ans
+        return answers
+
+    def _quote_answer(self, question: str, sq, k: int, quotes, fallback: Answer) -> Answer | None:
+        """The quotes that answer a speech question, as passages with the quote's sentence highlighted.
+
+        Quotes are ranked by word overlap with the topic (from the quote index) plus the dense
+        similarity of the question to the quote's sentence; None when no quote fits.
+        """
+        import numpy as np
+
+        found = quotes.answer(sq, k=max(10, k * 3))
+        if not found:
+            return None
+        searcher = self.load()
+        data = searcher.data
+        qv = searcher.encoder.encode([question])[0]
+        scored = []
+        for rank, rec in enumerate(found):
+            loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
+            if loc is None:
+                continue
+            row, sent = loc
+            a = int(data.sentence_offsets[row])
+            dense = float(np.asarray(data.sentence_vectors[a + sent]) @ qv)
+            lexical = float(rec.get("score", 0.0))
+            scored.append((lexical + dense, -rank, row, sent, rec))
+        scored.sort(key=lambda x: (-x[0], -x[1]))
+        hits: list[Hit] = []
+        seen: set[int] = set()
+        for score, _, row, sent, rec in scored:
+            if row in seen:  # one hit per passage: its best-matching quote is highlighted
+                continue
+            seen.add(row)
+            p = data.passages[row]
+            meta = data.documents.get(p.doc_id, {})
+            n = len(hits) + 1
+            hits.append(Hit(
+                rank=n, score=round(score, 6), passage_id=p.passage_id, doc_id=p.doc_id,
+                title=meta.get("title", p.doc_id), paragraphs=list(p.paragraphs), text=p.text,
+                highlight=p.sentences[sent], citation=make_citation(meta, p.paragraphs, p.doc_id, n),
+                highlight_index=sent,
+                extra={"speaker": rec["speaker"], "speaker_as_written": rec.get("speaker_as_written", ""),
+                       "quote": rec["quote"], "kind": rec.get("kind", ""),
+                       "confidence": rec.get("confidence", 0.0)},
+            ))
+            if len(hits) >= k:
+                break
+        if not hits:
+            return None
+        return Answer(question, True, hits, kind="quotes")
+
+    def _locate(self, doc_id: str, offset: int) -> tuple[int, int] | None:
+        """(passage row, sentence index) holding a character offset of a document."""
+        if self._spans is None:
+            spans: dict[str, list[tuple[int, int, int]]] = {}
+            for r, p in enumerate(self.load().data.passages):
+                spans.setdefault(p.doc_id, []).append((p.start, p.end, r))
+            self._spans = spans
+        for start, end, row in self._spans.get(doc_id, []):
+            if start <= offset < end:
+                p = self.load().data.passages[row]
+                rel = offset - start
+                for j, (_a, b) in enumerate(p.sentence_spans):
+                    if rel < b:
+                        return row, j
+                return row, max(0, len(p.sentence_spans) - 1)
+        return None
 
     def info(self) -> dict:
         searcher = self.load()

@@ -13,7 +13,7 @@ import logging
 import statistics
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -35,25 +35,35 @@ def _relevant(text: str, evidence: Sequence[str]) -> bool:
     return any(e in text for e in evidence)
 
 
-def evaluate_retrieval(searcher: Searcher, gold: list[dict], offtopic: list[dict], *,
+Ask = Callable[[Sequence[str], int, str], list]
+
+
+def searcher_ask(searcher: Searcher) -> Ask:
+    """The passage search alone, as an `Ask` (for tuning without the quote route)."""
+    return lambda qs, k, mode: searcher.batch_search(list(qs), k, config=replace(searcher.config, mode=mode))
+
+
+def evaluate_retrieval(ask: Ask, passages: Sequence, gold: list[dict], offtopic: list[dict], *,
                        mode: str = "hybrid", k: int = 10) -> tuple[dict[str, float], list[dict]]:
-    """Metrics for one mode, and the failed questions with what came first instead."""
+    """Metrics for one mode, and the failed questions with what came first instead.
+
+    `ask(questions, k, mode)` is the path a user's questions take (`Engine.batch_ask`), so
+    the numbers are those of `qabot ask`.
+    """
     from ranx import Qrels, Run, evaluate
 
-    cfg = replace(searcher.config, mode=mode)
     questions = [g["question"] for g in gold]
-    searcher.batch_search(questions[:4], k, config=cfg)  # warm up
+    ask(questions[:4], k, mode)  # warm up
     t0 = time.perf_counter()
-    answers = searcher.batch_search(questions, k, config=cfg)
+    answers = ask(questions, k, mode)
     per_q = (time.perf_counter() - t0) / max(1, len(questions))
     singles = []
     for q in questions[:40]:
         t = time.perf_counter()
-        searcher.search(q, k, config=cfg)
+        ask([q], k, mode)
         singles.append(time.perf_counter() - t)
-    off_answers = searcher.batch_search([o["question"] for o in offtopic], k, config=cfg)
+    off_answers = ask([o["question"] for o in offtopic], k, mode)
 
-    passages = searcher.data.passages
     qrels: dict[str, dict[str, int]] = {}
     run: dict[str, dict[str, float]] = {}
     failures = []
@@ -112,11 +122,11 @@ def evaluate_quotes_gold(engine, gold_path: Path) -> dict[str, float] | None:
         return None
     gold = read_jsonl(gold_path)
     docs = {g["doc_id"] for g in gold}
-    predicted = [q for q in engine.quotes.records if q["doc_id"] in docs]
+    predicted = [q for q in engine.quotes.quotes if q["doc_id"] in docs]
     return evaluate_quotes(predicted, gold)
 
 
-def plot_recall(results: dict[str, dict], searcher: Searcher, gold: list[dict], path: Path) -> None:
+def plot_recall(results: dict[str, dict], ask: Ask, passages: Sequence, gold: list[dict], path: Path) -> None:
     """Recall@k for k = 1..10, one line per mode."""
     import matplotlib
 
@@ -127,15 +137,15 @@ def plot_recall(results: dict[str, dict], searcher: Searcher, gold: list[dict], 
     fig, ax = plt.subplots(figsize=(6, 4))
     ks = list(range(1, 11))
     for mode in results:
-        cfg = replace(searcher.config, mode=mode)
-        answers = searcher.batch_search([g["question"] for g in gold], 10, config=cfg)
+        answers = ask([g["question"] for g in gold], 10, mode)
         qrels, run = {}, {}
         for g, a in zip(gold, answers):
-            rel = {p.passage_id: 1 for p in searcher.data.passages if _relevant(p.text, g["evidence"])}
+            rel = {p.passage_id: 1 for p in passages if _relevant(p.text, g["evidence"])}
             if rel:
                 qrels[g["id"]] = rel
                 ranked = a.hits or a.abstained_hits
-                run[g["id"]] = {h.passage_id: float(len(ranked) - i) for i, h in enumerate(ranked)} or {"x": 0.0}
+                run[g["id"]] = {h.passage_id: float(len(ranked) - i)
+                                for i, h in enumerate(ranked)} or {"x": 0.0}
         vals = evaluate(Qrels(qrels), Run(run), [f"recall@{k}" for k in ks], make_comparable=True)
         ax.plot(ks, [vals[f"recall@{k}"] for k in ks], marker="o", label=mode)
     ax.set_xlabel("k")
@@ -157,12 +167,16 @@ def run_cli(engine, args) -> int:
             print(f"qabot eval: {p} not found", file=sys.stderr)
             return 2
     gold, offtopic = read_jsonl(gold_path), read_jsonl(off_path)
-    searcher = engine.load()
+    passages = engine.load().data.passages
+
+    def ask(questions: Sequence[str], k: int, mode: str) -> list:
+        return engine.batch_ask(questions, k, mode=mode)
+
     modes = MODES if args.mode == "all" else (args.mode,)
     results: dict[str, dict] = {}
     failures: list[dict] = []
     for mode in modes:
-        results[mode], f = evaluate_retrieval(searcher, gold, offtopic, mode=mode)
+        results[mode], f = evaluate_retrieval(ask, passages, gold, offtopic, mode=mode)
         failures.extend(f)
     quotes_gold = Path(args.quotes_gold) if args.quotes_gold else DATA / "gold_quotes.jsonl"
     quote_metrics = evaluate_quotes_gold(engine, quotes_gold)
@@ -172,7 +186,7 @@ def run_cli(engine, args) -> int:
         for row in failures:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.plot:
-        plot_recall(results, searcher, gold, Path(args.plot))
+        plot_recall(results, ask, passages, gold, Path(args.plot))
     payload = {"gold": str(gold_path), "offtopic": str(off_path), "modes": results,
                "quotes": quote_metrics, "failures_file": str(fail_path), "failures": len(failures)}
     if args.json:

@@ -138,7 +138,7 @@ class IndexData:
 
 
 def _check_files(vectors: Path, manifest: dict) -> None:
-    for key, rec in manifest.get("files", {}).items():
+    for rec in manifest.get("files", {}).values():
         path = vectors / rec["name"]
         if not path.exists():
             raise IndexDamaged(f"index file {path} is missing; {repair_hint(vectors)}")
@@ -481,21 +481,40 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
 
 
 def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, manifest: dict | None,
-                  docs: list[Document], drop: set[str], documents: dict) -> int | None:
-    """Quotes of new documents, plus the old quotes of documents kept; None if unavailable."""
-    try:
-        from . import quotes as quotes_mod
-    except ImportError:
-        return None
-    if not hasattr(quotes_mod, "build_quote_records"):
-        return None
-    old: list[dict] = []
+                  docs: list[Document], drop: set[str], documents: dict) -> int:
+    """Quotes of the new documents plus the stored quotes of the kept ones, clustered again.
+
+    Each record keeps `doc_speaker` (the speaker as resolved within its article), so the
+    corpus-wide clustering can be redone when documents come and go.
+    """
+    from .answer import make_citation
+    from .quotes import Quote, canonicalize, extract_quotes, load_nlp
+
+    fields = set(Quote.__dataclass_fields__)
+    old: list[Quote] = []
     if manifest and "quotes" in manifest.get("files", {}):
         path = vectors / manifest["files"]["quotes"]["name"]
         if path.exists():
             with open(path, encoding="utf-8") as f:
-                old = [q for q in map(json.loads, f) if q["doc_id"] not in drop]
-    records = quotes_mod.build_quote_records(old, docs, documents)
+                for line in f:
+                    q = json.loads(line)
+                    if q["doc_id"] in drop:
+                        continue
+                    q["speaker"] = q.get("doc_speaker", q["speaker"])
+                    old.append(Quote(**{k: v for k, v in q.items() if k in fields}))
+    new: list[Quote] = []
+    if docs:
+        nlp = load_nlp()
+        for doc in docs:
+            new.extend(extract_quotes(doc, nlp))
+    doc_speakers = [q.speaker for q in old + new]
+    quotes = canonicalize(old + new)
+    records = []
+    for q, doc_speaker in zip(quotes, doc_speakers, strict=True):
+        meta = documents.get(q.doc_id, {})
+        rec = q.to_json(make_citation(meta, [q.paragraph], q.doc_id))
+        rec["doc_speaker"] = doc_speaker
+        records.append(rec)
     names["quotes"] = f"quotes-{gen}.jsonl"
     text = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in records)
     (vectors / names["quotes"]).write_text(text, encoding="utf-8")
