@@ -8,6 +8,7 @@ on every update: it takes a fraction of the time the embeddings take.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,11 +26,36 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# Spelling variants that Snowball keeps apart but a reader treats as one word:
+# demonyms ("Armenian" ~ "Armenia", "Azerbaijani" ~ "Azerbaijan") and British spellings.
+_VARIANTS = [
+    (re.compile(r"(?<=\w{3})ians?$"), ""),  # armenian, russian, iranian -> armen, russ, iran
+    (re.compile(r"(?<=\w{3})ia$"), ""),  # armenia, russia -> armen, russ
+    (re.compile(r"(?<=\w{4})anis?$"), ""),  # azerbaijani -> azerbaij
+    (re.compile(r"(?<=\w{4})an$"), ""),  # azerbaijan -> azerbaij
+    (re.compile(r"(?<=\w{3})tres?$"), "ter"),  # kilometres -> kilometer
+    (re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$"), r"iz\1"),  # organise -> organize
+]
+
+
+def _normalise(word: str) -> str:
+    for rx, rep in _VARIANTS:
+        new = rx.sub(rep, word)
+        if new != word:
+            return new
+    return word
+
+
+def stem_words(words: list[str]) -> list[str]:
+    """Snowball stems after folding spelling variants (callable form bm25s accepts)."""
+    return _stemmer().stemWords([_normalise(w) for w in words])
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Lower-cased, stop-word-free, stemmed words of each text."""
     import bm25s
 
-    return bm25s.tokenize(list(texts), stopwords=STOPWORDS, stemmer=_stemmer(), return_ids=False,
+    return bm25s.tokenize(list(texts), stopwords=STOPWORDS, stemmer=stem_words, return_ids=False,
                           show_progress=False, token_pattern=TOKEN_PATTERN)
 
 
