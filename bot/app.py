@@ -14,6 +14,7 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDe
 from telegram.ext import Application, ApplicationBuilder
 
 from . import handlers, redact
+from .asker import BatchAsker
 from .config import BotConfig, ConfigError
 from .sending import RetryingRateLimiter
 from .state import AnswerCache, FeedbackLog, Stats, UserRateLimit
@@ -79,6 +80,7 @@ def build_application(cfg: BotConfig, engine) -> Application:
     app.bot_data.update(
         engine=engine, config=cfg, cache=AnswerCache(cfg.cache_size), limiter=UserRateLimit(cfg.user_rate),
         feedback=FeedbackLog(cfg.data_dir), stats=Stats(), reindex_lock=asyncio.Lock(),
+        asker=BatchAsker(engine, cfg.max_hits),
         examples=example_questions(engine),
     )
     handlers.register(app)

@@ -33,7 +33,7 @@ from telegram.ext import (
     filters,
 )
 
-from retrieval.answer import Answer, Hit, paragraph_label
+from retrieval.answer import Hit, paragraph_label
 
 from . import render
 from .config import BotConfig
@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 
 EXPIRED = "This result expired — please ask again."
 MAX_QUESTION = 1000  # characters searched; Telegram messages can be 4096
-INLINE_RESULTS = 10  # Telegram allows 50
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 Ctx = ContextTypes.DEFAULT_TYPE
@@ -63,12 +62,6 @@ def _cache(context: Ctx) -> AnswerCache:
 
 def _stats(context: Ctx) -> Stats:
     return context.bot_data["stats"]
-
-
-def _search(engine, question: str, k: int) -> tuple[Answer, Mapping[str, Mapping]]:
-    """Runs in a worker thread: the search is CPU-bound (encoder + FAISS + BM25)."""
-    answer = engine.ask(question, k)
-    return answer, engine.load().data.documents
 
 
 def _documents(engine) -> Mapping[str, Mapping]:
@@ -114,10 +107,8 @@ def _quote_index(engine):
 
 async def _typing(context: Ctx, chat_id: int) -> None:
     """Best effort: a lost typing indicator must never cost an answer."""
-    try:
+    with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
-    except (TelegramError, asyncio.CancelledError):
-        pass
 
 
 async def answer_question(update: Update, context: Ctx, question: str, *, reply_to: int | None) -> None:
@@ -138,13 +129,9 @@ async def answer_question(update: Update, context: Ctx, question: str, *, reply_
                         f"Please try again in {wait} s.", reply_to=reply_to)
         return
     stats.questions += 1
-    typing = asyncio.create_task(_typing(context, chat.id))
+    context.application.create_task(_typing(context, chat.id))  # the limiter drops it when busy
     t0 = time.perf_counter()
-    try:
-        answer, docs = await asyncio.to_thread(_search, context.bot_data["engine"], question[:MAX_QUESTION],
-                                               cfg.max_hits)
-    finally:
-        typing.cancel()  # still queued behind the flood limiter: the answer is what matters now
+    answer, docs = await context.bot_data["asker"].ask(question[:MAX_QUESTION])
     ms = (time.perf_counter() - t0) * 1000
     stats.search_ms.append(ms)
     if answer.answered and answer.hits:
@@ -397,7 +384,7 @@ async def on_inline(update: Update, context: Ctx) -> None:
         await iq.answer([], cache_time=10)
         return
     _stats(context).inline += 1
-    answer, docs = await asyncio.to_thread(_search, context.bot_data["engine"], question, INLINE_RESULTS)
+    answer, docs = await context.bot_data["asker"].ask(question)
     results = []
     if answer.answered:
         for h in answer.hits[:50]:

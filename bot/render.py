@@ -192,6 +192,10 @@ def passage_blocks(hit: Hit, text: str | None = None, *, number: bool = True) ->
         blocks.append(Block(runs))
     if hl and not found:  # the highlight is not verbatim in the text: show it first
         blocks.insert(0, Block([Run("» "), Run(hl, "b")]))
+    speaker = (hit.extra or {}).get("speaker")
+    if speaker:  # an answer from the quote index: say who is speaking
+        kind = (hit.extra or {}).get("kind")
+        blocks.insert(0, Block([Run(str(speaker) + (f" ({kind})" if kind else "") + ":", "i")]))
     if number and blocks:
         blocks[0].runs.insert(0, Run(f"[{hit.rank}] ", "b"))
     return blocks

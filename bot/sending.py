@@ -22,6 +22,9 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter, plus retries with backoff for NetworkError, TimedOut and 5xx.
 
+    Chat actions are dropped while the flood budget is more than half used, so under load the
+    budget goes to answers.
+
     AIORateLimiter only retries RetryAfter (429); PTB reports a 502 from Telegram or a proxy as
     NetworkError("Bad Gateway"). BadRequest is a NetworkError subclass but retrying cannot fix it.
     """
@@ -31,8 +34,17 @@ class RetryingRateLimiter(AIORateLimiter):
         super().__init__(overall_max_rate=overall_max_rate, max_retries=tries)
         self.tries, self.base_delay, self.max_delay = tries, base_delay, max_delay
         self.retried = 0
+        self.skipped_actions = 0
+
+    def _room_for_extras(self) -> bool:
+        """True while the overall flood budget is less than half used."""
+        limiter = getattr(self, "_base_limiter", None)
+        return limiter is None or limiter.has_capacity(limiter.max_rate / 2)
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args) -> Any:
+        if endpoint == "sendChatAction" and not self._room_for_extras():
+            self.skipped_actions += 1
+            return True  # a typing indicator is a nicety: never spend flood budget that answers need
         for attempt in range(1, self.tries + 1):
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data,

@@ -278,9 +278,10 @@ class FakeBotAPI:
             ents.append({"type": kind, "offset": u16(text[:m.start()]), "length": u16(m.group())})
         return ents
 
-    def message(self, chat_id: int, text: str, *, user_id: int | None = None, chat_type: str | None = None,
-                reply_to: int | None = None, entities: list[dict] | None = None) -> dict:
-        """Inject a text message; returns the message dict (its message_id is what the bot replies to)."""
+    def build_message(self, chat_id: int, text: str, *, user_id: int | None = None,
+                      chat_type: str | None = None, reply_to: int | None = None,
+                      entities: list[dict] | None = None) -> dict:
+        """A user's text message (not yet delivered); its message_id is what the bot replies to."""
         def make() -> dict:
             chat = self.chat(chat_id, chat_type)
             uid = user_id if user_id is not None else (chat_id if chat_id > 0 else 1000)
@@ -294,9 +295,12 @@ class FakeBotAPI:
             self.messages[(chat_id, msg["message_id"])] = msg
             return msg
 
-        msg = self._run(self._sync(make))
-        self.inject({"message": msg})
-        return msg
+        return self._run(self._sync(make))
+
+    def message(self, chat_id: int, text: str, **kw: Any) -> dict:
+        """Inject a text message now (see build_message for the arguments)."""
+        msg = self.build_message(chat_id, text, **kw)
+        return {**msg, "update_id": self.inject({"message": msg})}
 
     def callback(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None) -> str:
         """Inject a button press on a message the bot sent; returns the callback query id."""
@@ -368,11 +372,13 @@ class FakeBotAPI:
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params: dict[str, Any] = dict(request.query)
-        if request.method == "POST":
-            if request.content_type == "application/json":
+        try:
+            if request.method == "POST" and request.content_type == "application/json":
                 params.update(await request.json())
-            else:
+            elif request.method == "POST":
                 params.update({k: v for k, v in (await request.post()).items() if isinstance(v, str)})
+        except ConnectionResetError:  # the client gave up mid-request (a cancelled task): nothing to do
+            return web.Response(status=499)
         params = {k: _decode(v) for k, v in params.items()}
         if request.match_info["token"] != self.token:
             return self._reply(method, params, 401, {"ok": False, "error_code": 401,
