@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 LOCK = ".index.lock"
-PASSAGE_SETTINGS = {"min_tokens": 48, "splitter": "paragraph+sentencizer+quotefix",
+PASSAGE_SETTINGS = {"min_tokens": 96, "splitter": "paragraph+sentencizer+quotefix",
                     "sentence_vectors": "late"}
 
 

@@ -1,12 +1,15 @@
-"""Step 5: hybrid search: dense + BM25 candidates, fused, each hit with its best sentence.
+"""Step 5: hybrid search: dense + BM25 candidates, every sentence scored, best passages first.
 
-Why this shape (measured with `qabot eval`, see the README's table):
-- BM25 finds names, numbers and dates; dense vectors find paraphrases. Candidates come from
-  both, and scores are fused after min-max normalisation over the candidate set.
-- A passage's dense score mixes the passage vector with its best sentence's vector: a
-  question usually matches one sentence, which a whole paragraph's vector dilutes.
-- The highlight is the sentence with the best mix of dense similarity and query-word overlap.
-- Abstention uses raw (unnormalised) evidence, since normalised scores always have a winner.
+Why this shape (measured with `qabot eval`; see the README's table):
+- BM25 finds names, numbers and dates; dense vectors find paraphrases. Candidate passages
+  come from both; then every sentence of every candidate is scored too, because a question
+  is usually answered by one sentence, which a whole paragraph's score dilutes.
+- Scores are combined by a linear ranker learned from the gold sets (`retrieval/features.py`);
+  without trained weights, by min-max weighted fusion (or RRF).
+- The highlight is the passage's best-scoring sentence.
+- Abstention looks at raw (unnormalised) evidence, since normalised scores always have a
+  winner: a question naming something the corpus never mentions, or one far from every
+  sentence, is answered with "not in the corpus".
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer import Answer, Hit, make_citation
+from .features import (
+    LinearModel,
+    load_models,
+    question_names,
+    question_type,
+    sentence_attributes,
+)
 from .index import IndexData
 from .sparse import tokenize
 
@@ -28,23 +38,18 @@ class SearchConfig:
     """Knobs of the ranking, tuned on tests/data (see README)."""
 
     candidates: int = 40
-    fusion: str = "weighted"  # "weighted" (min-max) or "rrf"
+    fusion: str = "learned"  # "learned" (if weights exist), "weighted" (min-max) or "rrf"
     w_dense: float = 0.5
-    sentence_mix: float = 0.5  # dense = (1 - mix) * passage + mix * best sentence
+    sentence_mix: float = 0.3  # weighted/rrf: passage score = (1 - mix) * passage + mix * best sentence
     rrf_k: int = 60
-    highlight_lexical: float = 0.35
-    # abstain unless the best sentence is this close to the question...
+    # rule-based abstention (used when no answerability model is trained)
     min_dense: float = 0.45
-    # ... or it is fairly close and the question's rare words are found in the passage
     min_dense_with_words: float = 0.30
     min_word_coverage: float = 0.5
     mode: str = "hybrid"  # "hybrid", "dense" or "bm25"
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-_NAME = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
+_TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "is", "are", "was", "were",
     "did", "does", "do", "can", "could", "should", "would", "will", "has", "have", "had", "tell", "give",
@@ -59,21 +64,50 @@ def _rrf(x: np.ndarray, k: int) -> np.ndarray:
 
 
 def _norm(x: np.ndarray) -> np.ndarray:
+    if not len(x):
+        return x
     lo, hi = float(x.min()), float(x.max())
     if hi - lo < 1e-9:
         return np.ones_like(x) if hi > 0 else np.zeros_like(x)
     return (x - lo) / (hi - lo)
 
 
-class Searcher:
-    """Answers questions from a loaded index; thread-safe for concurrent readers."""
+def _scale(x: np.ndarray) -> np.ndarray:
+    """Divide by the maximum: BM25 scores keep their zero."""
+    hi = float(x.max()) if len(x) else 0.0
+    return x / hi if hi > 0 else np.zeros_like(x)
 
-    def __init__(self, data: IndexData, encoder, config: SearchConfig | None = None) -> None:
+
+@dataclass
+class Candidates:
+    """Candidate passages and all their sentences, with the features the ranker reads."""
+
+    rows: np.ndarray  # passage rows
+    p_dense: np.ndarray
+    p_bm: np.ndarray
+    owner: np.ndarray  # for each candidate sentence, its index into `rows`
+    local: np.ndarray  # for each candidate sentence, its index within its passage
+    s_dense: np.ndarray
+    s_bm: np.ndarray
+    x: np.ndarray  # sentence features (SENTENCE_FEATURES order)
+    q_words: list[str]
+    unknown_names: list[str]
+    unknown_words: float
+
+
+class Searcher:
+    """Answers questions from a loaded index; safe for concurrent readers."""
+
+    def __init__(self, data: IndexData, encoder, config: SearchConfig | None = None,
+                 models: tuple[LinearModel | None, LinearModel | None] | None = None) -> None:
         self.data = data
         self.encoder = encoder
         self.config = config or SearchConfig()
+        self.ranker, self.answerer = models if models is not None else load_models()
         self._row_of_id = data.row_of_id
         self._docs = data.documents
+        self._vocab = data.sparse.retriever.vocab_dict
+        self._stems: dict[tuple[str, int], frozenset[str]] = {}
 
     @property
     def size(self) -> int:
@@ -94,13 +128,23 @@ class Searcher:
         out = []
         for i, q in enumerate(questions):
             qv = vecs[i] if vecs is not None else None
-            out.append(self._search_one(q, clean[i], qv, k, cfg))
+            cands = self.candidates(clean[i], qv, cfg)
+            out.append(self._answer(q, cands, k, cfg))
         return out
 
-    # -- internals --
+    # -- candidates and features --
 
-    def _search_one(self, question: str, clean: str, qv: np.ndarray | None, k: int,
-                    cfg: SearchConfig) -> Answer:
+    def _stem_set(self, kind: str, row: int, text_fn) -> frozenset[str]:
+        key = (kind, row)
+        got = self._stems.get(key)
+        if got is None:
+            got = frozenset(tokenize([text_fn()])[0])
+            if len(self._stems) < 500_000:
+                self._stems[key] = got
+        return got
+
+    def candidates(self, clean: str, qv: np.ndarray | None, cfg: SearchConfig) -> Candidates | None:
+        """Candidate passages from both indexes, and every sentence of them with features."""
         data = self.data
         n = self.size
         c = min(cfg.candidates, n)
@@ -119,101 +163,154 @@ class Searcher:
                 if bm[r] > 0 and int(r) not in rows:
                     rows[int(r)] = math.nan
         if not rows:
-            return Answer(question, False, [])
+            return None
         cand = np.fromiter(rows.keys(), dtype=np.int64)
         p_dense = np.fromiter(rows.values(), dtype=np.float32)
-        if use_dense and np.isnan(p_dense).any():
-            missing = np.isnan(p_dense)
+        missing = np.isnan(p_dense)
+        if use_dense and missing.any():
             p_dense[missing] = data.dense.vectors(data.ids[cand[missing]]) @ qv
         p_dense = np.nan_to_num(p_dense)
-        p_bm = bm[cand] if bm is not None else np.zeros(len(cand), np.float32)
+        p_bm = bm[cand].astype(np.float32) if bm is not None else np.zeros(len(cand), np.float32)
 
-        # sentences of the candidates, scored the same two ways
         offs = data.sentence_offsets
         spans = [(int(offs[r]), int(offs[r + 1])) for r in cand]
-        s_rows = np.concatenate([np.arange(a, b) for a, b in spans]) if spans else np.zeros(0, np.int64)
+        s_rows = np.concatenate([np.arange(a, b) for a, b in spans]).astype(np.int64)
         owner = np.concatenate([np.full(b - a, j) for j, (a, b) in enumerate(spans)]).astype(np.int64)
-        s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv) if use_dense and len(s_rows) \
-            else np.zeros(len(s_rows), np.float32)
+        local = np.concatenate([np.arange(b - a) for a, b in spans]).astype(np.int64)
+        s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv).astype(np.float32) \
+            if use_dense and len(s_rows) else np.zeros(len(s_rows), np.float32)
         s_bm = data.sentence_sparse.scores(clean)[s_rows] if use_sparse and len(s_rows) \
             else np.zeros(len(s_rows), np.float32)
 
-        if cfg.mode == "dense":
-            p_score, s_score = p_dense, s_dense
-        elif cfg.mode == "bm25":
-            p_score, s_score = _norm(p_bm), _norm(s_bm)
-        elif cfg.fusion == "rrf":
-            p_score = _rrf(p_dense, cfg.rrf_k) + _rrf(p_bm, cfg.rrf_k)
-            s_score = _rrf(s_dense, cfg.rrf_k) + _rrf(s_bm, cfg.rrf_k)
-        else:
-            p_score = cfg.w_dense * _norm(p_dense) + (1 - cfg.w_dense) * _norm(p_bm)
-            s_score = cfg.w_dense * _norm(s_dense) + (1 - cfg.w_dense) * _norm(s_bm)
-        best_s = np.full(len(cand), -np.inf, np.float32)
-        np.maximum.at(best_s, owner, s_score)
-        best_s[np.isinf(best_s)] = 0.0
-        fused = (1 - cfg.sentence_mix) * p_score + cfg.sentence_mix * best_s
-        order = np.argsort(-fused, kind="stable")
+        # lexical and answer-type features
+        qset = set(q_words)
+        names = question_names(clean)
+        qtype = question_type(clean)
+        x = np.zeros((len(s_rows), 16), np.float32)
+        p_cov = np.zeros(len(cand), np.float32)
+        p_names = np.zeros(len(cand), np.float32)
+        for j, r in enumerate(cand):
+            p = data.passages[r]
+            stems = self._stem_set("p", int(r), lambda p=p: p.text)
+            p_cov[j] = len(qset & stems) / len(qset) if qset else 0.0
+            low = p.text.lower()
+            p_names[j] = sum(nm in low for nm in names) / len(names) if names else 0.0
+        for i, (srow, j, loc) in enumerate(zip(s_rows, owner, local)):
+            sent = data.passages[cand[j]].sentences[loc]
+            stems = self._stem_set("s", int(srow), lambda sent=sent: sent)
+            has_name, has_date, has_number, has_place, has_cause = sentence_attributes(sent)
+            low = sent.lower()
+            x[i, 6] = len(qset & stems) / len(qset) if qset else 0.0
+            x[i, 8] = sum(nm in low for nm in names) / len(names) if names else 0.0
+            x[i, 10] = qtype == "who" and has_name
+            x[i, 11] = qtype == "when" and has_date
+            x[i, 12] = qtype == "quantity" and has_number
+            x[i, 13] = qtype == "where" and has_place
+            x[i, 14] = qtype == "why" and has_cause
+            x[i, 15] = math.log1p(len(stems))
+        x[:, 0] = s_dense
+        x[:, 1] = _norm(s_dense)
+        x[:, 2] = _scale(s_bm)
+        x[:, 3] = p_dense[owner]
+        x[:, 4] = _norm(p_dense)[owner]
+        x[:, 5] = _scale(p_bm)[owner]
+        x[:, 7] = p_cov[owner]
+        x[:, 9] = p_names[owner]
+        unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
+        return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
+                          self._unknown_names(clean), unknown_words)
 
+    def _unknown_names(self, clean: str) -> list[str]:
+        """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
+        unknown = []
+        for i, m in enumerate(_TOKEN.finditer(clean)):
+            word = m.group(0)
+            if not (word[0].isupper() or word[0].isdigit()) or word.lower() in _QUESTION_WORDS:
+                continue
+            if i == 0 and not (word.isupper() or word[0].isdigit()):
+                continue  # a sentence-initial capital says nothing
+            word = re.sub(r"[’']s?$", "", word)
+            stems = [st for st in tokenize([word])[0] if len(st) > 1]
+            if stems and not all(st in self._vocab for st in stems):
+                unknown.append(word)
+        return unknown
+
+    # -- scoring --
+
+    def sentence_scores(self, c: Candidates, cfg: SearchConfig) -> np.ndarray:
+        """One score per candidate sentence, in the configured way."""
+        if cfg.mode == "dense":
+            return c.s_dense.astype(np.float64) + 0.3 * c.p_dense[c.owner]
+        if cfg.mode == "bm25":
+            return _scale(c.s_bm) + _scale(c.p_bm)[c.owner]
+        if cfg.fusion == "learned" and self.ranker is not None:
+            return self.ranker.score(c.x.astype(np.float64))
+        if cfg.fusion == "rrf":
+            p = _rrf(c.p_dense, cfg.rrf_k) + _rrf(c.p_bm, cfg.rrf_k)
+            s = _rrf(c.s_dense, cfg.rrf_k) + _rrf(c.s_bm, cfg.rrf_k)
+        else:
+            p = cfg.w_dense * _norm(c.p_dense) + (1 - cfg.w_dense) * _norm(c.p_bm)
+            s = cfg.w_dense * _norm(c.s_dense) + (1 - cfg.w_dense) * _norm(c.s_bm)
+        return (1 - cfg.sentence_mix) * p[c.owner] + cfg.sentence_mix * s
+
+    def answer_features(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray) -> np.ndarray:
+        order = np.argsort(-p_score, kind="stable")
+        top = int(order[0])
+        mine = c.owner == top
+        best = int(np.flatnonzero(mine)[np.argmax(s_score[mine])])
+        margin = float(p_score[top] - p_score[order[1]]) if len(order) > 1 else 1.0
+        return np.array([
+            float(p_score[top]), float(c.s_dense[mine].max()), float(c.p_dense[top]),
+            float(c.x[best, 6]), float(c.x[best, 7]), float(len(c.unknown_names)), c.unknown_words, margin,
+        ])
+
+    def _answer(self, question: str, c: Candidates | None, k: int, cfg: SearchConfig) -> Answer:
+        if c is None:
+            return Answer(question, False, [])
+        s_score = self.sentence_scores(c, cfg)
+        p_score = np.full(len(c.rows), -np.inf)
+        np.maximum.at(p_score, c.owner, s_score)
+        order = np.argsort(-p_score, kind="stable")
         hits: list[Hit] = []
         seen_text: set[str] = set()
         taken: list[tuple[str, int, int]] = []
+        data = self.data
         for j in order:
-            r = int(cand[j])
+            r = int(c.rows[j])
             p = data.passages[r]
             key = " ".join(p.text.lower().split())
             if key in seen_text or any(d == p.doc_id and p.start < e and s < p.end for d, s, e in taken):
                 continue  # the same text from another file, or an overlapping window
             seen_text.add(key)
             taken.append((p.doc_id, p.start, p.end))
-            mine = owner == j
-            hl = int(np.argmax(s_score[mine])) if mine.any() else 0
+            mine = np.flatnonzero(c.owner == j)
+            hl = int(c.local[mine[np.argmax(s_score[mine])]]) if len(mine) else 0
             meta = self._docs.get(p.doc_id, {})
             hits.append(Hit(
-                rank=len(hits) + 1, score=round(float(fused[j]), 6), passage_id=p.passage_id,
+                rank=len(hits) + 1, score=round(float(p_score[j]), 6), passage_id=p.passage_id,
                 doc_id=p.doc_id, title=meta.get("title", p.doc_id), paragraphs=list(p.paragraphs),
                 text=p.text, highlight=p.sentences[hl] if p.sentences else p.text,
                 citation=make_citation(meta, p.paragraphs, p.doc_id, len(hits) + 1), highlight_index=hl,
-                dense=round(float(p_dense[j]), 4), bm25=round(float(p_bm[j]), 4),
+                dense=round(float(c.p_dense[j]), 4), bm25=round(float(c.p_bm[j]), 4),
             ))
             if len(hits) >= k:
                 break
-        top = int(order[0])
-        top_sent = float(s_dense[owner == top].max()) if use_dense and (owner == top).any() else 0.0
-        answered = self._answerable(clean, q_words, top_sent, float(p_dense[top]), int(cand[top]), cfg) \
-            if use_dense else float(p_bm[top]) > 0
+        answered = self._answerable(c, s_score, p_score, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
 
-    def _answerable(self, clean: str, q_words: list[str], best_sentence: float, passage: float,
-                    row: int, cfg: SearchConfig) -> bool:
+    def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""
-        if self._unknown_names(clean):
+        if cfg.mode == "bm25":
+            return bool(c.p_bm.max() > 0)
+        if c.unknown_names:
             return False
-        dense = max(best_sentence, passage)
+        f = self.answer_features(c, s_score, p_score)
+        if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
+            return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)
+        dense = float(max(f[1], f[2]))
         if dense >= cfg.min_dense:
             return True
-        if dense < cfg.min_dense_with_words or not q_words:
-            return False
-        p_words = set(tokenize([self.data.passages[row].text])[0])
-        coverage = len(set(q_words) & p_words) / len(set(q_words))
-        return coverage >= cfg.min_word_coverage
-
-    def _unknown_names(self, clean: str) -> list[str]:
-        """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
-        vocab = self.data.sparse.retriever.vocab_dict
-        unknown = []
-        for i, m in enumerate(_NAME.finditer(clean)):
-            word = m.group(0)
-            if i == 0 and word.lower() in _QUESTION_WORDS:
-                continue
-            if not (word[0].isupper() or word[0].isdigit()) or word.lower() in _QUESTION_WORDS:
-                continue
-            if i == 0 and m.start() == 0 and not (word.isupper() or word[0].isdigit()):
-                continue  # sentence-initial capital says nothing
-            word = re.sub(r"[’']s?$", "", word)
-            stems = [st for st in tokenize([word])[0] if len(st) > 1]
-            if stems and not all(st in vocab for st in stems):
-                unknown.append(word)
-        return unknown
+        return bool(dense >= cfg.min_dense_with_words and f[4] >= cfg.min_word_coverage)
 
     def with_config(self, **changes) -> SearchConfig:
         return replace(self.config, **changes)

@@ -1,0 +1,1034 @@
+"""Performance benchmarks (`make bench`): encoders, start-up, search latency and index choice by size.
+
+    .venv/bin/python benchmarks/run.py [--sections a,b,...] [--quick] [--work DIR]
+
+Sections: imports, encoders, coldstart, synthetic, faiss, bm25 (default: all). Each section
+merges its numbers into benchmarks/results.json, and BENCHMARKS.md is redrawn from that file,
+so a section can be re-run alone. Timings are medians of short repeats (the 2 cores are shared);
+fresh processes measure start-up and memory (peak RSS from wait4).
+Not part of the test suite: it builds indexes of up to 1M vectors and takes ~10-20 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import math
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results.json"
+REPORT = ROOT / "BENCHMARKS.md"
+PY = sys.executable
+QABOT = str(Path(sys.executable).with_name("qabot"))
+QUESTION = "How big is Armenia?"
+HEAVY = (
+    "torch",
+    "transformers",
+    "sentence_transformers",
+    "numba",
+    "scipy",
+    "sklearn",
+    "pandas",
+    "spacy",
+    "onnxruntime",
+    "faiss",
+    "bm25s",
+    "Stemmer",
+    "tokenizers",
+    "ranx",
+)
+
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+log = logging.getLogger("bench")
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def pct(values: Sequence[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def rss_mb() -> float:
+    """Current resident memory of this process (VmRSS), MB."""
+    with open("/proc/self/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
+
+
+def run_measured(
+    cmd: list[str], *, env: dict | None = None, timeout: float = 600
+) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MB, stdout) of one fresh process, peak RSS from wait4."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            cmd, stdout=out, stderr=err, text=True, cwd=ROOT, env={**os.environ, **(env or {})}
+        )
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise TimeoutError(cmd)
+            time.sleep(0.002)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{cmd[:4]} failed ({proc.returncode}): {stderr[-2000:]}")
+    return wall, round(usage.ru_maxrss / 1024, 1), stdout
+
+
+def repeat(fn: Callable[[], float], n: int) -> float:
+    return statistics.median(fn() for _ in range(n))
+
+
+def merge_results(update: dict) -> dict:
+    data = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    for key, value in update.items():
+        if key == "corpora":  # replace rows by (name), keep the others
+            rows = {r["name"]: r for r in data.get("corpora", [])}
+            rows.update({r["name"]: r for r in value})
+            data["corpora"] = sorted(rows.values(), key=lambda r: (r["passages"], r["name"]))
+        elif isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    RESULTS.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return data
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem = 0.0
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            mem = int(f.readline().split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    from importlib.metadata import version
+
+    versions = {
+        p: version(p)
+        for p in (
+            "torch",
+            "sentence-transformers",
+            "onnxruntime",
+            "faiss-cpu",
+            "bm25s",
+            "tokenizers",
+            "numpy",
+        )
+    }
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "memory_gb": round(mem, 1),
+        "python": platform.python_version(),
+        "versions": versions,
+    }
+
+
+# --- shared setup: a seed index and the exported encoders ------------------------------------
+
+
+def seed_index(work: Path) -> Path:
+    """The seed corpus indexed by `qabot index` (the reference encoder) into work/seed-vectors."""
+    vec = work / "seed-vectors"
+    if not (vec / "manifest.json").exists():
+        run_measured([QABOT, "index", "--seeds", str(ROOT / "seeds"), "--vectors", str(vec)])
+    return vec
+
+
+def exported(work: Path) -> dict[str, Path]:
+    """fp32 and int8 ONNX exports of the bundled model, made once per work folder."""
+    from retrieval.embeddings import default_model_path
+
+    out = {}
+    for variant in ("fp32", "int8"):
+        folder = work / f"onnx-{variant}"
+        if not (folder / "onnx_config.json").exists():
+            code = (
+                "from pathlib import Path; from retrieval.onnx_encoder import export_onnx; "
+                f"import json; print(json.dumps(export_onnx({default_model_path()!r}, Path({str(folder)!r}), "
+                f"quantize={variant == 'int8'})))"
+            )
+            wall, peak, _ = run_measured([PY, "-c", code])
+            (work / f"export-{variant}.json").write_text(
+                json.dumps({"export_s": round(wall, 2), "peak_rss_mb": peak})
+            )
+        out[variant] = folder
+    return out
+
+
+def gold_questions() -> tuple[list[dict], list[dict]]:
+    from retrieval.evaluate import DATA, read_jsonl
+
+    return read_jsonl(DATA / "gold_qa.jsonl"), read_jsonl(DATA / "offtopic.jsonl")
+
+
+def eval_metrics(searcher, gold: list[dict], offtopic: list[dict]) -> dict:
+    """retrieval.evaluate.evaluate_retrieval on the hybrid mode, whichever signature it has."""
+    import inspect
+
+    from retrieval import evaluate as ev
+
+    params = list(inspect.signature(ev.evaluate_retrieval).parameters)
+    if params[0] == "ask":  # evaluate_retrieval(ask, passages, gold, offtopic)
+        metrics, _ = ev.evaluate_retrieval(ev.searcher_ask(searcher), searcher.data.passages, gold, offtopic)
+    else:  # evaluate_retrieval(searcher, gold, offtopic)
+        metrics, _ = ev.evaluate_retrieval(searcher, gold, offtopic)
+    return metrics
+
+
+def make_encoder(kind: str, work: Path):
+    if kind == "reference":
+        from retrieval.embeddings import Encoder
+
+        return Encoder()
+    from retrieval.onnx_encoder import OnnxEncoder
+
+    return OnnxEncoder(exported(work)[kind])
+
+
+# --- section: imports ------------------------------------------------------------------------
+
+
+IMPORT_TARGETS = {
+    "numpy": "import numpy",
+    "faiss": "import faiss",
+    "bm25s": "import bm25s",
+    "bm25s (numba, scipy blocked)": "import sys; sys.modules['numba'] = None; sys.modules['scipy'] = None; "
+    "import bm25s",
+    "Stemmer": "import Stemmer",
+    "tokenizers": "import tokenizers",
+    "onnxruntime": "import onnxruntime",
+    "torch": "import torch",
+    "sentence_transformers": "import sentence_transformers",
+    "retrieval.search (faiss + bm25s + index)": "import retrieval.search, retrieval.dense, retrieval.sparse, "
+    "bm25s",
+    "retrieval.onnx_encoder": "import retrieval.onnx_encoder",
+}
+
+
+def section_imports(work: Path, quick: bool) -> dict:
+    """Import wall time of each module in a fresh interpreter (median of 3), and what bm25s drags in."""
+    base = repeat(lambda: run_measured([PY, "-c", "pass"])[0], 3)
+    out: dict[str, dict] = {"python_startup_s": round(base, 3)}
+    for name, stmt in IMPORT_TARGETS.items():
+        code = stmt + (
+            "\nimport sys, json\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m, v in sys.modules.items() if v is not None})))"
+        )
+        walls, peak, mods = [], 0.0, []
+        for _ in range(3):
+            wall, peak, stdout = run_measured([PY, "-c", code])
+            walls.append(wall)
+            mods = json.loads(stdout.strip().splitlines()[-1])
+        out[name] = {
+            "seconds": round(statistics.median(walls) - base, 3),
+            "peak_rss_mb": peak,
+            "pulls_in": [m for m in HEAVY if m in mods and m not in name],
+        }
+    # -X importtime of what `qabot ask` imports today, top-level packages by cumulative time
+    code = (
+        "import sys; from retrieval.cli import main; "
+        f"main(['ask', {QUESTION!r}, '--vectors', {str(seed_index(work))!r}])"
+    )
+    proc = subprocess.run([PY, "-X", "importtime", "-c", code], capture_output=True, text=True, cwd=ROOT)
+    top: dict[str, float] = {}
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "|" not in line:
+            continue
+        parts = line.split("|")
+        try:
+            cum = int(parts[1].strip())
+        except ValueError:
+            continue
+        name = parts[2]
+        if name.startswith(" ") and not name.startswith("  "):  # top level: one space after '|'
+            pkg = name.strip().split(".")[0]
+            top[pkg] = top.get(pkg, 0.0) + cum / 1e6
+    out["qabot_ask_importtime_top"] = {
+        k: round(v, 3) for k, v in sorted(top.items(), key=lambda kv: -kv[1])[:15]
+    }
+    return {"imports": out}
+
+
+# --- section: encoders on the seed corpus ----------------------------------------------------
+
+
+ENCODER_PROBE = r"""
+import json, statistics, sys, time
+sys.path.insert(0, {root!r})
+import numpy as np
+from pathlib import Path
+from benchmarks.run import make_encoder, gold_questions, rss_mb, eval_metrics
+from retrieval.index import load_index
+from retrieval.search import Searcher
+t0 = time.perf_counter()
+enc = make_encoder({kind!r}, Path({work!r}))
+enc.encode(["warm up"])
+load_s = time.perf_counter() - t0
+searcher = Searcher(load_index(Path({vectors!r})), enc)
+gold, off = gold_questions()
+qs = [g["question"] for g in gold]
+for q in qs[:50]:
+    searcher.search(q)
+rss_50 = rss_mb()
+enc_ms, search_ms = [], []
+for _ in range(2):
+    for q in qs:
+        t = time.perf_counter(); enc.encode([q]); enc_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter(); searcher.search(q); search_ms.append((time.perf_counter() - t) * 1000)
+metrics = eval_metrics(searcher, gold, off)
+texts = [p.text for p in searcher.data.passages] * 8
+t = time.perf_counter(); enc.encode(texts); thr = len(texts) / (time.perf_counter() - t)
+p50 = lambda x: round(statistics.median(x), 3)
+p95 = lambda x: round(float(np.percentile(x, 95)), 3)
+row = {{"encoder_load_s": round(load_s, 3), "encode_question_p50_ms": p50(enc_ms),
+    "encode_question_p95_ms": p95(enc_ms), "search_p50_ms": p50(search_ms), "search_p95_ms": p95(search_ms),
+    "rss_after_50_questions_mb": rss_50, "encode_passages_per_s": round(thr, 1),
+    "sys_modules_heavy": [m for m in {heavy!r} if sys.modules.get(m) is not None]}}
+for key in ("recall@1", "recall@3", "mrr@10", "highlight_accuracy", "abstention_accuracy", "answer_rate"):
+    row[key] = metrics[key]
+print(json.dumps(row))
+"""
+
+
+def section_encoders(work: Path, quick: bool) -> dict:
+    """Per encoder, in a fresh process: warm latency, quality on the gold set, RSS after 50 questions."""
+    vectors = seed_index(work)
+    exports = exported(work)
+    out: dict[str, dict] = {}
+    from retrieval.embeddings import default_model_path
+    from retrieval.onnx_encoder import OnnxEncoder, max_cosine_gap
+
+    for kind in ("reference", "fp32", "int8"):
+        code = ENCODER_PROBE.format(
+            root=str(ROOT), kind=kind, work=str(work), vectors=str(vectors), heavy=HEAVY
+        )
+        wall, peak, stdout = run_measured([PY, "-c", code])
+        row = json.loads(stdout.strip().splitlines()[-1])
+        row["peak_rss_mb"] = peak
+        if kind != "reference":
+            row.update(json.loads((work / f"export-{kind}.json").read_text()))
+            row["model_mb"] = round((exports[kind] / "model.onnx").stat().st_size / 1e6, 1)
+        out[kind] = row
+    # vector agreement with the reference on the gold questions and the seed passages
+    from sentence_transformers import SentenceTransformer
+
+    gold, _ = gold_questions()
+    from retrieval.index import load_index
+
+    texts = [g["question"] for g in gold] + [p.text for p in load_index(vectors).passages]
+    ref = SentenceTransformer(default_model_path(), device="cpu").encode(texts, normalize_embeddings=True)
+    for kind in ("fp32", "int8"):
+        vecs = OnnxEncoder(exports[kind]).encode(texts)
+        cos = (ref.astype(np.float64) * vecs).sum(1)
+        out[kind]["min_cosine_vs_reference"] = round(float(cos.min()), 6)
+        out[kind]["max_cosine_gap"] = max_cosine_gap(ref, vecs)
+    # threads / spinning for one short question (fp32 and int8)
+    grid = {}
+    for kind in ("fp32", "int8"):
+        for threads in (1, 2):
+            for spin in (True, False):
+                enc = OnnxEncoder(exports[kind], threads=threads, spin=spin)
+                for _ in range(10):
+                    enc.encode([QUESTION])
+                ts = []
+                for _ in range(7):
+                    t = time.perf_counter()
+                    for _ in range(20):
+                        enc.encode([QUESTION])
+                    ts.append((time.perf_counter() - t) / 20)
+                grid[f"{kind} threads={threads} spin={spin}"] = ms(statistics.median(ts))
+                del enc
+    out["short_question_ms_by_setting"] = grid
+    from retrieval.index import read_manifest
+
+    f32 = out["fp32"]
+    seed_row = {
+        "name": "seed",
+        "passages": int(read_manifest(vectors)["passage_count"]),
+        "vectors": "real",
+        "index": "IDMap2,Flat (Searcher, hybrid, onnx fp32)",
+        "query_p50_ms": f32["search_p50_ms"],
+        "query_p95_ms": f32["search_p95_ms"],
+        "recall_at_10_vs_exact": 1.0,
+        "build_passages_per_s": None,
+        "rss_mb": f32["rss_after_50_questions_mb"],
+    }
+    return {
+        "encoders": out,
+        "encode_passages_per_s": out["reference"]["encode_passages_per_s"],
+        "corpora": [seed_row],
+    }
+
+
+# --- section: cold start and re-index ---------------------------------------------------------
+
+
+ONNX_ASK = r"""
+import sys
+from retrieval.answer import render_text
+from retrieval.config import Settings
+from retrieval.engine import Engine
+from retrieval.onnx_encoder import OnnxEncoder
+engine = Engine(Settings.from_env(None, {vectors!r}))
+engine._encoder = OnnxEncoder({folder!r})  # what the lead's wiring will do from the manifest
+print(render_text(engine.ask({q!r})))
+heavy = [m for m in {heavy!r} if sys.modules.get(m) is not None]
+print("MODULES", heavy)
+"""
+
+
+def section_coldstart(work: Path, quick: bool) -> dict:
+    """`qabot ask` from process start to answer, today and with the ONNX encoder; unchanged re-index."""
+    vectors = seed_index(work)
+    exports = exported(work)
+    n = 3 if quick else 5
+    out: dict[str, dict] = {}
+    rows = [run_measured([QABOT, "ask", QUESTION, "--vectors", str(vectors)]) for _ in range(n)]
+    out["qabot ask (sentence-transformers)"] = {
+        "seconds": round(statistics.median(r[0] for r in rows), 3),
+        "peak_rss_mb": statistics.median(r[1] for r in rows),
+    }
+    for kind in ("fp32", "int8"):
+        for label, pre in (
+            ("", ""),
+            (
+                " + bm25s without numba/scipy",
+                "import sys; sys.modules['numba'] = None; sys.modules['scipy'] = None\n",
+            ),
+        ):
+            code = pre + ONNX_ASK.format(
+                folder=str(exports[kind]), vectors=str(vectors), q=QUESTION, heavy=HEAVY
+            )
+            rows = [run_measured([PY, "-c", code]) for _ in range(n)]
+            mods = rows[-1][2].split("MODULES", 1)[1].strip()
+            out[f"onnx {kind}{label}"] = {
+                "seconds": round(statistics.median(r[0] for r in rows), 3),
+                "peak_rss_mb": statistics.median(r[1] for r in rows),
+                "modules": mods,
+            }
+    rows = [
+        run_measured([QABOT, "index", "--seeds", str(ROOT / "seeds"), "--vectors", str(vectors)])
+        for _ in range(n)
+    ]
+    reindex = round(statistics.median(r[0] for r in rows), 3)
+    return {
+        "cold_start": out,
+        "cold_start_s": out["qabot ask (sentence-transformers)"]["seconds"],
+        "cold_start_onnx_s": out["onnx fp32"]["seconds"],
+        "reindex_unchanged_s": reindex,
+        "reindex_unchanged_peak_rss_mb": statistics.median(r[1] for r in rows),
+    }
+
+
+# --- synthetic text ----------------------------------------------------------------------------
+
+
+PEOPLE = [
+    "Anna Petrosyan",
+    "David Lee",
+    "Maria Silva",
+    "Omar Haddad",
+    "Chen Wei",
+    "Elena Ivanova",
+    "James Okafor",
+    "Sofia Rossi",
+    "Arman Grigoryan",
+    "Lucia Gomez",
+    "Peter Novak",
+    "Aiko Tanaka",
+]
+ROLES = [
+    "the finance minister",
+    "a union leader",
+    "the mayor",
+    "the central bank governor",
+    "a spokesperson",
+    "the foreign minister",
+    "an opposition lawmaker",
+    "the company's chief executive",
+    "a local farmer",
+]
+PLACES = [
+    "Yerevan",
+    "Sines",
+    "Isfara",
+    "Lisbon",
+    "Baku",
+    "Tbilisi",
+    "Dushanbe",
+    "Porto",
+    "Geneva",
+    "Brussels",
+    "Nairobi",
+    "Lima",
+    "Hanoi",
+    "Oslo",
+    "Warsaw",
+    "Cairo",
+]
+ORGS = [
+    "the government",
+    "the port authority",
+    "the European Commission",
+    "the ministry of energy",
+    "the water agency",
+    "the national railway",
+    "the election commission",
+    "the health service",
+]
+TOPICS = [
+    "water supply",
+    "fuel prices",
+    "the new budget",
+    "the border crossing",
+    "the strike",
+    "the drought",
+    "public transport",
+    "the peace talks",
+    "housing costs",
+    "the harvest",
+    "electricity tariffs",
+    "the hospital reform",
+    "a trade agreement",
+    "the flood defences",
+]
+VERBS = ["announced", "rejected", "postponed", "approved", "criticised", "defended", "questioned", "welcomed"]
+NUMS = ["12", "40,000", "3.5%", "1.2 billion", "seven", "250", "18 months", "2027", "90 kilometres"]
+
+
+def sentence(rng: random.Random) -> str:
+    templates = [
+        lambda: (
+            f"{rng.choice(PEOPLE)}, {rng.choice(ROLES)}, said {rng.choice(ORGS)} had "
+            f"{rng.choice(VERBS)} plans for {rng.choice(TOPICS)} in {rng.choice(PLACES)}."
+        ),
+        lambda: (
+            f"In {rng.choice(PLACES)}, {rng.choice(ORGS)} {rng.choice(VERBS)} a proposal on "
+            f"{rng.choice(TOPICS)} worth {rng.choice(NUMS)}."
+        ),
+        lambda: (
+            f'"We will not accept {rng.choice(TOPICS)} on these terms," {rng.choice(PEOPLE)} told reporters '
+            f"on {rng.choice(['Monday', 'Tuesday', 'Friday', 'Saturday'])}."
+        ),
+        lambda: (
+            f"Officials expect {rng.choice(TOPICS)} to affect about {rng.choice(NUMS)} people across "
+            f"{rng.choice(PLACES)} and {rng.choice(PLACES)}."
+        ),
+        lambda: (
+            f"Critics say {rng.choice(ORGS)} ignored warnings about {rng.choice(TOPICS)} for "
+            f"{rng.choice(NUMS)} before the vote."
+        ),
+    ]
+    return rng.choice(templates)()
+
+
+def paragraph(rng: random.Random, n: int = 3) -> str:
+    return " ".join(sentence(rng) for _ in range(n))
+
+
+def write_synthetic_seeds(folder: Path, passages: int, per_doc: int = 50, seed: int = 7) -> None:
+    """Plain-text news articles: a title, then paragraphs of three sentences (~45 words)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    for d in range(math.ceil(passages / per_doc)):
+        n = min(per_doc, passages - d * per_doc)
+        title = f"{rng.choice(ORGS).capitalize()} and {rng.choice(TOPICS)} in {rng.choice(PLACES)}"
+        body = "\n\n".join(paragraph(rng, 4) for _ in range(n))
+        (folder / f"doc{d:05d}.txt").write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+
+
+def section_synthetic(work: Path, quick: bool) -> dict:
+    """A synthetic corpus with real embeddings, built by update_index: build rate vs raw encoder rate."""
+    from retrieval.embeddings import Encoder
+    from retrieval.index import load_index, update_index
+    from retrieval.onnx_encoder import OnnxEncoder
+    from retrieval.search import Searcher
+
+    n = 500 if quick else 2000
+    seeds, vectors = work / f"syn-seeds-{n}", work / f"syn-vectors-{n}"
+    shutil.rmtree(vectors, ignore_errors=True)
+    if not seeds.exists():
+        write_synthetic_seeds(seeds, n)
+    enc = Encoder()
+    enc.encode(["warm up"])
+    t0 = time.perf_counter()
+    report = update_index(seeds, vectors, encoder=enc)
+    build_s = time.perf_counter() - t0
+    data = load_index(vectors)
+    texts = [p.text for p in data.passages]
+    sample = texts[: min(len(texts), 1000)]
+    t0 = time.perf_counter()
+    enc.encode_passages(sample, [p.sentence_spans for p in data.passages[: len(sample)]])
+    raw_late = len(sample) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    enc.encode(sample)
+    raw = len(sample) / (time.perf_counter() - t0)
+    # build without quotes: how much of the build is quote extraction
+    vec2 = work / f"syn-vectors-{n}-noquotes"
+    shutil.rmtree(vec2, ignore_errors=True)
+    t0 = time.perf_counter()
+    update_index(seeds, vec2, encoder=enc, extract_quotes=False)
+    build_nq_s = time.perf_counter() - t0
+    shutil.rmtree(vec2, ignore_errors=True)
+    onnx = OnnxEncoder(exported(work)["fp32"])
+    searcher = Searcher(data, onnx)
+    rng = random.Random(3)
+    qs = [
+        f"What did {rng.choice(PEOPLE)} say about {rng.choice(TOPICS)} in {rng.choice(PLACES)}?"
+        for _ in range(60)
+    ]
+    for q in qs[:5]:
+        searcher.search(q)
+    lat = []
+    for q in qs:
+        t = time.perf_counter()
+        searcher.search(q)
+        lat.append(time.perf_counter() - t)
+    row = {
+        "name": f"synthetic-{report.passages}",
+        "passages": report.passages,
+        "vectors": "real",
+        "index": "IDMap2,Flat (Searcher, hybrid, onnx fp32)",
+        "query_p50_ms": ms(statistics.median(lat)),
+        "query_p95_ms": ms(pct(lat, 95)),
+        "recall_at_10_vs_exact": 1.0,
+        "build_passages_per_s": round(report.passages / build_s, 1),
+        "rss_mb": rss_mb(),
+        "build_s": round(build_s, 1),
+        "build_without_quotes_s": round(build_nq_s, 1),
+        "raw_encode_per_s": round(raw, 1),
+        "raw_encode_passages_late_per_s": round(raw_late, 1),
+        "build_vs_raw_encoder": round(report.passages / build_s / raw, 3),
+    }
+    return {"corpora": [row]}
+
+
+# --- section: FAISS index types at 100k and 1M ------------------------------------------------------
+
+
+def unit_vectors(n: int, dim: int, seed: int) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, dim), dtype=np.float32)
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x
+
+
+def clustered_vectors(n: int, dim: int, seed: int, clusters: int = 2000) -> np.ndarray:
+    """Unit vectors around random centres: closer to real embeddings' structure than uniform noise."""
+    rng = np.random.default_rng(seed)
+    centres = unit_vectors(clusters, dim, seed + 1)
+    out = np.empty((n, dim), np.float32)
+    step = 100_000
+    for a in range(0, n, step):
+        b = min(n, a + step)
+        x = centres[rng.integers(0, clusters, b - a)] + 0.06 * rng.standard_normal(
+            (b - a, dim), dtype=np.float32
+        )
+        out[a:b] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
+
+
+def time_queries(index, queries: np.ndarray, k: int = 10) -> tuple[list[float], np.ndarray]:
+    lat, found = [], np.empty((len(queries), k), np.int64)
+    for i, q in enumerate(queries):
+        t = time.perf_counter()
+        _, ids = index.search(q.reshape(1, -1), k)
+        lat.append(time.perf_counter() - t)
+        found[i] = ids[0]
+    return lat, found
+
+
+def recall_at(found: np.ndarray, truth: np.ndarray) -> float:
+    return float(np.mean([len(set(f) & set(t)) / len(t) for f, t in zip(found, truth)]))
+
+
+def index_mb(index) -> float:
+    import faiss
+
+    return round(faiss.serialize_index(index).nbytes / 1e6, 1)
+
+
+def faiss_compare(n: int, kind: str, n_queries: int, *, hnsw: bool = True) -> tuple[list[dict], dict]:
+    """Flat vs HNSW vs IVF over n vectors; HNSW efSearch and IVF nprobe swept for recall@10 vs exact."""
+    import faiss
+
+    dim = 384
+    xb = unit_vectors(n, dim, 1) if kind == "random" else clustered_vectors(n, dim, 1)
+    xq = unit_vectors(n_queries, dim, 2) if kind == "random" else clustered_vectors(n_queries, dim, 2)
+    rows, sweeps = [], {}
+    base = {"passages": n, "vectors": kind, "build_passages_per_s": None}
+    t = time.perf_counter()
+    flat = faiss.IndexFlatIP(dim)
+    flat.add(xb)
+    flat_build = time.perf_counter() - t
+    time_queries(flat, xq[:5])
+    lat, truth = time_queries(flat, xq)
+    rows.append(
+        {
+            **base,
+            "name": f"{kind}-{n}-flat",
+            "index": "Flat",
+            "query_p50_ms": ms(statistics.median(lat)),
+            "query_p95_ms": ms(pct(lat, 95)),
+            "recall_at_10_vs_exact": 1.0,
+            "build_s": round(flat_build, 2),
+            "index_mb": index_mb(flat),
+            "rss_mb": rss_mb(),
+        }
+    )
+    del flat
+    gc.collect()
+
+    nlist = int(4 * math.sqrt(n))
+    t = time.perf_counter()
+    quant = faiss.IndexFlatIP(dim)
+    ivf = faiss.IndexIVFFlat(quant, dim, nlist, faiss.METRIC_INNER_PRODUCT)
+    train = xb[np.random.default_rng(5).choice(n, min(n, 40 * nlist), replace=False)]
+    ivf.train(train)
+    ivf.add(xb)
+    ivf_build = time.perf_counter() - t
+    sweep = {}
+    chosen = None
+    for nprobe in (1, 2, 4, 8, 16, 32, 64, 128, 256):
+        if nprobe > nlist:
+            break
+        ivf.nprobe = nprobe
+        time_queries(ivf, xq[:5])
+        lat, found = time_queries(ivf, xq)
+        r = recall_at(found, truth)
+        sweep[nprobe] = {
+            "recall": round(r, 4),
+            "p50_ms": ms(statistics.median(lat)),
+            "p95_ms": ms(pct(lat, 95)),
+        }
+        if chosen is None and r >= 0.95:
+            chosen = nprobe
+            break
+    best = chosen or max(sweep, key=lambda p: sweep[p]["recall"])
+    rows.append(
+        {
+            **base,
+            "name": f"{kind}-{n}-ivf",
+            "index": f"IVF{nlist},Flat nprobe={best}",
+            "query_p50_ms": sweep[best]["p50_ms"],
+            "query_p95_ms": sweep[best]["p95_ms"],
+            "recall_at_10_vs_exact": sweep[best]["recall"],
+            "build_s": round(ivf_build, 2),
+            "index_mb": index_mb(ivf),
+            "rss_mb": rss_mb(),
+        }
+    )
+    sweeps[f"ivf nlist={nlist}"] = sweep
+    del ivf, quant
+    gc.collect()
+
+    if hnsw:
+        t = time.perf_counter()
+        h = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+        h.hnsw.efConstruction = 40
+        h.add(xb)
+        h_build = time.perf_counter() - t
+        sweep, chosen = {}, None
+        for ef in (16, 32, 64, 128, 256, 512):
+            h.hnsw.efSearch = ef
+            time_queries(h, xq[:5])
+            lat, found = time_queries(h, xq)
+            r = recall_at(found, truth)
+            sweep[ef] = {
+                "recall": round(r, 4),
+                "p50_ms": ms(statistics.median(lat)),
+                "p95_ms": ms(pct(lat, 95)),
+            }
+            if r >= 0.95:
+                chosen = ef
+                break
+        best = chosen or max(sweep, key=lambda e: sweep[e]["recall"])
+        rows.append(
+            {
+                **base,
+                "name": f"{kind}-{n}-hnsw",
+                "index": f"HNSW32,Flat efSearch={best}",
+                "query_p50_ms": sweep[best]["p50_ms"],
+                "query_p95_ms": sweep[best]["p95_ms"],
+                "recall_at_10_vs_exact": sweep[best]["recall"],
+                "build_s": round(h_build, 2),
+                "index_mb": index_mb(h),
+                "rss_mb": rss_mb(),
+            }
+        )
+        sweeps["hnsw M=32 efConstruction=40"] = sweep
+        del h
+        gc.collect()
+    return rows, sweeps
+
+
+def section_faiss(work: Path, quick: bool) -> dict:
+    import faiss
+
+    rows, sweeps = [], {}
+    sizes = [(10_000, "random", True), (100_000, "random", True), (100_000, "clustered", True)]
+    if not quick:
+        # HNSW build at 1M takes ~10x the 100k build (minutes on 2 cores): opt in with QABOT_BENCH_HNSW_1M=1
+        sizes += [(1_000_000, "random", os.environ.get("QABOT_BENCH_HNSW_1M") == "1")]
+    for n, kind, hnsw in sizes:
+        t = time.perf_counter()
+        r, s = faiss_compare(n, kind, 100 if n >= 1_000_000 else 200, hnsw=hnsw)
+        rows += r
+        sweeps[f"{kind}-{n}"] = s
+        log.info("faiss %s %d done in %.0f s", kind, n, time.perf_counter() - t)
+        merge_results({"corpora": rows, "faiss_sweeps": sweeps, "faiss_threads": faiss.omp_get_max_threads()})
+    return {"corpora": rows, "faiss_sweeps": sweeps}
+
+
+# --- section: BM25 at 1M passages ----------------------------------------------------------------
+
+
+def section_bm25(work: Path, quick: bool) -> dict:
+    """bm25s get_scores for one query over 1M passages (Zipf-distributed words, ~25 per passage)."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    out = {}
+    for n in (100_000,) if quick else (100_000, 1_000_000):
+        rng = np.random.default_rng(11)
+        vocab_size, words = 50_000, 25
+        ids = np.minimum(rng.zipf(1.3, size=(n, words)) - 1, vocab_size - 1).astype(np.int32)
+        vocab = {f"w{i}": i for i in range(vocab_size)}
+        t = time.perf_counter()
+        retriever = bm25s.BM25(method="lucene", k1=1.2, b=0.75)
+        retriever.index(bm25s.tokenization.Tokenized(ids=ids.tolist(), vocab=vocab), show_progress=False)
+        build = time.perf_counter() - t
+        queries = [[f"w{int(w)}" for w in rng.choice([3, 50, 400, 2000, 9000], 3)] for _ in range(50)]
+        retriever.get_scores(queries[0])
+        lat = []
+        for q in queries:
+            t = time.perf_counter()
+            scores = retriever.get_scores(q)
+            np.argpartition(-scores, 40)[:40]  # the top-40 candidates search.py takes
+            lat.append(time.perf_counter() - t)
+        out[str(n)] = {
+            "build_s": round(build, 1),
+            "get_scores_top40_p50_ms": ms(statistics.median(lat)),
+            "get_scores_top40_p95_ms": ms(pct(lat, 95)),
+            "rss_mb": rss_mb(),
+        }
+        del retriever
+        gc.collect()
+    return {"bm25": out}
+
+
+# --- report -------------------------------------------------------------------------------------------
+
+
+def render(data: dict) -> str:
+    m = data.get("machine", {})
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `make bench` (`.venv/bin/python benchmarks/run.py`) from `benchmarks/results.json`; "
+        "re-run one part with `--sections NAME`. Medians of short repeats on a shared machine: "
+        "expect +-20% noise.",
+        "",
+        f"Machine: {m.get('cpu')}, {m.get('cores')} cores, {m.get('memory_gb')} GB RAM, "
+        f"Python {m.get('python')}; " + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()),
+        "",
+    ]
+    if "cold_start" in data:
+        lines += [
+            "## Start-up (process start to printed answer, seed corpus)",
+            "",
+            "| path | seconds | peak RSS MB | heavy modules loaded |",
+            "|---|---|---|---|",
+        ]
+        for k, v in data["cold_start"].items():
+            mods = v.get("modules", "torch, transformers, ...")
+            lines.append(f"| {k} | {v['seconds']:.2f} | {v['peak_rss_mb']:.0f} | {mods} |")
+        lines += [
+            "",
+            f"Re-index of the unchanged seed corpus (`qabot index`, including start-up): "
+            f"{data.get('reindex_unchanged_s')} s, peak RSS {data.get('reindex_unchanged_peak_rss_mb')} MB.",
+            "",
+        ]
+    if "encoders" in data:
+        e = data["encoders"]
+        lines += [
+            "## Encoders on the question path (seed index built with sentence-transformers)",
+            "",
+            "| encoder | min cosine vs ST | encode 1 question p50 ms | Searcher.search p50 / p95 ms | "
+            "R@1 | R@3 | MRR@10 | highlight | abstention | RSS after 50 q MB | passages/s | model MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for k in ("reference", "fp32", "int8"):
+            if k not in e:
+                continue
+            v = e[k]
+            lines.append(
+                f"| {k} | {v.get('min_cosine_vs_reference', 1.0)} | {v['encode_question_p50_ms']} | "
+                f"{v['search_p50_ms']} / {v['search_p95_ms']} | {v['recall@1']} | {v['recall@3']} | "
+                f"{v['mrr@10']} | {v['highlight_accuracy']} | {v['abstention_accuracy']} | "
+                f"{v['rss_after_50_questions_mb']} | {v['encode_passages_per_s']} | {v.get('model_mb', '')} |"
+            )
+        if "short_question_ms_by_setting" in e:
+            lines += [
+                "",
+                "One short question, ms (onnxruntime intra-op threads / spinning): "
+                + "; ".join(f"{k} {v}" for k, v in e["short_question_ms_by_setting"].items()),
+            ]
+        lines.append("")
+    if "imports" in data:
+        imp = data["imports"]
+        lines += [
+            "## Import cost (fresh interpreter, minus bare start-up)",
+            "",
+            "| import | seconds | peak RSS MB | also loads |",
+            "|---|---|---|---|",
+        ]
+        for k, v in imp.items():
+            if isinstance(v, dict) and "seconds" in v:
+                lines.append(
+                    f"| `{k}` | {v['seconds']:.3f} | {v['peak_rss_mb']:.0f} | {', '.join(v['pulls_in'])} |"
+                )
+        if "qabot_ask_importtime_top" in imp:
+            lines += [
+                "",
+                "`python -X importtime` of today's `qabot ask`, top-level packages (cumulative s): "
+                + ", ".join(f"{k} {v}" for k, v in imp["qabot_ask_importtime_top"].items()),
+            ]
+        lines.append("")
+    if data.get("corpora"):
+        lines += [
+            "## Search by corpus size (one query at a time, k=10)",
+            "",
+            "| corpus | passages | vectors | index | p50 ms | p95 ms | recall@10 vs exact | build s | "
+            "build passages/s | index MB | RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        for r in data["corpora"]:
+            lines.append(
+                f"| {r['name']} | {r['passages']:,} | {r['vectors']} | {r['index']} | {r['query_p50_ms']} | "
+                f"{r['query_p95_ms']} | {r['recall_at_10_vs_exact']} | {r.get('build_s', '')} | "
+                f"{r.get('build_passages_per_s') or ''} | {r.get('index_mb', '')} | {r['rss_mb']} |"
+            )
+        lines.append("")
+    if data.get("faiss_sweeps"):
+        lines += ["Parameter sweeps (recall@10 vs exact, p50 ms), stopping at the first setting >= 0.95:", ""]
+        for corpus, sw in data["faiss_sweeps"].items():
+            for idx, s in sw.items():
+                lines.append(
+                    f"- {corpus} {idx}: "
+                    + ", ".join(f"{p}: {v['recall']} / {v['p50_ms']} ms" for p, v in s.items())
+                )
+        lines.append("")
+    if data.get("bm25"):
+        lines += [
+            "## BM25 (bm25s get_scores + top-40 for one 3-word query)",
+            "",
+            "| passages | build s | p50 ms | p95 ms | RSS MB |",
+            "|---|---|---|---|---|",
+        ]
+        for n, v in data["bm25"].items():
+            lines.append(
+                f"| {int(n):,} | {v['build_s']} | {v['get_scores_top40_p50_ms']} | "
+                f"{v['get_scores_top40_p95_ms']} | {v['rss_mb']} |"
+            )
+        lines.append("")
+    if data.get("notes"):
+        lines += ["## Findings and recommendations", "", data["notes"].strip(), ""]
+    lines += [
+        "## Commands",
+        "",
+        "```",
+        "make bench                                   # everything (~15 min)",
+        ".venv/bin/python benchmarks/run.py --sections coldstart,encoders",
+        ".venv/bin/python benchmarks/run.py --sections faiss --quick   # 10k/100k only",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+SECTIONS: dict[str, Callable[[Path, bool], dict]] = {
+    "imports": section_imports,
+    "encoders": section_encoders,
+    "coldstart": section_coldstart,
+    "synthetic": section_synthetic,
+    "faiss": section_faiss,
+    "bm25": section_bm25,
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sections", default=",".join(SECTIONS))
+    ap.add_argument("--quick", action="store_true", help="smaller corpora, fewer repeats")
+    ap.add_argument(
+        "--work",
+        default=str(Path(tempfile.gettempdir()) / "qabot-bench"),
+        help="scratch folder (indexes, exports); reused between runs",
+    )
+    ap.add_argument("--render-only", action="store_true")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    for noisy in ("sentence_transformers", "bm25s", "filelock", "transformers", "faiss.loader", "retrieval"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    if not args.render_only:
+        merge_results({"machine": machine()})
+        for name in [s for s in args.sections.split(",") if s]:
+            t = time.perf_counter()
+            log.info("section %s ...", name)
+            merge_results(SECTIONS[name](work, args.quick))
+            log.info("section %s done in %.0f s", name, time.perf_counter() - t)
+    data = json.loads(RESULTS.read_text(encoding="utf-8"))
+    REPORT.write_text(render(data), encoding="utf-8")
+    print(f"wrote {RESULTS} and {REPORT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Features for ranking candidate sentences and for deciding whether to answer at all.
+
+The ranker scores every sentence of every candidate passage with a linear model over
+general signals: dense and BM25 similarity of the sentence and of its passage, how much of
+the question's wording and names the sentence holds, and whether the sentence holds the
+kind of thing the question asks for (a date for "when", a number for "how many", a name
+for "who", a reason for "why"). Weights are learned from the gold sets by
+`benchmarks/train_ranker.py` and stored as JSON beside this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+WEIGHTS = Path(__file__).with_name("ranker.json")
+
+SENTENCE_FEATURES = [
+    "s_dense", "s_dense_norm", "s_bm25_norm", "p_dense", "p_dense_norm", "p_bm25_norm",
+    "s_coverage", "p_coverage", "s_names", "p_names",
+    "who_x_name", "when_x_date", "quantity_x_number", "where_x_place", "why_x_cause",
+    "s_log_len",
+]
+ANSWER_FEATURES = [
+    "top_score", "top_s_dense", "top_p_dense", "top_s_coverage", "top_p_coverage",
+    "unknown_names", "unknown_words", "margin",
+]
+
+# --- question types --------------------------------------------------------------------
+
+_QTYPES = [
+    ("when", re.compile(r"^(when|what (date|day|month|year|time)|on what (date|day)|"
+                        r"which (day|date|month|year)|how long ago|since when)\b", re.I)),
+    ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
+                            r"what (is the )?(number|size|area|percentage|share|amount|total)|"
+                            r"what percentage)\b", re.I)),
+    ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
+                       r"president|politician|man|woman|country|organi[sz]ation|body|outlet|agency|court"
+                       r"|news))\b", re.I)),
+    ("where", re.compile(r"^(where|in which (city|country|town|place|region)|which (city|country|town|place|"
+                         r"region))\b", re.I)),
+    ("why", re.compile(r"^(why|what (caused|triggered|prompted|led to|is the reason|was the reason|reason)|"
+                       r"for what reason|how come)\b", re.I)),
+]
+
+
+def question_type(question: str) -> str:
+    q = question.strip().lower()
+    q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
+    for name, rx in _QTYPES:
+        if rx.search(q):
+            return name
+    return "other"
+
+
+# --- sentence attributes ---------------------------------------------------------------
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
+           "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE = re.compile(rf"\b({_MONTHS})\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|"
+                   r"\b(1[89]\d\d|20\d\d)\b|\b(last|next|this|earlier this|later this) (week|month|year)\b|"
+                   r"\b(yesterday|today|tomorrow)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+                     r"hundred|thousand|million|billion|dozen|half|single|double)\b", re.I)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+")
+_PLACE = re.compile(r"\b(in|at|from|to|near|via|across)\s+(the\s+)?[A-Z][\w’'-]+")
+_CAUSE = re.compile(r"\b(because|due to|since|as a result|in order to|so that|designed to|aimed at|"
+                    r"saying that|reflects|accused|over|after|for|reason|ploy|intention|concern)\b", re.I)
+
+
+@lru_cache(maxsize=200_000)
+def sentence_attributes(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
+    """(has name, has date, has number, has place, has cause cue)."""
+    return (bool(_NAME.search(sentence)), bool(_DATE.search(sentence)), bool(_NUMBER.search(sentence)),
+            bool(_PLACE.search(sentence)), bool(_CAUSE.search(sentence)))
+
+
+_QNAME = re.compile(r"\b[A-Z][\w’'-]*")
+
+
+def question_names(question: str) -> list[str]:
+    """Capitalised words of the question after its first word, lower-cased."""
+    words = _QNAME.findall(question)
+    first = question.strip().split(" ", 1)[0] if question.strip() else ""
+    return [w.lower() for w in words if w != first]
+
+
+# --- the model -------------------------------------------------------------------------
+
+
+@dataclass
+class LinearModel:
+    """w . x + b over named features, with the feature means and scales used in training."""
+
+    features: list[str]
+    weights: np.ndarray
+    bias: float
+    mean: np.ndarray
+    scale: np.ndarray
+    threshold: float = 0.0
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return ((x - self.mean) / self.scale) @ self.weights + self.bias
+
+    def to_json(self) -> dict:
+        return {"features": self.features, "weights": self.weights.tolist(), "bias": self.bias,
+                "mean": self.mean.tolist(), "scale": self.scale.tolist(), "threshold": self.threshold}
+
+    @classmethod
+    def from_json(cls, d: dict) -> LinearModel:
+        return cls(list(d["features"]), np.asarray(d["weights"], np.float64), float(d["bias"]),
+                   np.asarray(d["mean"], np.float64), np.asarray(d["scale"], np.float64),
+                   float(d.get("threshold", 0.0)))
+
+
+def load_models(path: Path = WEIGHTS) -> tuple[LinearModel | None, LinearModel | None]:
+    """(sentence ranker, answerability model) if trained weights exist and match the features."""
+    if not path.exists():
+        return None, None
+    d = json.loads(path.read_text(encoding="utf-8"))
+    rank = LinearModel.from_json(d["ranker"]) if "ranker" in d else None
+    answer = LinearModel.from_json(d["answer"]) if "answer" in d else None
+    if rank is not None and rank.features != SENTENCE_FEATURES:
+        rank = None
+    if answer is not None and answer.features != ANSWER_FEATURES:
+        answer = None
+    return rank, answer
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iters: int = 500,
+                 fit_bias: bool = True) -> tuple[np.ndarray, float]:
+    """L2-regularised logistic regression by Newton's method (features already standardised)."""
+    n, d = x.shape
+    xb = np.hstack([x, np.ones((n, 1))]) if fit_bias else x
+    w = np.zeros(xb.shape[1])
+    reg = np.full(xb.shape[1], l2)
+    if fit_bias:
+        reg[-1] = 0.0
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        grad = xb.T @ (p - y) + reg * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(reg) + 1e-9 * np.eye(xb.shape[1])
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return (w[:-1], float(w[-1])) if fit_bias else (w, 0.0)
