@@ -58,7 +58,7 @@ def evaluate_retrieval(ask: Ask, passages: Sequence, gold: list[dict], offtopic:
     answers = ask(questions, k, mode)
     per_q = (time.perf_counter() - t0) / max(1, len(questions))
     singles = []
-    for q in questions[:40]:
+    for q in questions[:20]:
         t = time.perf_counter()
         ask([q], k, mode)
         singles.append(time.perf_counter() - t)

@@ -1,0 +1,66 @@
+"""CI guard: retrieval quality on the hand-written gold sets must not regress.
+
+The floors sit just under what `qabot eval` measures today (see the README's table); a change
+to chunking, fusion, the ranker or the model that costs quality fails the build.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import offline_env, qabot_command
+
+from retrieval.config import Settings
+from retrieval.engine import Engine
+from retrieval.evaluate import DATA, evaluate_retrieval, read_jsonl
+
+FLOORS = {
+    "recall@1": 0.85,
+    "recall@3": 0.96,
+    "mrr@10": 0.92,
+    "highlight_accuracy": 0.84,
+    "answer_rate": 0.94,
+    "abstention_accuracy": 0.75,
+}
+
+
+@pytest.fixture(scope="module")
+def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
+    e = Engine(Settings(seeds=seeds_dir, vectors=vectors_dir))
+    e.load()
+    return e
+
+
+def test_hybrid_quality_floors(engine: Engine) -> None:
+    gold, off = read_jsonl(DATA / "gold_qa.jsonl"), read_jsonl(DATA / "offtopic.jsonl")
+    assert len(gold) >= 80 and len(off) >= 30
+    metrics, failures = evaluate_retrieval(lambda qs, k, mode: engine.batch_ask(qs, k, mode=mode),
+                                           engine.load().data.passages, gold, off, mode="hybrid")
+    low = {k: (metrics[k], floor) for k, floor in FLOORS.items() if metrics[k] < floor}
+    assert not low, f"quality below floors {low}; failures: {[f['id'] for f in failures][:20]}"
+
+
+def test_hybrid_beats_each_alone(engine: Engine) -> None:
+    gold, off = read_jsonl(DATA / "gold_qa.jsonl"), read_jsonl(DATA / "offtopic.jsonl")
+    ask = lambda qs, k, mode: engine.batch_ask(qs, k, mode=mode)  # noqa: E731
+    passages = engine.load().data.passages
+    r1 = {m: evaluate_retrieval(ask, passages, gold, off, mode=m)[0]["recall@1"] for m in ("dense", "bm25",
+                                                                                          "hybrid")}
+    assert r1["hybrid"] > max(r1["dense"], r1["bm25"]), r1
+
+
+def test_eval_cli_json(seeds_dir: Path, vectors_dir: Path, tmp_path: Path) -> None:
+    out = subprocess.run(qabot_command("eval", "--seeds", str(seeds_dir), "--vectors", str(vectors_dir),
+                                       "--json", "--failures", str(tmp_path / "f.jsonl")),
+                         env=offline_env(), capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    data = json.loads(out.stdout)
+    hybrid = data["modes"]["hybrid"]
+    for key in ("recall@1", "recall@3", "recall@5", "mrr@10", "ndcg@10", "highlight_accuracy",
+                "answer_rate", "abstention_accuracy", "ms_per_question_batch"):
+        assert key in hybrid
+    assert data["quotes"]["speaker_accuracy"] >= 0.9
+    assert (tmp_path / "f.jsonl").exists()
