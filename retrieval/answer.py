@@ -55,10 +55,14 @@ class Answer:
     # the weak passages behind an abstention: not shown as answers, kept for diagnostics
     abstained_hits: list[Hit] = field(default_factory=list)
     kind: str = "passages"  # or "quotes"
+    notice: str = ""  # e.g. that an overlong question was cut
 
     def to_json(self) -> dict:
-        return {"question": self.question, "answered": self.answered,
-                "hits": [h.to_json() for h in self.hits], "kind": self.kind}
+        d = {"question": self.question, "answered": self.answered,
+             "hits": [h.to_json() for h in self.hits], "kind": self.kind}
+        if self.notice:
+            d["notice"] = self.notice
+        return d
 
 
 def paragraph_label(paragraphs: Sequence[int]) -> str:
@@ -89,10 +93,11 @@ def make_citation(meta: dict, paragraphs: Sequence[int], doc_id: str, number: in
 
 def render_text(answer: Answer, *, width: int = 0) -> str:
     """Plain-text rendering for the console: highlight marked with »…«, citations below."""
+    notice = f"({answer.notice})\n" if answer.notice else ""
     if not answer.answered:
-        return ("The indexed documents do not seem to answer that. "
+        return (notice + "The indexed documents do not seem to answer that. "
                 "Try asking about the people, places and events they report.")
-    lines = []
+    lines = [notice] if notice else []
     for h in answer.hits:
         text = h.text
         if h.highlight and h.highlight in text:

@@ -55,8 +55,23 @@ def _display_name(model_path: str) -> str:
 # --- export (index time; needs torch and sentence-transformers) ------------------------------
 
 
-def export_onnx(model_path: str, out_dir: Path, *, quantize: bool = False, name: str | None = None) -> dict:
+CHECK_SENTENCES = (
+    "How big is Armenia?",
+    "",
+    "Who said the border villages would get water before the summer?",
+    "Ünïcödé café, Москва, 東京 🚀",
+    "The minister said the agreement, signed on 12 March 2024, would cost 1.2 billion. " * 30,
+)
+
+
+def export_onnx(model_path: str, out_dir: Path, *, quantize: bool = False, name: str | None = None,
+                reference=None, max_gap: float = 1e-4) -> dict:
     """Export the sentence-transformers model to `out_dir`; returns the manifest record.
+
+    `reference` may be the already loaded SentenceTransformer (the index build has one).
+    The export is checked against it on CHECK_SENTENCES before it is put in place: an
+    fp32 export whose vectors differ (1 - cosine > `max_gap`) raises ValueError, so a
+    broken export never serves questions; the int8 gap is only recorded.
 
     The transformer and mean pooling go into the graph (token_type_ids are zeros inside it,
     so the runtime feeds only input_ids and attention_mask); normalisation is one numpy line.
@@ -68,7 +83,7 @@ def export_onnx(model_path: str, out_dir: Path, *, quantize: bool = False, name:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     out_dir = Path(out_dir)
-    st = SentenceTransformer(str(model_path), device="cpu")
+    st = reference if reference is not None else SentenceTransformer(str(model_path), device="cpu")
     st.eval()
     transformer = st[0]
     bert = transformer.auto_model
@@ -117,6 +132,11 @@ def export_onnx(model_path: str, out_dir: Path, *, quantize: bool = False, name:
         if (src / "1_Pooling" / "config.json").is_file():
             (tmp / "1_Pooling").mkdir()
             shutil.copy2(src / "1_Pooling" / "config.json", tmp / "1_Pooling" / "config.json")
+        ref = st.encode(list(CHECK_SENTENCES), normalize_embeddings=True, convert_to_numpy=True)
+        gap = max_cosine_gap(ref, OnnxEncoder(tmp, threads=1, config={"max_seq_length": max_seq, "dim": dim})
+                             .encode(list(CHECK_SENTENCES)))
+        if not quantize and gap > max_gap:
+            raise ValueError(f"ONNX export differs from sentence-transformers (1 - cosine = {gap:.2e})")
         record = {
             "backend": "onnx",
             "file": MODEL_FILE,
@@ -128,6 +148,7 @@ def export_onnx(model_path: str, out_dir: Path, *, quantize: bool = False, name:
             "dim": dim,
             "max_seq_length": max_seq,
             "pooling": "mean",
+            "max_cosine_gap": gap,
             "normalize": True,
             "versions": {"torch": torch.__version__, "onnxruntime": _ort_version()},
         }
@@ -178,13 +199,15 @@ class OnnxEncoder:
     """
 
     def __init__(self, folder: str | Path, *, threads: int | None = None, batch_size: int = 32,
-                 expected_sha256: str | None = None, spin: bool = True) -> None:
+                 expected_sha256: str | None = None, spin: bool = False, config: dict | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.folder = Path(folder)
         cfg_path = self.folder / CONFIG_FILE
-        self.config: dict = json.loads(cfg_path.read_text(encoding="utf-8")) if cfg_path.is_file() else {}
+        if config is None:
+            config = json.loads(cfg_path.read_text(encoding="utf-8")) if cfg_path.is_file() else {}
+        self.config: dict = config
         model_file = self.folder / self.config.get("file", MODEL_FILE)
         if expected_sha256 and _sha256(model_file) != expected_sha256:
             raise ValueError(f"{model_file} does not match the sha256 recorded in the manifest")
