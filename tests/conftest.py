@@ -97,9 +97,10 @@ def start_bot(server, tmp: Path, vectors: Path, seeds: Path, *args: str, env: di
     tmp.mkdir(parents=True, exist_ok=True)
     data = tmp / "data"
     out, err = tmp / "stdout.log", tmp / "stderr.log"
-    full_env = offline_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=server.base_url,
-                           QABOT_SEEDS=str(seeds), QABOT_VECTORS=str(vectors), QABOT_DATA_DIR=str(data),
-                           QABOT_ADMIN_IDS=str(ADMIN_ID), **(env or {}))
+    settings = {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": server.base_url,
+                "QABOT_SEEDS": str(seeds), "QABOT_VECTORS": str(vectors), "QABOT_DATA_DIR": str(data),
+                "QABOT_ADMIN_IDS": str(ADMIN_ID)}
+    full_env = offline_env(**{**settings, **(env or {})})
     start = len(server.calls)
     with out.open("wb") as fo, err.open("wb") as fe:
         proc = subprocess.Popen(qabot_command("bot", *args), env=full_env, stdout=fo, stderr=fe, cwd=tmp)
