@@ -1,0 +1,131 @@
+"""Step 5, search: real model, real FAISS and BM25 over the seed article.
+
+Questions and answers come from the seed (seeds/000_d538b9dfed72cb85.txt); the off-topic ones
+are about things the article never mentions.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fixtures_core import SEED_ID, SEED_TITLE
+
+from retrieval.answer import Answer, render_text
+
+pytest_plugins = ["fixtures_core"]
+
+HIT_KEYS = {"rank", "score", "passage_id", "doc_id", "title", "paragraphs", "text", "highlight", "citation"}
+
+
+def assert_valid(ans: Answer, k: int, searcher) -> None:
+    """What every answer must satisfy, answered or not."""
+    assert isinstance(ans.answered, bool)
+    if not ans.answered:
+        assert ans.hits == []
+        return
+    assert 1 <= len(ans.hits) <= k
+    assert [h.rank for h in ans.hits] == list(range(1, len(ans.hits) + 1))
+    ids = [h.passage_id for h in ans.hits]
+    assert len(set(ids)) == len(ids)
+    scores = [h.score for h in ans.hits]
+    assert scores == sorted(scores, reverse=True)
+    by_id = {p.passage_id: p for p in searcher.data.passages}
+    for h in ans.hits:
+        p = by_id[h.passage_id]
+        assert h.text == p.text and h.paragraphs == p.paragraphs and h.doc_id == p.doc_id == SEED_ID
+        assert h.highlight in p.sentences
+        assert h.title == SEED_TITLE
+        assert h.citation.startswith(f"[{h.rank}] {SEED_TITLE}")
+        assert "para." in h.citation or "paras." in h.citation
+        assert str(h.paragraphs[0]) in h.citation
+        assert HIT_KEYS <= set(h.to_json())
+
+
+def test_how_big_is_armenia(core_searcher):
+    ans = core_searcher.search("How big is Armenia?", 3)
+    assert_valid(ans, 3, core_searcher)
+    assert ans.answered
+    top = ans.hits[0]
+    assert "29,800 square kilometers" in top.text
+    assert "29,800 square kilometers" in top.highlight
+
+
+def test_who_is_ani_badalyan(core_searcher):
+    ans = core_searcher.search("Who is Ani Badalyan?", 3)
+    assert_valid(ans, 3, core_searcher)
+    assert ans.answered
+    assert any("Ani Badalyan" in h.text for h in ans.hits)
+    assert any("Ani Badalyan" in h.highlight for h in ans.hits)
+
+
+@pytest.mark.parametrize("question", [
+    "How do I bake sourdough bread?",
+    "What did Vladimir Putin say about the blockade?",
+])
+def test_off_topic_questions_are_not_answered(core_searcher, question):
+    ans = core_searcher.search(question, 3)
+    assert not ans.answered
+    assert ans.hits == []
+    assert ans.to_json()["hits"] == []
+    assert "do not seem to answer" in render_text(ans)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_k_is_respected(core_searcher, k):
+    ans = core_searcher.search("What happened to the Lachin corridor?", k)
+    assert ans.answered
+    assert_valid(ans, k, core_searcher)
+    assert len(ans.hits) == min(k, len(core_searcher.data.passages))
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t", "?", "!!!"])
+def test_empty_or_blank_questions_do_not_crash(core_searcher, question):
+    ans = core_searcher.search(question, 3)
+    assert ans.question == question
+    assert_valid(ans, 3, core_searcher)
+
+
+def test_batch_equals_single_searches(core_searcher):
+    questions = ["How big is Armenia?", "Who is Ani Badalyan?", "How do I bake sourdough bread?",
+                 "When did the ICJ order Azerbaijan to ensure movement along the corridor?"]
+    batch = core_searcher.batch_search(questions, 3)
+    assert [a.question for a in batch] == questions
+    for q, b in zip(questions, batch):
+        single = core_searcher.search(q, 3)
+        assert b.answered == single.answered
+        assert [h.passage_id for h in b.hits] == [h.passage_id for h in single.hits]
+
+
+def test_search_is_deterministic(core_searcher):
+    first = core_searcher.search("Who reacted to the Russian statement?", 3).to_json()
+    second = core_searcher.search("Who reacted to the Russian statement?", 3).to_json()
+    assert first == second
+
+
+def test_answer_json_shape(core_searcher):
+    d = core_searcher.search("How big is Armenia?", 2).to_json()
+    assert {"question", "answered", "hits"} <= set(d)
+    assert d["question"] == "How big is Armenia?" and d["answered"] is True
+    for i, h in enumerate(d["hits"], 1):
+        assert HIT_KEYS <= set(h)
+        assert h["rank"] == i and isinstance(h["score"], float)
+        assert isinstance(h["paragraphs"], list) and all(isinstance(n, int) for n in h["paragraphs"])
+
+
+def test_rendered_answer_marks_the_highlight_and_lists_sources(core_searcher):
+    ans = core_searcher.search("How big is Armenia?", 3)
+    text = render_text(ans)
+    assert f"»{ans.hits[0].highlight}«" in text
+    assert "Sources:" in text
+    for h in ans.hits:
+        assert h.citation in text
+
+
+@pytest.mark.parametrize("question, needle", [
+    ("What did the ICJ order in February?", "International Court of Justice"),
+    ("Who is Tigran Grigoryan?", "Tigran Grigoryan"),
+    ("Where did Pashinyan and Aliyev meet?", "Brussels"),
+])
+def test_more_seed_questions(core_searcher, question, needle):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered
+    assert any(needle in h.text for h in ans.hits)
