@@ -43,12 +43,17 @@ def u16(text: str) -> int:
 
 
 def esc(text: str) -> str:
+    """Text content: <, > and & escaped (quotes may stay as they are outside attributes)."""
+    return html.escape(text, quote=False)
+
+
+def esc_attr(text: str) -> str:
     return html.escape(text, quote=True)
 
 
 def _open_close(run: Run) -> tuple[str, str]:
     if run.tag == "a" and run.href:
-        return f'<a href="{esc(run.href)}">', "</a>"
+        return f'<a href="{esc_attr(run.href)}">', "</a>"
     if run.tag in ("b", "i", "code", "u", "s"):
         return f"<{run.tag}>", f"</{run.tag}>"
     return "", ""

@@ -173,6 +173,7 @@ class Faults:
     bad_gateway_every: int = 0
     too_many_every: int = 0
     retry_after: int = 1
+    reject_html_marker: str = ""  # HTML messages containing it get "can't parse entities"
 
 
 @dataclass
@@ -362,9 +363,10 @@ class FakeBotAPI:
         chat_id = msg["chat"]["id"]
         return self.wait_for(lambda: (self.replies_to(chat_id, msg["message_id"]) or [None])[0], timeout)
 
-    def set_faults(self, bad_gateway_every: int = 0, too_many_every: int = 0, retry_after: int = 1) -> None:
+    def set_faults(self, bad_gateway_every: int = 0, too_many_every: int = 0, retry_after: int = 1,
+                   reject_html_marker: str = "") -> None:
         with self._cv:
-            self.faults = Faults(bad_gateway_every, too_many_every, retry_after)
+            self.faults = Faults(bad_gateway_every, too_many_every, retry_after, reject_html_marker)
             self._send_count = 0
 
     # --- HTTP --------------------------------------------------------------------------------
@@ -501,7 +503,10 @@ class FakeBotAPI:
     def _check_text(self, text: Any, parse_mode: str | None) -> str:
         if not isinstance(text, str):
             raise APIError(400, "Bad Request: message text is empty")
+        marker = self.faults.reject_html_marker
         try:
+            if marker and parse_mode and marker in text:
+                raise HTMLError(f"Unsupported start tag \"{marker}\" at byte offset 0")
             plain = visible_text(text, parse_mode)
         except HTMLError as exc:
             raise APIError(400, f"Bad Request: can't parse entities: {exc}") from None

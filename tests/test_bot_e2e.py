@@ -238,3 +238,42 @@ def test_user_rate_limit(bot, botapi, new_id):
     limited = [r for r in replies if "faster than I can read" in plain_of(r)]
     assert len(limited) == 4
     assert all(r in replies[20:] for r in limited) or len(limited) == 4
+
+
+def test_unparsable_html_is_resent_as_plain_text(bot, botapi, new_id):
+    chat = new_id()
+    botapi.set_faults(reject_html_marker="How big is Armenia")  # the question echoed in the answer
+    try:
+        msg = botapi.message(chat, "How big is Armenia?")
+        reply = botapi.wait_reply(msg)
+    finally:
+        botapi.set_faults()
+    assert "parse_mode" not in reply.params
+    assert "<b>" not in reply.params["text"] and "29,800 square kilometers" in reply.params["text"]
+    assert "Sources" in reply.params["text"] and reply.params.get("reply_markup")
+
+
+def test_admin_reindex_keeps_answering(bot, botapi, new_id):
+    chat = new_id()
+    botapi.message(chat, "/reindex")
+    assert "only the bot's administrators" in plain_of(botapi.wait_for(lambda: botapi.sent(chat_id=chat))[0])
+    botapi.message(ADMIN_ID, "/reindex")
+    done = botapi.wait_for(lambda: [c for c in botapi.sent(chat_id=ADMIN_ID)
+                                    if "Index updated" in plain_of(c)], 120)[0]
+    assert_valid(done)
+    msg = botapi.message(chat, "How big is Armenia?")
+    assert_cited_answer(botapi.wait_reply(msg))
+
+
+def test_every_message_was_valid_and_the_token_never_logged(bot, botapi):
+    """A sweep over the session: Telegram would have accepted every text the bot sent."""
+    texts = [c for c in botapi.calls if c.method in ("sendMessage", "editMessageText")]
+    assert texts
+    rejected = [c for c in texts if c.status == 400 and "How big is Armenia" not in str(c.params.get("text"))]
+    assert rejected == [], [c.error for c in rejected]
+    for c in texts:
+        if c.ok:
+            assert_valid(c)
+    logs = bot.logs()
+    assert TEST_TOKEN not in logs and TEST_TOKEN.replace(":", "%3A") not in logs
+    assert "Traceback" not in logs
