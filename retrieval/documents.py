@@ -243,7 +243,7 @@ def _read_pdf(doc: Document, path: Path) -> None:
     if not text.strip():
         raise SkipFile("PDF has no extractable text (scanned image?)")
     # PDF lines are layout lines: a line ending without terminal punctuation continues.
-    text = re.sub(r"(?<![.?!:”\"])\n(?!\n)", " ", text)
+    text = re.sub(r"(?<![.?!:”\"\n])\n(?!\n)", " ", text)
     text = re.sub(r"[ \t]{2,}", " ", text)
     _apply_meta(doc, {"title": getattr(meta, "title", None), "authors": getattr(meta, "author", None)})
     parse_news_text(doc, text.strip() + "\n", has_title=bool(doc.title))
@@ -257,6 +257,16 @@ def doc_id_for(rel: str) -> str:
     return str(Path(rel).with_suffix("")).replace(os.sep, "/")
 
 
+def unique_doc_id(rel: str, taken: set[str]) -> str:
+    """The id for `rel`, with its suffix kept when another file already has the bare name."""
+    doc_id = doc_id_for(rel)
+    if doc_id in taken:
+        log.info("%s: another file is also named %r; its id keeps the suffix", rel, doc_id)
+        doc_id = rel
+    taken.add(doc_id)
+    return doc_id
+
+
 def file_sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -266,15 +276,15 @@ def file_sha256(path: Path) -> str:
 
 
 def _sidecar(path: Path) -> dict:
-    for cand in (path.with_name(path.name + META_SUFFIX), path.with_suffix(META_SUFFIX)):
-        if cand.is_file():
-            try:
-                data = json.loads(cand.read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
-                log.warning("%s: metadata file is not valid JSON, ignored (%s)", cand, exc)
-                return {}
-            return data if isinstance(data, dict) else {}
-    return {}
+    cand = sidecar_path(path)
+    if cand is None:
+        return {}
+    try:
+        data = json.loads(cand.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.warning("%s: metadata file is not valid JSON, ignored (%s)", cand, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def list_files(seeds: Path) -> list[tuple[str, Path]]:
@@ -306,8 +316,16 @@ def list_files(seeds: Path) -> list[tuple[str, Path]]:
     return out
 
 
+def sidecar_path(path: Path) -> Path | None:
+    """The NAME.meta.json beside a document, if any."""
+    for cand in (path.with_name(path.name + META_SUFFIX), path.with_suffix(META_SUFFIX)):
+        if cand.is_file():
+            return cand
+    return None
+
+
 def load_document(path: Path, rel: str, *, sha256: str | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+                  max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None) -> Document:
     """Read one file into a Document; raises SkipFile with a reason a user can act on."""
     try:
         size = path.stat().st_size
@@ -317,7 +335,7 @@ def load_document(path: Path, rel: str, *, sha256: str | None = None,
         raise SkipFile("empty file")
     if size > max_bytes:
         raise SkipFile(f"too large ({size / 1e6:.0f} MB > {max_bytes / 1e6:.0f} MB; set QABOT_MAX_FILE_MB)")
-    doc = Document(doc_id=doc_id_for(rel), path=rel, sha256=sha256 or file_sha256(path))
+    doc = Document(doc_id=doc_id or doc_id_for(rel), path=rel, sha256=sha256 or file_sha256(path))
     suffix = path.suffix.lower()
     try:
         if suffix == ".pdf":
@@ -342,8 +360,10 @@ def load_document(path: Path, rel: str, *, sha256: str | None = None,
 
 def load_corpus(seeds: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Document]:
     """Every readable document under seeds/; each unreadable one is named in a warning."""
+    taken: set[str] = set()
     for rel, path in list_files(seeds):
+        doc_id = unique_doc_id(rel, taken)
         try:
-            yield load_document(path, rel, max_bytes=max_bytes)
+            yield load_document(path, rel, max_bytes=max_bytes, doc_id=doc_id)
         except SkipFile as exc:
             log.warning("skipping %s: %s", rel, exc)

@@ -17,12 +17,14 @@ sweeps its leftovers. A lock file serialises concurrent builds.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import platform
 import shutil
 import time
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +38,7 @@ log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+REQUIRED_FILES = ("dense", "bm25", "bm25_sentences", "passages", "sentences", "sentence_offsets")
 LOCK = ".index.lock"
 PASSAGE_SETTINGS = {"min_tokens": 96, "splitter": "paragraph+sentencizer+quotefix",
                     "sentence_vectors": "late"}
@@ -112,6 +115,15 @@ def read_manifest(vectors: Path) -> dict | None:
         raise IndexDamaged(f"{path} is unreadable ({exc}); {repair_hint(vectors)}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
         raise IndexDamaged(f"{path} is not a qabot index of format {FORMAT_VERSION}; {repair_hint(vectors)}")
+    model = manifest.get("model")
+    files = manifest.get("files")
+    if not (isinstance(model, dict) and isinstance(model.get("name"), str)
+            and isinstance(files, dict) and all(k in files for k in REQUIRED_FILES)
+            and all(isinstance(v, dict) and isinstance(v.get("name"), str) for v in files.values())
+            and isinstance(manifest.get("passage_count"), int)
+            and isinstance(manifest.get("documents"), dict)):
+        raise IndexDamaged(f"{path} is incomplete (missing model, files, passage_count or documents); "
+                           f"{repair_hint(vectors)}")
     return manifest
 
 
@@ -184,6 +196,8 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
             and len(offsets) == n + 1 and sent.shape[0] == int(offsets[-1])):
         raise IndexDamaged(f"the index in {vectors} is inconsistent (passages {len(passages)}, "
                            f"vectors {dense.size}, bm25 {sparse.size}, manifest {n}); {repair_hint(vectors)}")
+    if set(dense.all_ids().tolist()) != set(ids):
+        raise IndexDamaged(f"the vectors in {vectors} do not belong to its passages; {repair_hint(vectors)}")
     return IndexData(manifest, passages, np.asarray(ids, dtype=np.int64), dense, sparse,
                      sent, offsets, sent_sparse, manifest.get("documents", {}))
 
@@ -217,24 +231,33 @@ class UpdateReport:
 
 
 def _scan(seeds: Path, old_docs: dict[str, dict]) -> tuple[dict[str, dict], list[str]]:
-    """Current files with hashes; the hash is reused when size and mtime are unchanged."""
-    from .documents import doc_id_for
+    """Current files with hashes; the hash is reused when size and mtime are unchanged.
+
+    A document's hash covers its NAME.meta.json too, so editing the metadata re-indexes it.
+    """
+    from .documents import sidecar_path, unique_doc_id
 
     by_path = {d["path"]: d for d in old_docs.values()}
     found: dict[str, dict] = {}
+    taken: set[str] = set()
     for rel, path in list_files(seeds):
         st = path.stat()
+        meta = sidecar_path(path)
+        mst = meta.stat() if meta else None
+        stamp = [st.st_size, st.st_mtime_ns] + ([mst.st_size, mst.st_mtime_ns] if mst else [])
         old = by_path.get(rel)
-        if old and old.get("size") == st.st_size and old.get("mtime_ns") == st.st_mtime_ns:
+        if old and old.get("stamp") == stamp:
             sha = old["sha256"]
         else:
             try:
                 sha = file_sha256(path)
+                if meta:
+                    sha = hashlib.sha256((sha + file_sha256(meta)).encode()).hexdigest()
             except OSError as exc:
                 log.warning("skipping %s: cannot read (%s)", rel, exc.strerror)
                 continue
-        found[doc_id_for(rel)] = {"path": rel, "sha256": sha, "size": st.st_size,
-                                  "mtime_ns": st.st_mtime_ns}
+        found[unique_doc_id(rel, taken)] = {"path": rel, "sha256": sha, "size": st.st_size,
+                                            "mtime_ns": st.st_mtime_ns, "stamp": stamp}
     return found, []
 
 
@@ -317,7 +340,7 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
         rec = found[doc_id]
         try:
             docs.append(load_document(seeds / rec["path"], rec["path"], sha256=rec["sha256"],
-                                      max_bytes=max_bytes))
+                                      max_bytes=max_bytes, doc_id=doc_id))
         except SkipFile as exc:
             log.warning("skipping %s: %s", rec["path"], exc)
             skipped[doc_id] = {**rec, "reason": str(exc)}
@@ -343,8 +366,8 @@ def _touch_mtimes(vectors: Path, manifest: dict, found: dict) -> bool:
     dirty = False
     for doc_id, rec in manifest["documents"].items():
         f = found.get(doc_id)
-        if f and (f["mtime_ns"] != rec.get("mtime_ns") or f["path"] != rec.get("path")):
-            rec.update(mtime_ns=f["mtime_ns"], size=f["size"], path=f["path"])
+        if f and (f["stamp"] != rec.get("stamp") or f["path"] != rec.get("path")):
+            rec.update(mtime_ns=f["mtime_ns"], size=f["size"], path=f["path"], stamp=f["stamp"])
             dirty = True
     if dirty:
         atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
@@ -373,14 +396,15 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         documents = {k: v for k, v in data.documents.items() if k not in drop}
         for doc_id, rec in documents.items():  # refresh mtimes of unchanged files
             if doc_id in found:
-                rec.update({k: found[doc_id][k] for k in ("mtime_ns", "size", "path")})
+                rec.update({k: found[doc_id][k] for k in ("mtime_ns", "size", "path", "stamp")})
 
     new_passages: list[Passage] = []
     for doc in docs:
         ps = make_passages(doc, encoder.count_tokens, max_tokens=encoder.max_tokens,
                            min_tokens=PASSAGE_SETTINGS["min_tokens"])
         new_passages.extend(ps)
-        documents[doc.doc_id] = {**doc.meta(), **{k: found[doc.doc_id][k] for k in ("size", "mtime_ns")},
+        documents[doc.doc_id] = {**doc.meta(),
+                                 **{k: found[doc.doc_id][k] for k in ("size", "mtime_ns", "stamp", "sha256")},
                                  "passages": len(ps)}
     new_ids = list(range(next_id, next_id + len(new_passages)))
     next_id += len(new_passages)
@@ -424,7 +448,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     sparse = SparseIndex.build([p.text for p in passages])
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
 
-    gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}"
+    # unique even for two builds in one second of one process: files are never overwritten
+    gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     names = {
         "dense": f"dense-{gen}.faiss",
         "bm25": f"bm25-{gen}",

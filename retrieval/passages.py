@@ -108,8 +108,28 @@ def _split_overlong(text: str, s: int, e: int, limit: int, count: TokenCounter) 
                 lo = mid
             else:
                 hi = mid - 1
-        pieces.append((words[i][0], words[lo - 1][1]))
+        a, b = words[i][0], words[lo - 1][1]
+        if lo == i + 1 and count([text[a:b]])[0] > limit:
+            pieces.extend(_split_word(text, a, b, limit, count))  # one "word" over the window
+        else:
+            pieces.append((a, b))
         i = lo
+    return pieces
+
+
+def _split_word(text: str, s: int, e: int, limit: int, count: TokenCounter) -> list[tuple[int, int]]:
+    """Cut a run of characters without spaces (a long URL, a table) into pieces that fit."""
+    pieces = []
+    while s < e:
+        lo, hi = s + 1, e
+        while lo < hi:  # the longest prefix from s that fits
+            mid = (lo + hi + 1) // 2
+            if count([text[s:mid]])[0] <= limit:
+                lo = mid
+            else:
+                hi = mid - 1
+        pieces.append((s, lo))
+        s = lo
     return pieces
 
 
@@ -144,7 +164,10 @@ def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int 
     pending: list[_Unit] = []
     for us in para_units:
         size = sum(u.tokens for u in us)
-        same_section = not pending or headings[pending[-1].paragraph] == headings[us[0].paragraph]
+        # never merge across a heading or across anything left out between paragraphs
+        # (boilerplate such as "Get the Mirror in your inbox:" must not enter a passage)
+        same_section = not pending or (headings[pending[-1].paragraph] == headings[us[0].paragraph]
+                                       and not text[pending[-1].end:us[0].start].strip())
         if pending and (not same_section or sum(u.tokens for u in pending) + size > max_tokens):
             groups.append(pending)
             pending = []
@@ -165,6 +188,7 @@ def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int 
     if pending:
         last = groups[-1] if groups else None
         if (last and headings[last[-1].paragraph] == headings[pending[0].paragraph]
+                and not text[last[-1].end:pending[0].start].strip()
                 and sum(u.tokens for u in last) + sum(u.tokens for u in pending) <= max_tokens):
             last.extend(pending)
         else:
