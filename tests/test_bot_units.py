@@ -203,3 +203,28 @@ def test_fake_server_accepts_valid_html():
     text = ('<b>b</b><strong>s</strong><i>i</i><a href="https://x.org/?a=1&amp;b=2">l</a>'
             '<span class="tg-spoiler">s</span><pre><code>c</code></pre> &lt;&gt;&amp;&quot;&#39;&#x41;')
     assert parse_html(text).endswith(" <>&\"'A")
+
+
+# --- the allow-list gate, on real PTB updates ----------------------------------------------------
+
+def test_allowed_chats_gate():
+    import asyncio
+    from types import SimpleNamespace
+
+    from telegram import Update
+    from telegram.ext import ApplicationHandlerStop
+
+    from bot.handlers import gate
+
+    def update(chat_id: int) -> Update:
+        return Update.de_json({"update_id": 1, "message": {
+            "message_id": 1, "date": 0, "text": "hi", "chat": {"id": chat_id, "type": "private"},
+            "from": {"id": chat_id, "is_bot": False, "first_name": "U"}}}, None)
+
+    cfg = BotConfig(token=TEST_TOKEN, allowed_chats=frozenset({1}))
+    ctx = SimpleNamespace(bot_data={"config": cfg})
+    asyncio.run(gate(update(1), ctx))
+    with pytest.raises(ApplicationHandlerStop):
+        asyncio.run(gate(update(2), ctx))
+    open_ctx = SimpleNamespace(bot_data={"config": BotConfig(token=TEST_TOKEN)})
+    asyncio.run(gate(update(2), open_ctx))

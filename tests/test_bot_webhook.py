@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 
 import pytest
 from botapi import FakeBotAPI
-from conftest import TEST_TOKEN, offline_env, qabot_command, start_bot
+from conftest import REPO, TEST_TOKEN, offline_env, qabot_command, start_bot
 
 SECRET = "s3cret-Token_1"
 
@@ -20,6 +21,16 @@ def test_no_token_exits_2_without_traceback(tmp_path):
                           cwd=tmp_path)
     assert proc.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_python_m_bot_same_flags_and_exit_code(tmp_path):
+    env = offline_env()
+    proc = subprocess.run([sys.executable, "-m", "bot", "--help"], env=env, capture_output=True, text=True,
+                          timeout=60, cwd=REPO)
+    assert proc.returncode == 0 and "--webhook-url" in proc.stdout and "--secret-token" in proc.stdout
+    proc = subprocess.run([sys.executable, "-m", "bot"], env=env, capture_output=True, text=True, timeout=60,
+                          cwd=REPO)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
 def _free_port() -> int:
