@@ -116,8 +116,10 @@ def run_from_args(args: argparse.Namespace) -> int:
         print(f"qabot bot: {exc}", file=sys.stderr)
         return 2
     redact.install(cfg.token)
+    # httpx logs every request URL, and Bot API URLs hold the token: masked by bot.redact
+    http_level = logging.INFO if os.environ.get("QABOT_LOG_HTTP") == "1" else logging.WARNING
     for noisy in ("httpx", "httpcore"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+        logging.getLogger(noisy).setLevel(http_level)
     if cfg.base_url.rstrip("/") != "https://api.telegram.org/bot":
         log.info("using Bot API server %s", cfg.base_url)
     engine = _load_engine(args)

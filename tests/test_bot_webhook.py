@@ -67,7 +67,8 @@ def test_webhook_mode_with_token_file(tmp_path, vectors_dir, seeds_dir):
     try:
         bp = start_bot(server, tmp_path / "run", vectors_dir, seeds_dir, "--webhook-url", url,
                        "--listen", "127.0.0.1", "--port", str(port), "--secret-token", SECRET,
-                       env={"TELEGRAM_BOT_TOKEN": "", "TELEGRAM_BOT_TOKEN_FILE": str(token_file)},
+                       env={"TELEGRAM_BOT_TOKEN": "", "TELEGRAM_BOT_TOKEN_FILE": str(token_file),
+                            "QABOT_LOG_HTTP": "1"},  # httpx logs each URL: the token must be masked
                        # PTB sets the webhook first, then starts listening
                        ready=lambda calls: any(c.method == "setWebhook" for c in calls) and _listening(port))
         try:
@@ -82,5 +83,6 @@ def test_webhook_mode_with_token_file(tmp_path, vectors_dir, seeds_dir):
         assert rc == 0, bp.logs()[-2000:]
         logs = bp.logs()
         assert TEST_TOKEN not in logs and "Traceback" not in logs
+        assert "/bot<token>/sendMessage" in logs
     finally:
         server.stop()
