@@ -11,9 +11,18 @@ import sys
 from urllib.parse import urlparse
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault, Update
-from telegram.ext import Application, ApplicationBuilder
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
-from . import handlers, redact
+from . import buttons, handlers, redact
 from .asker import BatchAsker
 from .config import BotConfig, ConfigError
 from .sending import RetryingRateLimiter
@@ -83,8 +92,23 @@ def build_application(cfg: BotConfig, engine) -> Application:
         asker=BatchAsker(engine, cfg.max_hits),
         examples=example_questions(engine),
     )
-    handlers.register(app)
+    register(app)
     return app
+
+
+def register(app: Application) -> None:
+    """Wire handlers: commands everywhere, plain text in private chats, mentions/replies in groups."""
+    new = filters.UpdateType.MESSAGE
+    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    for name in ("start", "help", "ask", "about", "source", "who", "quotes", "reindex", "stats"):
+        app.add_handler(CommandHandler(name, getattr(handlers, f"cmd_{name}"), filters=new))
+    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
+                                   handlers.on_private_text))
+    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS,
+                                   handlers.on_group_text))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(InlineQueryHandler(buttons.on_inline))
+    app.add_error_handler(handlers.on_error)
 
 
 async def _post_init(app: Application) -> None:

@@ -1,7 +1,8 @@
-"""Update handlers: parse the update, ask the engine in a thread, render, send.
+"""Command and message handlers: parse the update, ask the engine (in a thread), render, send.
 
 Everything shared lives in `application.bot_data` (see `bot.app.build_application`): the engine,
-the config, the answer cache, the per-user rate limit, the feedback log and the counters.
+the batching asker, the config, the answer cache, the per-user rate limit, the feedback log and
+the counters. Buttons and inline mode are in `bot.buttons`; the wiring is `bot.app.register`.
 """
 
 from __future__ import annotations
@@ -13,32 +14,17 @@ import re
 import time
 from collections.abc import Mapping
 
-from telegram import (
-    InlineQueryResultArticle,
-    InputTextMessageContent,
-    MessageEntity,
-    Update,
-)
-from telegram.constants import ChatAction, ParseMode
+from telegram import MessageEntity, Update
+from telegram.constants import ChatAction
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    InlineQueryHandler,
-    MessageHandler,
-    TypeHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from retrieval.answer import Hit, paragraph_label
+from retrieval.answer import Hit
 
 from . import render
 from .config import BotConfig
-from .sending import NO_PREVIEW, edit_html, send_html, send_parts
-from .state import AnswerCache, Entry, FeedbackLog, Stats, UserRateLimit
+from .sending import send_html, send_parts
+from .state import AnswerCache, Entry, Stats, UserRateLimit
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +38,19 @@ Ctx = ContextTypes.DEFAULT_TYPE
 # --- shared state ---------------------------------------------------------------------------
 
 
-def _cfg(context: Ctx) -> BotConfig:
+def config_of(context: Ctx) -> BotConfig:
     return context.bot_data["config"]
 
 
-def _cache(context: Ctx) -> AnswerCache:
+def cache_of(context: Ctx) -> AnswerCache:
     return context.bot_data["cache"]
 
 
-def _stats(context: Ctx) -> Stats:
+def stats_of(context: Ctx) -> Stats:
     return context.bot_data["stats"]
 
 
-def _documents(engine) -> Mapping[str, Mapping]:
+def documents_of(engine) -> Mapping[str, Mapping]:
     return engine.load().data.documents
 
 
@@ -114,7 +100,7 @@ async def _typing(context: Ctx, chat_id: int) -> None:
 async def answer_question(update: Update, context: Ctx, question: str, *, reply_to: int | None) -> None:
     """The one path every question takes: rate limit → search in a thread → render → send."""
     chat, user = update.effective_chat, update.effective_user
-    cfg, stats = _cfg(context), _stats(context)
+    cfg, stats = config_of(context), stats_of(context)
     question = question.strip()
     if not question:
         await send_html(context.bot, chat.id, "Ask me a question, for example "
@@ -136,7 +122,7 @@ async def answer_question(update: Update, context: Ctx, question: str, *, reply_
     stats.search_ms.append(ms)
     if answer.answered and answer.hits:
         stats.answered += 1
-        key = _cache(context).add(Entry(question, list(answer.hits), True, user.id if user else None))
+        key = cache_of(context).add(Entry(question, list(answer.hits), True, user.id if user else None))
         page = answer.hits[: cfg.page_size]
         parts = render.answer_parts(question, page, docs, total=len(answer.hits))
         markup = render.answer_keyboard(key, [h.rank for h in page], len(answer.hits) > cfg.page_size)
@@ -191,7 +177,7 @@ async def cmd_about(update: Update, context: Ctx) -> None:
 async def cmd_source(update: Update, context: Ctx) -> None:
     """/source N: the full paragraph(s) of result N of this user's last answer."""
     msg, user = update.effective_message, update.effective_user
-    entry = _cache(context).last(user.id) if user else None
+    entry = cache_of(context).last(user.id) if user else None
     if entry is None:
         await send_html(context.bot, msg.chat_id, "Ask a question first; then <code>/source N</code> shows "
                         "the full paragraph behind result N.", reply_to=msg.message_id)
@@ -203,13 +189,13 @@ async def cmd_source(update: Update, context: Ctx) -> None:
         await send_html(context.bot, msg.chat_id, f"Your last answer has results {ranks[0]}–{ranks[-1]}; "
                         f"try <code>/source {ranks[0]}</code>.", reply_to=msg.message_id)
         return
-    await _send_source(update, context, hit, reply_to=msg.message_id)
+    await send_source(update, context, hit, reply_to=msg.message_id)
 
 
-async def _send_source(update: Update, context: Ctx, hit: Hit, *, reply_to: int | None) -> None:
+async def send_source(update: Update, context: Ctx, hit: Hit, *, reply_to: int | None) -> None:
     engine = context.bot_data["engine"]
     text = await asyncio.to_thread(_full_paragraphs, engine, hit)
-    docs = await asyncio.to_thread(_documents, engine)
+    docs = await asyncio.to_thread(documents_of, engine)
     parts = render.source_parts(hit, text, docs.get(hit.doc_id))
     await send_parts(context.bot, update.effective_chat.id, parts, reply_to=reply_to)
 
@@ -240,7 +226,7 @@ async def cmd_who(update: Update, context: Ctx) -> None:
 
 def _is_admin(update: Update, context: Ctx) -> bool:
     user = update.effective_user
-    return user is not None and user.id in _cfg(context).admin_ids
+    return user is not None and user.id in config_of(context).admin_ids
 
 
 async def cmd_reindex(update: Update, context: Ctx) -> None:
@@ -267,7 +253,7 @@ async def cmd_stats(update: Update, context: Ctx) -> None:
     if not _is_admin(update, context):
         await send_html(context.bot, chat_id, "Sorry, only the bot's administrators can see statistics.")
         return
-    s = _stats(context).summary() | {"cached_answers": len(_cache(context)),
+    s = stats_of(context).summary() | {"cached_answers": len(cache_of(context)),
                                      "send_retries": getattr(context.bot.rate_limiter, "retried", 0)}
     text = "\n".join(f"{render.esc(k)}: <code>{v}</code>" for k, v in s.items())
     await send_html(context.bot, chat_id, text)
@@ -296,123 +282,12 @@ async def on_group_text(update: Update, context: Ctx) -> None:
     await answer_question(update, context, text, reply_to=msg.message_id)
 
 
-# --- buttons and inline mode --------------------------------------------------------------------
-
-
-async def on_button(update: Update, context: Ctx) -> None:
-    """More / Source / 👍👎 / example questions; every callback query is answered exactly once."""
-    query = update.callback_query
-    answered = False
-
-    async def ack(text: str | None = None) -> None:
-        nonlocal answered
-        if not answered:
-            answered = True
-            await query.answer(text)
-
-    try:
-        kind, _, rest = (query.data or "").partition("|")
-        msg = query.message
-        if kind == "x":
-            examples = context.bot_data.get("examples") or []
-            i = int(rest) if rest.isdigit() else -1
-            if not 0 <= i < len(examples) or msg is None:
-                await ack(EXPIRED)
-                return
-            await ack()
-            await answer_question(update, context, examples[i], reply_to=msg.message_id)
-            return
-        key, _, arg = rest.partition("|")
-        entry = _cache(context).get(key)
-        if entry is None or msg is None:
-            await ack(EXPIRED)
-            return
-        if kind == "m":
-            await _more(context, query, entry, key, ack)
-        elif kind == "s":
-            hit = next((h for h in entry.hits if str(h.rank) == arg), None)
-            if hit is None:
-                await ack(EXPIRED)
-                return
-            await ack()
-            await _send_source(update, context, hit, reply_to=msg.message_id)
-        elif kind == "v" and arg in ("0", "1"):
-            vote = "up" if arg == "1" else "down"
-            stats = _stats(context)
-            if vote == "up":
-                stats.votes_up += 1
-            else:
-                stats.votes_down += 1
-            feedback: FeedbackLog = context.bot_data["feedback"]
-            user = update.effective_user
-            await asyncio.to_thread(feedback.record, entry.question, [h.passage_id for h in entry.hits],
-                                    vote, user.id if user else None, msg.chat.type)
-            await ack("Thanks for the feedback!")
-        else:
-            await ack(EXPIRED)
-    finally:
-        if not answered:
-            with contextlib.suppress(TelegramError):
-                await query.answer()
-
-
-async def _more(context: Ctx, query, entry: Entry, key: str, ack) -> None:
-    """Next page of the same answer, edited into the message that holds the buttons."""
-    size = _cfg(context).page_size
-    page = entry.page + 1
-    first = page * size
-    if first >= len(entry.hits):
-        await ack("No more results for this question.")
-        return
-    entry.page = page
-    hits = entry.hits[first:first + size]
-    docs = await asyncio.to_thread(_documents, context.bot_data["engine"])
-    parts = render.answer_parts(entry.question, hits, docs, first=first, total=len(entry.hits))
-    markup = render.answer_keyboard(key, [h.rank for h in hits], first + size < len(entry.hits))
-    await ack()
-    msg = query.message
-    await edit_html(context.bot, msg.chat.id, msg.message_id, parts[0], markup if len(parts) == 1 else None)
-    if len(parts) > 1:
-        await send_parts(context.bot, msg.chat.id, parts[1:], markup=markup)
-
-
-async def on_inline(update: Update, context: Ctx) -> None:
-    """@bot question in any chat: one article per passage, the highlight as its description."""
-    iq = update.inline_query
-    question = " ".join(iq.query.split())[:256]
-    if not question:
-        await iq.answer([], cache_time=10)
-        return
-    _stats(context).inline += 1
-    answer, docs = await context.bot_data["asker"].ask(question)
-    results = []
-    if answer.answered:
-        for h in answer.hits[:50]:
-            label = paragraph_label(h.paragraphs)
-            results.append(InlineQueryResultArticle(
-                id=str(h.rank),
-                title=render.shorten(f"[{h.rank}] {h.title}" + (f", {label}" if label else ""), 120),
-                description=render.shorten(h.highlight or h.text, 200),
-                input_message_content=InputTextMessageContent(
-                    render.inline_text(h, docs.get(h.doc_id)), parse_mode=ParseMode.HTML,
-                    link_preview_options=NO_PREVIEW),
-            ))
-    else:
-        results.append(InlineQueryResultArticle(
-            id="none", title="Not covered by the indexed articles",
-            description="They report on: " + "; ".join(render.titles(docs, 3)),
-            input_message_content=InputTextMessageContent(render.abstain_parts(question, docs)[0],
-                                                          parse_mode=ParseMode.HTML),
-        ))
-    await iq.answer(results, cache_time=30)
-
-
 # --- gate and errors ----------------------------------------------------------------------------
 
 
 async def gate(update: Update, context: Ctx) -> None:
     """QABOT_ALLOWED_CHATS: updates from other chats stop here."""
-    allowed = _cfg(context).allowed_chats
+    allowed = config_of(context).allowed_chats
     if not allowed or not isinstance(update, Update):
         return
     chat, user = update.effective_chat, update.effective_user
@@ -445,21 +320,3 @@ async def on_error(update: object, context: Ctx) -> None:
             await send_html(context.bot, update.effective_chat.id,
                             "Sorry, something went wrong while answering. Please try again in a moment.",
                             reply_to=update.effective_message.message_id)
-
-
-def register(app: Application) -> None:
-    """Wire handlers: commands everywhere, plain text in private chats, mentions/replies in groups."""
-    new = filters.UpdateType.MESSAGE
-    app.add_handler(TypeHandler(Update, gate), group=-1)
-    for name, fn in [("start", cmd_start), ("help", cmd_help), ("ask", cmd_ask), ("about", cmd_about),
-                     ("source", cmd_source), ("who", cmd_who), ("quotes", cmd_quotes),
-                     ("reindex", cmd_reindex), ("stats", cmd_stats)]:
-        app.add_handler(CommandHandler(name, fn, filters=new))
-    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE,
-                                   on_private_text))
-    app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND & filters.ChatType.GROUPS,
-                                   on_group_text))
-    app.add_handler(CallbackQueryHandler(on_button))
-    app.add_handler(InlineQueryHandler(on_inline))
-    app.add_error_handler(on_error)
-
