@@ -56,6 +56,12 @@ class Encoder:
     def model(self):
         from sentence_transformers import SentenceTransformer
 
+        try:  # transformers draws a progress bar for loading weights: noise in a CLI
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+        except ImportError:
+            pass
         log.info("loading model %s", self.name)
         return SentenceTransformer(self.model_path, device="cpu")
 

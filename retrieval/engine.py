@@ -7,6 +7,7 @@ about who said what) behind `ask` / `batch_ask`, and builds a missing index on f
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -71,8 +72,22 @@ class Engine:
                                           max_bytes=self.settings.max_bytes)
                     log.info("index built: %s", report.summary())
                     data = load_index(self.settings.vectors, model_name=self.encoder.name)
-                self._searcher = Searcher(data, self.encoder)
+                self._searcher = Searcher(data, self._query_encoder(data.manifest))
         return self._searcher
+
+    def _query_encoder(self, manifest: dict):
+        """The ONNX export recorded in the manifest (fast start, same vectors), else the model."""
+        rec = manifest.get("query_encoder")
+        if rec and os.environ.get("QABOT_QUERY_ENCODER", "onnx") == "onnx":
+            folder = self.settings.vectors / rec.get("dir", "encoder-onnx")
+            path = folder / rec.get("file", "model.onnx")
+            if path.is_file() and path.stat().st_size == rec.get("bytes"):
+                from .onnx_encoder import OnnxEncoder
+
+                return OnnxEncoder(folder)
+            log.warning("ONNX query encoder in %s is missing or damaged; using sentence-transformers "
+                        "(qabot index --rebuild restores it)", folder)
+        return self.encoder
 
     @property
     def quotes(self):

@@ -318,6 +318,7 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
 
     if manifest and not (new_ids or changed or removed):
         _touch_mtimes(vectors, manifest, found)
+        _ensure_query_encoder(vectors, encoder, manifest)
         report.passages = manifest["passage_count"]
         report.seconds = time.perf_counter() - t0
         return report
@@ -480,6 +481,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
             files[key] = {"name": name}
     _fsync_dir(vectors)
 
+    query_encoder = _query_encoder(vectors, encoder, manifest.get("query_encoder") if manifest else None)
+
     new_manifest = {
         "format": FORMAT_VERSION,
         "generation": gen,
@@ -495,6 +498,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "sentence_count": int(sentence_vectors.shape[0]),
         "quote_count": quotes_count,
         "next_id": next_id,
+        "query_encoder": query_encoder,
         "files": files,
         "documents": documents,
         "skipped": skipped,
@@ -503,6 +507,42 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     _fsync_dir(vectors)
     report.passages = len(passages)
     _sweep(vectors, keep=set(names.values()))
+
+
+ONNX_DIR = "encoder-onnx"
+
+
+def _query_encoder(vectors: Path, encoder, old: dict | None) -> dict | None:
+    """Export the model to ONNX for the question path (once per model), checked against it.
+
+    Questions are encoded with onnxruntime, whose start-up is a fraction of torch's; the
+    export is verified to give the same vectors (cosine >= 0.9999) before it is used.
+    """
+    folder = vectors / ONNX_DIR
+    if old and old.get("name") == encoder.name and (folder / old["file"]).is_file() \
+            and (folder / old["file"]).stat().st_size == old.get("bytes"):
+        return old
+    try:
+        from .onnx_encoder import export_onnx
+
+        rec = export_onnx(encoder.model_path, folder, reference=encoder.model, name=encoder.name)
+    except Exception as exc:  # any failure leaves sentence-transformers serving questions
+        log.warning("no ONNX query encoder (%s); questions will use sentence-transformers", exc)
+        return None
+    return {**rec, "dir": ONNX_DIR}
+
+
+def _ensure_query_encoder(vectors: Path, encoder, manifest: dict) -> None:
+    """Export the ONNX encoder for an index that predates it or lost it (never twice for a failure)."""
+    rec = manifest.get("query_encoder", "absent")
+    if rec is None:
+        return  # an export was tried and failed; questions use sentence-transformers
+    if rec != "absent":
+        path = vectors / rec.get("dir", ONNX_DIR) / rec.get("file", "model.onnx")
+        if path.is_file() and path.stat().st_size == rec.get("bytes"):
+            return
+    manifest["query_encoder"] = _query_encoder(vectors, encoder, None)
+    atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
 def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, manifest: dict | None,
@@ -556,7 +596,7 @@ def _sweep(vectors: Path, keep: Iterable[str]) -> None:
         atomic_write_text(vectors / "quotes.jsonl", src.read_text(encoding="utf-8"))
     for path in vectors.iterdir():
         name = path.name
-        if name in keep or name in (MANIFEST, LOCK, "quotes.jsonl", ".gitkeep"):
+        if name in keep or name in (MANIFEST, LOCK, "quotes.jsonl", ".gitkeep", ONNX_DIR):
             continue
         if any(name.startswith(p) for p in ("dense-", "bm25-", "bm25s-", "passages-", "sentences-",
                                             "sentence_offsets-", "quotes-", ".manifest.json.")):
