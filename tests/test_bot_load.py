@@ -106,3 +106,20 @@ def test_steady_traffic_is_answered_within_a_second(bot, botapi, new_id, capsys)
     with capsys.disabled():
         print("\n" + summary("steady 10/s", latencies, time.time() - t0))
     assert sum(x <= 1.0 for x in latencies) / len(latencies) >= 0.9
+
+
+def test_fifty_questions_a_second_are_answered_within_a_second(bot, botapi, new_id, capsys):
+    """1,000 questions from 100 chats arriving at 50 a second: all answered, 95% within 1 s."""
+    chats = [new_id() for _ in range(100)]
+    msgs = []
+    t0 = time.time()
+    for i, q in enumerate(questions(1000)):
+        msgs.append(botapi.message(chats[i % len(chats)], q))
+        time.sleep(max(0.0, t0 + (i + 1) * 0.02 - time.time()))
+    wanted = {(m["chat"]["id"], m["message_id"]) for m in msgs}
+    botapi.wait_for(lambda: wanted <= {(c.chat_id, c.reply_to) for c in botapi.sent("sendMessage")}, 120)
+    time.sleep(1.0)
+    latencies = check_exactly_once(botapi, msgs)
+    with capsys.disabled():
+        print("\n" + summary("steady 50/s", latencies, time.time() - t0))
+    assert sum(x <= 1.0 for x in latencies) / len(latencies) >= 0.95
