@@ -182,7 +182,8 @@ def cmd_info(args) -> int:
         print(json.dumps(info, ensure_ascii=False, indent=1))
         return 0
     print(f"index:     {info['vectors']} ({info['index_bytes'] / 1e6:.1f} MB, built {info['built_at']})")
-    print(f"model:     {info['model']['name']} ({info['model']['dim']} dims, {info['faiss_index']})")
+    print(f"model:     {info['model']['name']} ({info['model']['dim']} dims, {info['faiss_index']['type']}"
+          + (f" nprobe={fi['nprobe']}" if (fi := info['faiss_index']).get("nprobe") else "") + ")")
     print(f"documents: {info['document_count']}   passages: {info['passage_count']}   "
           f"sentences: {info['sentence_count']}   quotes: {info['quote_count']}")
     for d in info["documents"]:

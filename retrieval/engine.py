@@ -43,7 +43,8 @@ class Engine:
     def index(self, *, rebuild: bool = False) -> UpdateReport:
         """Bring the index up to date; a loaded searcher is swapped for the new one."""
         report = update_index(self.settings.seeds, self.settings.vectors, encoder=self.encoder,
-                              rebuild=rebuild, max_bytes=self.settings.max_bytes)
+                              rebuild=rebuild, max_bytes=self.settings.max_bytes,
+                              extract_quotes=self.settings.quotes)
         if report.touched or report.rebuilt:
             with self._lock:
                 self._searcher = None
@@ -69,7 +70,8 @@ class Engine:
                     log.warning("no index in %s yet: building it from %s", self.settings.vectors,
                                 self.settings.seeds)
                     report = update_index(self.settings.seeds, self.settings.vectors, encoder=self.encoder,
-                                          max_bytes=self.settings.max_bytes)
+                                          max_bytes=self.settings.max_bytes,
+                                          extract_quotes=self.settings.quotes)
                     log.info("index built: %s", report.summary())
                     data = load_index(self.settings.vectors, model_name=self.encoder.name)
                 self._searcher = Searcher(data, self._query_encoder(data.manifest))
@@ -213,7 +215,7 @@ class Engine:
             "sentence_count": m.get("sentence_count"),
             "quote_count": m.get("quote_count"),
             "model": m["model"],
-            "faiss_index": m.get("faiss_index"),
+            "faiss_index": fi if isinstance(fi := m.get("faiss_index"), dict) else {"type": fi},
             "index_bytes": size,
             "built_at": m["built_at"],
             "skipped": [v["path"] for v in m.get("skipped", {}).values()],

@@ -180,7 +180,8 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
                 d = json.loads(line)
                 ids.append(d.pop("id"))
                 passages.append(Passage.from_json(d))
-        dense = DenseIndex.load(vectors / files["dense"]["name"], mmap=mmap)
+        dense = DenseIndex.load(vectors / files["dense"]["name"], mmap=mmap,
+                                info=manifest.get("faiss_index"))
         sparse = SparseIndex.load(vectors / files["bm25"]["name"], mmap=mmap)
         sent = np.load(vectors / files["sentences"]["name"], allow_pickle=False,
                        mmap_mode="r" if mmap else None)
@@ -436,7 +437,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     else:
         dense = DenseIndex(dim)
         old_sent = []
-    dense.add(np.asarray(new_ids, dtype=np.int64), p_vecs)
+    # exact up to QABOT_EXACT_MAX passages, else IVF; rebuilt when crossing it or after 4x growth
+    dense = dense.extend(np.asarray(new_ids, dtype=np.int64), p_vecs)
     passages.extend(new_passages)
     ids.extend(new_ids)
     sent_blocks = old_sent + [s_vecs]
@@ -489,7 +491,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "model": {"name": encoder.name, "dim": dim, "max_tokens": encoder.max_tokens},
         "metric": "inner_product",
-        "faiss_index": "IDMap2,Flat",
+        "faiss_index": dense.info,
         "settings": {"passages": PASSAGE_SETTINGS, "bm25": {"method": "lucene", "k1": 1.2, "b": 0.75,
                                                             "stopwords": "en", "stemmer": "english"}},
         "versions": library_versions(),

@@ -195,16 +195,20 @@ _DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?
                               r"(?:\s*\([^)]{1,40}\))?\s*(?:[—–]{1,2}|--?)\s+")
 
 
+def _para_text(para: Any) -> str:
+    """The paragraph as parsed: a dateline left in the first one is blanked (offsets kept)."""
+    text = para.text[:100_000]
+    m = _DATELINE_PREFIX.match(text) if para.number == 1 else None
+    return " " * m.end() + text[m.end():] if m else text
+
+
 class _Para:
     """One parsed paragraph: the spaCy doc, its quote spans and sentence spans."""
 
-    def __init__(self, para: Any, nlp: Any):
+    def __init__(self, para: Any, nlp: Any, parsed: Any = None):
         self.p = para
-        text = para.text[:100_000]
-        m = _DATELINE_PREFIX.match(text) if para.number == 1 else None
-        # a dateline left in the first paragraph is blanked (offsets kept) so it never joins a quote
-        self.text = " " * m.end() + text[m.end():] if m else text
-        self.doc = nlp(self.text)
+        self.text = _para_text(para)
+        self.doc = parsed if parsed is not None else nlp(self.text)
         self.quotes = find_quote_spans(self.text)
         self.sents = _sentences(self.text, self.quotes)
 
@@ -564,11 +568,14 @@ def extract_quotes(doc: Document, nlp: Any = None) -> list[Quote]:
 
 def _extract(doc: Document, nlp: Any) -> list[Quote]:
     paras: list[_Para] = []
-    for p in doc.paragraphs or []:
-        if not p.text or not p.text.strip():
-            continue
+    todo = [p for p in doc.paragraphs or [] if p.text and p.text.strip()]
+    try:  # one batched pass over the article's paragraphs (nlp.pipe is faster than nlp() per call)
+        parsed = list(nlp.pipe([_para_text(p) for p in todo], batch_size=64))
+    except Exception:  # noqa: BLE001 - fall back to one paragraph at a time
+        parsed = [None] * len(todo)
+    for p, pd in zip(todo, parsed):
         try:
-            paras.append(_Para(p, nlp))
+            paras.append(_Para(p, nlp, pd))
         except Exception:  # noqa: BLE001
             log.warning("%s: paragraph %s could not be parsed, skipped", doc.doc_id, p.number)
     if not paras:
