@@ -128,7 +128,8 @@ class Engine:
 
         for i, q in enumerate(questions):
             sq = parse_speech_question(q)
-            if sq is not None:
+            # a speech question about something the corpus never names keeps its abstention
+            if sq is not None and not searcher.unknown_names(" ".join(q.split())):
                 ans = self._quote_answer(q, sq, k, quotes, answers[i])
                 if ans is not None:
                     answers[i] = ans

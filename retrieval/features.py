@@ -150,3 +150,44 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iters: int = 
         if np.abs(step).max() < 1e-8:
             break
     return (w[:-1], float(w[-1])) if fit_bias else (w, 0.0)
+
+
+# --- count questions -------------------------------------------------------------------
+
+_COUNT_Q = re.compile(r"\bhow (?:many|much)\s+(?P<rest>.*)$", re.I)
+_AUX = {"is", "are", "was", "were", "do", "does", "did", "has", "have", "had", "will", "would", "can",
+        "could", "in", "per", "of", "to", "for", "there", "the", "a", "an", "by", "on", "at", "with"}
+_NUMBER_WORDS = {
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+    "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "hundreds", "thousand", "thousands",
+    "million", "millions", "billion", "billions", "dozen", "dozens", "both", "several", "single", "double",
+    "twice", "half", "couple",
+}
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def count_supported(question: str, passage: str, stem) -> bool | None:
+    """For "how many X" / "how much X": does the passage count X (a number just before X)?
+
+    None when the question is not a count question. A count question whose thing counted is
+    never preceded by a number in the passage ("How many people live there?" against a
+    passage that counts only months) is one the passage cannot answer.
+    """
+    m = _COUNT_Q.search(question)
+    if not m:
+        return None
+    counted = []  # the words naming what is counted: up to the verb or preposition
+    for w in _WORD.findall(m.group("rest").lower())[:4]:
+        if w in _AUX:
+            break
+        counted.append(w)
+    if not counted:
+        return None  # "how much does it cost": nothing named to count
+    targets = set(stem(counted))
+    words = [w.lower() for w in _WORD.findall(passage)]
+    stems = stem(words)
+    for i, w in enumerate(words):
+        if (w.isdigit() or w in _NUMBER_WORDS) and targets & set(stems[i + 1:i + 5]):
+            return True
+    return False

@@ -24,13 +24,14 @@ import numpy as np
 from .answer import Answer, Hit, make_citation
 from .features import (
     LinearModel,
+    count_supported,
     load_models,
     question_names,
     question_type,
     sentence_attributes,
 )
 from .index import IndexData
-from .sparse import tokenize
+from .sparse import stem_words, tokenize
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Candidates:
     q_words: list[str]
     unknown_names: list[str]
     unknown_words: float
+    question: str = ""
 
 
 class Searcher:
@@ -225,9 +227,9 @@ class Searcher:
         x[:, 9] = p_names[owner]
         unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
-                          self._unknown_names(clean), unknown_words)
+                          self.unknown_names(clean), unknown_words, clean)
 
-    def _unknown_names(self, clean: str) -> list[str]:
+    def unknown_names(self, clean: str) -> list[str]:
         """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
         unknown = []
         for i, m in enumerate(_TOKEN.finditer(clean)):
@@ -312,6 +314,9 @@ class Searcher:
         if c.unknown_names:
             return False
         f = self.answer_features(c, s_score, p_score)
+        top = self.data.passages[int(c.rows[int(np.argmax(p_score))])]
+        if count_supported(c.question, top.text, stem_words) is False:
+            return False
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
             return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)
         dense = float(max(f[1], f[2]))
