@@ -101,7 +101,7 @@ def _split_overlong(text: str, s: int, e: int, limit: int, count: TokenCounter) 
     pieces: list[tuple[int, int]] = []
     i = 0
     while i < len(words):
-        lo, hi = i + 1, len(words)
+        lo, hi = i + 1, min(len(words), i + limit)  # every word is at least one word piece
         while lo < hi:  # the most words from i that still fit
             mid = (lo + hi + 1) // 2
             if count([text[words[i][0]:words[mid - 1][1]]])[0] <= limit:
@@ -121,7 +121,7 @@ def _split_word(text: str, s: int, e: int, limit: int, count: TokenCounter) -> l
     """Cut a run of characters without spaces (a long URL, a table) into pieces that fit."""
     pieces = []
     while s < e:
-        lo, hi = s + 1, e
+        lo, hi = s + 1, min(e, s + limit * 64)  # no word piece is longer than that
         while lo < hi:  # the longest prefix from s that fits
             mid = (lo + hi + 1) // 2
             if count([text[s:mid]])[0] <= limit:
