@@ -123,3 +123,15 @@ def test_fifty_questions_a_second_are_answered_within_a_second(bot, botapi, new_
     with capsys.disabled():
         print("\n" + summary("steady 50/s", latencies, time.time() - t0))
     assert sum(x <= 1.0 for x in latencies) / len(latencies) >= 0.95
+
+
+def test_resident_memory_after_fifty_questions(bot, botapi, new_id):
+    """The bot with the seed corpus stays under 300 MB resident after 50 questions."""
+    chat = new_id()
+    msgs = [botapi.message(chat, q) for q in questions(50)]
+    wanted = {(m["chat"]["id"], m["message_id"]) for m in msgs}
+    botapi.wait_for(lambda: wanted <= {(c.chat_id, c.reply_to) for c in botapi.sent("sendMessage")}, 120)
+    status = Path(f"/proc/{bot.proc.pid}/status").read_text()
+    rss_mb = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS"))) / 1024
+    print(f"\nbot RSS after 50+ questions: {rss_mb:.0f} MB")
+    assert rss_mb <= 300, rss_mb
