@@ -43,6 +43,28 @@ ORG_HEADS = {
 }
 DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release", "declaration", "letter",
                   "order", "ruling", "post", "tweet", "readout", "note", "memo", "resolution"}
+# Last words that make a capitalised name a business, not a person ("Saryarka Copper").
+COMPANY_WORDS = {
+    "copper", "gold", "oil", "gas", "energy", "mining", "metals", "steel", "holding", "holdings", "group",
+    "bank", "airlines", "airways", "motors", "petroleum", "resources", "industries", "partners", "capital",
+    "systems", "technologies", "pharmaceuticals", "telecom", "midstream", "power", "electric", "chemicals",
+    "foods", "logistics", "shipping", "minerals", "inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.", "plc",
+    "ag", "sa", "gmbh", "jsc", "co", "co.", "company", "corporation", "enterprises", "ventures",
+    "investments", "solutions", "networks", "media", "pipeline", "pipelines", "refining", "utilities",
+    "aluminium", "aluminum",
+    "nickel", "zinc", "iron", "coal", "uranium", "lithium", "cement", "silver", "platinum", "potash",
+    "fertilizers", "fertilisers", "petrochemicals", "refinery", "airline", "rail", "railways", "shipyards",
+}
+# "the company Caucasus Midstream", "the mine's owner, Saryarka Copper": the name after is an organisation.
+_ORG_CONTEXT = re.compile(
+    r"\b(?:company|companies|firm|operator|owner|producer|miner|maker|giant|conglomerate|insurer|lender|"
+    r"carrier|utility|subsidiary|contractor|developer|manufacturer|supplier|exporter|importer)"
+    r"(?:,)?\s+((?:[A-Z][\w’'&.-]*\s?){1,4})")
+_COMPANY_HEADS = {"company", "firm", "operator", "group", "owner", "producer", "miner", "carrier", "lender",
+                  "insurer", "utility", "manufacturer", "contractor", "developer", "supplier", "exporter"}
+_PUBLIC_HEADS = {"ministry", "government", "union", "court", "council", "commission", "authority", "agency",
+                 "parliament", "office", "presidency", "cabinet", "administration", "embassy", "police",
+                 "army", "party", "committee", "department", "leadership", "opposition", "side"}
 _ACRONYM_DEF = re.compile(r"((?:(?:the|of|for|and|on|in)\s+|[A-Z][\w'’-]+\s+){1,8})\(([A-Z]{2,8})\)")
 _ACRONYM = re.compile(r"^[A-Z][A-Z/&.-]{1,9}$")
 
@@ -167,7 +189,9 @@ class SpeakerTracker:
                 if is_cap(words[i]) and "".join(w[0] for w in caps) == acr:
                     self.acronym_defs[acr.lower()] = " ".join(words[i:])
                     break
-        self.full_names = {n for n in (person_names or set()) if len(n.split()) >= 2}
+        self.org_names = {fold(m.group(1).strip()) for m in _ORG_CONTEXT.finditer(text)}
+        self.full_names = {n for n in (person_names or set()) if len(n.split()) >= 2
+                           and not self.is_org_name(n)}
         self.text = text
         self.last_speaker: Entity | None = None
 
@@ -194,6 +218,20 @@ class SpeakerTracker:
         return max(cands, key=lambda e: e.last_subject_pos if e.last_subject_pos >= 0 else e.last_pos) \
             if cands else None
 
+    def _recent_company(self, pos: int) -> Entity | None:
+        """'the company': the last business named as a subject; public bodies only when none is named."""
+        orgs = [e for e in self.entities if e.kind == "org" and 0 <= e.last_pos <= pos]
+
+        def recency(e: Entity) -> int:
+            return e.last_subject_pos if e.last_subject_pos >= 0 else e.last_pos
+
+        for tier in ([e for e in orgs if any(self.is_org_name(n) for n in e.names)],
+                     [e for e in orgs if e.names and not any(head_word(n) in _PUBLIC_HEADS for n in e.names)],
+                     orgs):
+            if tier:
+                return max(tier, key=recency)
+        return None
+
     def _country(self, demonym: str) -> str:
         """'Azerbaijani' -> 'Azerbaijan' when the text names that country; else ''."""
         d = demonym.lower()
@@ -213,9 +251,19 @@ class SpeakerTracker:
                 return strip_determiner(long)
         return text
 
+    def is_org_name(self, name: str) -> bool:
+        """A capitalised name the text shows is a business: a company word last, or named as one."""
+        words = name.split()
+        if not words:
+            return False
+        if len(words) >= 2 and fold(words[-1]).strip(",") in COMPANY_WORDS:
+            return True
+        key = fold(name)
+        return any(key == o or o.startswith(key + " ") for o in getattr(self, "org_names", ()))
+
     def looks_person(self, name: str) -> bool:
         words = name.split()
-        if not words or fold(name) in self.places:
+        if not words or fold(name) in self.places or self.is_org_name(name):
             return False
         if fold(words[-1]) in self.person_surnames:
             return True
@@ -249,7 +297,7 @@ class SpeakerTracker:
             single = len(nm.split()) == 1 and ner not in ("ORG", "GPE", "NORP", "LOC", "FAC") \
                 and fold(nm) not in self.places and not _ACRONYM.match(nm)
             if nm and not name and (self.looks_person(nm) or ner == "PERSON" or single) \
-                    and head_word(p) not in ORG_HEADS:
+                    and head_word(p) not in ORG_HEADS and not self.is_org_name(nm):
                 name = nm
                 if title:
                     descs.append(title)
@@ -313,7 +361,7 @@ class SpeakerTracker:
                     e.descriptions.append(text)
                 return e
             if not is_person_desc and (head in ORG_HEADS or ner == "ORG"):
-                e = self._recent({"org"}, pos) if head in {"company", "operator", "firm", "group"} else None
+                e = self._recent_company(pos) if head in _COMPANY_HEADS else None
                 if e:
                     return e
             e = self._new("person" if is_person_desc else ("org" if head in ORG_HEADS else "group"),
@@ -321,13 +369,31 @@ class SpeakerTracker:
             return e
         return self._named_org(text, descs)
 
+    def _full_owner(self, text: str) -> str:
+        """'Beridze's office' -> 'Irakli Beridze's office' when the text names Irakli Beridze."""
+        m = re.match(r"^([A-Z][\w-]+)'s\s+(\S.*)$", text)
+        if not m:
+            return ""
+        owner = fold(m.group(1))
+        fulls = [n for e in self.entities if e.kind == "person" for n in e.names]
+        fulls += sorted(self.full_names)
+        fulls = [n for n in fulls if len(n.split()) >= 2 and fold(n.split()[-1]) == owner]
+        if not fulls:
+            return ""
+        return f"{max(fulls, key=lambda n: (len(n.split()), len(n)))}'s {m.group(2)}"
+
     def _named_org(self, text: str, descs: list[str] | None = None) -> Entity:
         key = fold(text)
+        full = self._full_owner(text)
+        keys = {key, fold(full)} if full else {key}
         for e in self.entities:
-            if e.kind == "org" and any(fold(n) == key for n in e.names):
+            if e.kind == "org" and any(fold(n) in keys for n in e.names):
                 break
         else:
             e = self._new("org", name=text)
+        for n in (text, full):
+            if n and fold(n) not in {fold(x) for x in e.names}:
+                e.names.append(n)
         for d in descs or []:
             if d and d not in e.descriptions:
                 e.descriptions.append(d)
@@ -338,6 +404,11 @@ class SpeakerTracker:
         head = head_word(text)
         mods = {w for w in words if w not in DETERMINERS and w not in {"of", "top", "new", "former", head}}
         kinds = {"person"} if person else {"org"}
+        # "the country's prime minister", "Kazakhstan's industry minister": a possessive place qualifies
+        # the title; it fits an entity with that nationality or with none.
+        owners = {m for m in mods
+                  if m.endswith("'s") and (m[:-2] in _GENERIC_PLACES or m[:-2] in self.places)}
+        mods -= owners
         cands = []
         for e in self.entities:
             if e.kind not in kinds or e.last_pos > pos:
@@ -347,6 +418,11 @@ class SpeakerTracker:
             if head not in heads_e and head not in words_e:
                 continue
             ok = all(m in words_e or m in e.acronyms for m in mods)
+            for o in owners:
+                national = {w for w in words_e if any(_same_place(w, p) for p in self.places)}
+                if national and o[:-2] not in _GENERIC_PLACES \
+                        and not any(_same_place(w, o[:-2]) for w in national):
+                    ok = False
             cands.append((ok, e.last_pos, e))
         good = [c for c in cands if c[0]]
         if good:
@@ -358,6 +434,18 @@ class SpeakerTracker:
         if cands and not person:
             return max(cands, key=lambda c: c[1])[2]
         return None
+
+
+_GENERIC_PLACES = {"country", "nation", "state", "region", "republic", "kingdom", "city", "province"}
+
+
+def _same_place(a: str, b: str) -> bool:
+    """'georgian' ~ 'georgia', 'kazakh' ~ 'kazakhstan' (shared stem), not 'iran' ~ 'iraqi'."""
+    a, b = a.removesuffix("'s"), b.removesuffix("'s")
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n >= 4 and n >= min(len(a), len(b)) - 2
 
 
 def cluster_across(
