@@ -295,7 +295,7 @@ def _subject(v: Any, para: _Para, depth: int = 0) -> Any | None:
                 if g.dep_ == "pobj":
                     return g
     if v.dep_ in ("conj", "advcl", "xcomp", "pcomp", "ccomp", "relcl") and v.head is not v:
-        outer = _reporting_above(v.head) if v.dep_ in ("advcl", "conj", "xcomp") else None
+        outer = _reporting_above(v.head) if v.dep_ == "advcl" else None
         if outer is not None:  # "X warned that Y could ..., saying ...": X says it, never Y
             return _subject(outer, para, depth + 1)
         return _subject(v.head, para, depth + 1)
@@ -492,6 +492,45 @@ def _clause(c: Any) -> bool:
     return any(k.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for k in kids)
 
 
+def _surface_that_clause(para: _Para, v: Any, s_a: int, s_b: int) -> _Rec | None:
+    """'said in a statement that ...' when the parse lost the clause: the words after 'that' to the end
+    of the sentence (or the next quote), if they hold a verb; the speaker is the reporting verb's."""
+    if _lemma(v) == "ask" or v.tag_ == "VBN" and not any(c.dep_.startswith("nsubj") for c in v.children):
+        return None
+    doc = para.doc
+    j = v.i + 1
+    while j < len(doc) and j - v.i <= 6 and doc[j].idx < s_b:
+        t = doc[j]
+        if t.lower_ == "that":
+            break
+        if t.pos_ in ("VERB", "AUX", "PUNCT", "CCONJ", "SCONJ") or para.in_quote(t):
+            return None
+        j += 1
+    else:
+        return None
+    if j >= len(doc) or doc[j].lower_ != "that" or doc[j].pos_ == "PRON" or doc[j].dep_.startswith("nsubj"):
+        return None  # "said in a post that may have been ...": a relative pronoun, not a content clause
+    sub = []
+    for t in doc[j + 1:]:
+        if t.idx >= s_b:
+            break
+        if para.in_quote(t) or t.text in OPEN_MARKS or t.text == '"':
+            return None  # the clause runs into quote marks: only the quoted words are kept (as partial)
+        sub.append(t)
+    while sub and sub[-1].is_punct:
+        sub = sub[:-1]
+    if len(sub) < 3 or not any(t.pos_ in ("VERB", "AUX") for t in sub) or sub[0].pos_ in ("NOUN", "ADP"):
+        return None
+    spk = _subject(v, para)
+    if spk is None or spk.i > v.i and spk.i in {t.i for t in sub}:
+        return None
+    a, b = sub[0].idx, sub[-1].idx + len(sub[-1])
+    if _overlaps_quote(para, a, b):
+        return None
+    return _Rec("indirect", a, b, para.text[a:b], (s_a, s_b), speaker_tok=spk, verb=_lemma(v),
+                confidence=0.5, para=para)
+
+
 def _indirect_records(para: _Para) -> list[_Rec]:
     out: list[_Rec] = []
     text = para.text
@@ -509,6 +548,9 @@ def _indirect_records(para: _Para) -> list[_Rec]:
             if not content and lem in NP_CONTENT:
                 content = [c for c in v.children if c.dep_ == "dobj"]
             if not content:
+                rec = _surface_that_clause(para, v, s_a, s_b)
+                if rec is not None and not any((r.qs, r.qe) == (rec.qs, rec.qe) for r in out):
+                    out.append(rec)
                 continue
             c = content[0]
             if lem == "ask" or any(k.dep_ == "mark" and k.lower_ in ("whether", "if") for k in c.children):
@@ -535,6 +577,8 @@ def _indirect_records(para: _Para) -> list[_Rec]:
             if _overlaps_quote(para, a, b) or _overlaps_quote(para, v.idx, v.idx + 1):
                 continue
             conf = 0.35 if lem in BELIEF else 0.6
+            if any((r.qs, r.qe) == (a, b) for r in out):
+                continue
             out.append(_Rec("indirect", a, b, text[a:b], (s_a, s_b), speaker_tok=spk, verb=lem,
                             confidence=conf, para=para))
         acc = _according_to(para, s_a, s_b)

@@ -30,6 +30,7 @@ PERSON_TITLES = {
     "mr.", "mrs.", "ms.", "dr.", "sen.", "rep.", "gen.", "col.", "special", "vice", "foreign", "defence",
     "defense", "interior", "finance", "justice", "chairperson", "officer", "negotiator", "diplomat",
     "speaker", "emir", "sheikh", "pope", "bishop", "rabbi", "imam", "coach", "captain", "member",
+    "executive",
 }
 ORG_HEADS = {
     "ministry", "office", "government", "service", "union", "court", "council", "commission", "authority",
@@ -45,14 +46,14 @@ DOCUMENT_NOUNS = {"statement", "report", "communique", "communiqué", "release",
                   "order", "ruling", "post", "tweet", "readout", "note", "memo", "resolution"}
 # Last words that make a capitalised name a business, not a person ("Saryarka Copper").
 COMPANY_WORDS = {
-    "copper", "gold", "oil", "gas", "energy", "mining", "metals", "steel", "holding", "holdings", "group",
+    "copper", "oil", "gas", "energy", "mining", "metals", "steel", "holding", "holdings", "group",
     "bank", "airlines", "airways", "motors", "petroleum", "resources", "industries", "partners", "capital",
-    "systems", "technologies", "pharmaceuticals", "telecom", "midstream", "power", "electric", "chemicals",
+    "systems", "technologies", "pharmaceuticals", "telecom", "midstream", "electric", "chemicals",
     "foods", "logistics", "shipping", "minerals", "inc", "inc.", "ltd", "ltd.", "llc", "corp", "corp.", "plc",
     "ag", "sa", "gmbh", "jsc", "co", "co.", "company", "corporation", "enterprises", "ventures",
     "investments", "solutions", "networks", "media", "pipeline", "pipelines", "refining", "utilities",
     "aluminium", "aluminum",
-    "nickel", "zinc", "iron", "coal", "uranium", "lithium", "cement", "silver", "platinum", "potash",
+    "nickel", "zinc", "iron", "coal", "uranium", "lithium", "cement", "platinum", "potash",
     "fertilizers", "fertilisers", "petrochemicals", "refinery", "airline", "rail", "railways", "shipyards",
 }
 # "the company Caucasus Midstream", "the mine's owner, Saryarka Copper": the name after is an organisation.
@@ -189,10 +190,10 @@ class SpeakerTracker:
                 if is_cap(words[i]) and "".join(w[0] for w in caps) == acr:
                     self.acronym_defs[acr.lower()] = " ".join(words[i:])
                     break
+        self.text = text
         self.org_names = {fold(m.group(1).strip()) for m in _ORG_CONTEXT.finditer(text)}
         self.full_names = {n for n in (person_names or set()) if len(n.split()) >= 2
                            and not self.is_org_name(n)}
-        self.text = text
         self.last_speaker: Entity | None = None
 
     # --- helpers -------------------------------------------------------------------------
@@ -257,6 +258,11 @@ class SpeakerTracker:
         if not words:
             return False
         if len(words) >= 2 and fold(words[-1]).strip(",") in COMPANY_WORDS:
+            # ... unless the text gives the name a personal title: "Ms. Ana Steel", "Minister Ana Steel"
+            for m in re.finditer(r"\b([A-Z][a-z]+\.?)\s+(?:[A-Z][\w-]+\s+)?" + re.escape(words[-1]) + r"\b",
+                                 self.text or ""):
+                if fold(m.group(1)) in PERSON_TITLES or fold(m.group(1)) + "." in PERSON_TITLES:
+                    return False
             return True
         key = fold(name)
         return any(key == o or o.startswith(key + " ") for o in getattr(self, "org_names", ()))
@@ -292,12 +298,16 @@ class SpeakerTracker:
         # Apposition: whichever part is a name names the entity, the other describes it.
         parts = [p for p in (phrase, appos) if p]
         name, descs = "", []
+        # a personal title makes a name a person, business word last or not ("chief executive, Paul Steel")
+        titled = any(head_word(split_title_name(p)[0] or p) in PERSON_TITLES - _NOT_PERSONAL
+                     and head_word(split_title_name(p)[0] or p) not in ORG_HEADS for p in parts)
         for p in parts:
             title, nm = split_title_name(p)
             single = len(nm.split()) == 1 and ner not in ("ORG", "GPE", "NORP", "LOC", "FAC") \
                 and fold(nm) not in self.places and not _ACRONYM.match(nm)
-            if nm and not name and (self.looks_person(nm) or ner == "PERSON" or single) \
-                    and head_word(p) not in ORG_HEADS and not self.is_org_name(nm):
+            if nm and not name and (self.looks_person(nm) or ner == "PERSON" or single
+                                    or titled and 2 <= len(nm.split()) <= 4) \
+                    and head_word(p) not in ORG_HEADS and (titled or not self.is_org_name(nm)):
                 name = nm
                 if title:
                     descs.append(title)
@@ -436,6 +446,8 @@ class SpeakerTracker:
         return None
 
 
+_NOT_PERSONAL = {"owner", "founder", "member", "head", "chief", "leader", "special", "foreign", "defence",
+                 "defense", "interior", "finance", "justice", "vice", "deputy"}
 _GENERIC_PLACES = {"country", "nation", "state", "region", "republic", "kingdom", "city", "province"}
 
 

@@ -293,3 +293,20 @@ def test_possessive_office_takes_the_full_name(nlp):
     quotes = extract_corpus_quotes([_doc(text)], nlp)
     assert [q.speaker for q in quotes] == ["Lars Eriksen's office"]
     assert "Eriksen's office" in quotes[0].aliases
+
+
+def test_titled_person_with_a_business_word_surname_stays_a_person(nlp):
+    text = ("Andean Mining Resources said it would appeal.\n\n"
+            "Its chief executive, Paul Steel, told reporters that the company had spent $400 million.\n\n"
+            "\u201cWe are not leaving Peru,\u201d Steel said.")
+    got = _speakers(nlp, text)
+    assert (2, "indirect", "Paul Steel") in got and (3, "direct", "Paul Steel") in got
+
+
+def test_that_clause_the_parse_lost_is_still_reported(nlp):
+    text = ("The Labour Ministry said in a statement that it had not been asked to mediate.\n\n"
+            "\u201cOther partners should follow,\u201d the spokeswoman, Ana Lopes, said in a post that may "
+            "have been a rebuke.")
+    quotes = extract_corpus_quotes([_doc(text)], nlp)
+    assert any(q.kind == "indirect" and q.quote.startswith("it had not been asked") for q in quotes)
+    assert not any("rebuke" in q.quote for q in quotes)
