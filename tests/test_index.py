@@ -57,7 +57,12 @@ def manifest_of(vectors: Path) -> dict:
 
 
 def referenced(vectors: Path) -> set[str]:
-    return {rec["name"] for rec in manifest_of(vectors)["files"].values()}
+    """Every file and folder the manifest names, the ONNX query encoder's folder included."""
+    manifest = manifest_of(vectors)
+    names = {rec["name"] for rec in manifest["files"].values()}
+    if manifest.get("query_encoder"):
+        names.add(manifest["query_encoder"]["dir"])
+    return names
 
 
 def assert_no_leftovers(vectors: Path) -> None:
@@ -133,6 +138,10 @@ def test_every_file_is_json_numpy_or_faiss(core_seed_index):
             assert arr.dtype != object
         elif path.suffix == ".faiss":
             assert faiss.read_index(str(path)).ntotal == core_seed_index.n
+        elif path.suffix == ".onnx":  # the query encoder: a protobuf graph, no code
+            import onnx
+
+            assert onnx.load(str(path)).graph.node
         else:
             pytest.fail(f"unexpected file in the index: {path}")
     assert seen >= 14
