@@ -63,7 +63,7 @@ class Engine:
                 from .search import Searcher
 
                 try:
-                    data = load_index(self.settings.vectors, model_name=self.encoder.name)
+                    data = load_index(self.settings.vectors, model_name=self.encoder.name, mmap=True)
                 except IndexMissing:
                     if not build_missing:
                         raise
@@ -73,7 +73,7 @@ class Engine:
                                           max_bytes=self.settings.max_bytes,
                                           extract_quotes=self.settings.quotes)
                     log.info("index built: %s", report.summary())
-                    data = load_index(self.settings.vectors, model_name=self.encoder.name)
+                    data = load_index(self.settings.vectors, model_name=self.encoder.name, mmap=True)
                 self._searcher = Searcher(data, self._query_encoder(data.manifest))
         return self._searcher
 

@@ -144,9 +144,10 @@ class IndexData:
     sentence_sparse: object  # SparseIndex over sentences, rows as sentence_vectors
     documents: dict[str, dict] = field(default_factory=dict)
 
-    @property
-    def row_of_id(self) -> dict[int, int]:
-        return {int(i): r for r, i in enumerate(self.ids)}
+    def rows_of_ids(self, ids: np.ndarray) -> np.ndarray:
+        """Passage rows of FAISS ids. Ids grow with every build and rows keep their order,
+        so `ids` is sorted and a binary search replaces a million-entry dict."""
+        return np.searchsorted(self.ids, np.asarray(ids, dtype=np.int64))
 
 
 def _check_files(vectors: Path, manifest: dict) -> None:
@@ -197,9 +198,12 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
             and len(offsets) == n + 1 and sent.shape[0] == int(offsets[-1])):
         raise IndexDamaged(f"the index in {vectors} is inconsistent (passages {len(passages)}, "
                            f"vectors {dense.size}, bm25 {sparse.size}, manifest {n}); {repair_hint(vectors)}")
-    if set(dense.all_ids().tolist()) != set(ids):
+    ids_arr = np.asarray(ids, dtype=np.int64)
+    if len(ids_arr) > 1 and not bool(np.all(ids_arr[1:] > ids_arr[:-1])):
+        raise IndexDamaged(f"the passages in {vectors} are out of order; {repair_hint(vectors)}")
+    if not np.array_equal(np.sort(dense.all_ids()), ids_arr):
         raise IndexDamaged(f"the vectors in {vectors} do not belong to its passages; {repair_hint(vectors)}")
-    return IndexData(manifest, passages, np.asarray(ids, dtype=np.int64), dense, sparse,
+    return IndexData(manifest, passages, ids_arr, dense, sparse,
                      sent, offsets, sent_sparse, manifest.get("documents", {}))
 
 

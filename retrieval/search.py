@@ -108,7 +108,6 @@ class Searcher:
         self.encoder = encoder
         self.config = config or SearchConfig()
         self.ranker, self.answerer = models if models is not None else load_models()
-        self._row_of_id = data.row_of_id
         self._docs = data.documents
         self._vocab = data.sparse.retriever.vocab_dict
         self._stems: dict[tuple[str, int], frozenset[str]] = {}
@@ -164,8 +163,8 @@ class Searcher:
         rows: dict[int, float] = {}
         if use_dense:
             d_scores, d_ids = data.dense.search(qv, c)
-            for s, i in zip(d_scores, d_ids):
-                rows[self._row_of_id[int(i)]] = float(s)
+            for s, r in zip(d_scores, data.rows_of_ids(d_ids)):
+                rows[int(r)] = float(s)
         if bm is not None and bm.max() > 0:
             top = np.argpartition(-bm, c - 1)[:c] if n > c else np.arange(n)
             for r in top:
@@ -188,7 +187,7 @@ class Searcher:
         local = np.concatenate([np.arange(b - a) for a, b in spans]).astype(np.int64)
         s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv).astype(np.float32) \
             if use_dense and len(s_rows) else np.zeros(len(s_rows), np.float32)
-        s_bm = data.sentence_sparse.scores(clean)[s_rows] if use_sparse and len(s_rows) \
+        s_bm = data.sentence_sparse.scores_for(clean, s_rows) if use_sparse and len(s_rows) \
             else np.zeros(len(s_rows), np.float32)
 
         # lexical and answer-type features

@@ -108,6 +108,31 @@ class SparseIndex:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(words), dtype=np.float32)
 
+    def scores_for(self, query: str, rows: np.ndarray) -> np.ndarray:
+        """BM25 scores of the given rows only: cost grows with the rows, not with the corpus.
+
+        Reads the per-word posting lists (bm25s keeps them sorted by row) and looks the
+        rows up in each, so scoring a question's candidate sentences stays fast at millions.
+        """
+        out = np.zeros(len(rows), dtype=np.float32)
+        vocab = self.retriever.vocab_dict
+        ids = {vocab[w] for w in tokenize([query])[0] if w in vocab}
+        if not ids or not len(rows):
+            return out
+        sc = self.retriever.scores
+        data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
+        rows = np.asarray(rows, dtype=indices.dtype)
+        for t in ids:
+            a, b = int(indptr[t]), int(indptr[t + 1])
+            if a == b:
+                continue
+            docs = indices[a:b]
+            pos = np.searchsorted(docs, rows)
+            pos[pos >= len(docs)] = len(docs) - 1
+            hit = docs[pos] == rows
+            out[hit] += data[a:b][pos[hit]]
+        return out
+
     def save(self, path: Path) -> None:
         self.retriever.save(str(path), show_progress=False)
 
