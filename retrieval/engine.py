@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import replace
@@ -15,8 +16,12 @@ from dataclasses import replace
 from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .index import IndexMissing, UpdateReport, load_index, update_index
+from .sparse import stem_words
 
 log = logging.getLogger(__name__)
+
+_GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
+_WORDS = re.compile(r"[^\W_]+")
 
 
 class Engine:
@@ -149,16 +154,26 @@ class Engine:
         searcher = self.load()
         data = searcher.data
         qv = searcher.encoder.encode([question])[0]
-        scored = []
+        located = []
         for rank, rec in enumerate(found):
             loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
-            if loc is None:
-                continue
-            row, sent = loc
-            a = int(data.sentence_offsets[row])
-            dense = float(np.asarray(data.sentence_vectors[a + sent]) @ qv)
-            lexical = float(rec.get("score", 0.0))
-            scored.append((lexical + dense, -rank, row, sent, rec))
+            if loc is not None:
+                located.append((rank, rec, *loc))
+        if not located:
+            return None
+        rows = np.array([int(data.sentence_offsets[row]) + sent for _, _, row, sent in located])
+        dense = np.asarray(data.sentence_vectors[rows]) @ qv
+        bm = data.sentence_sparse.scores_for(" ".join(question.split()), rows)
+        bm = bm / bm.max() if bm.max() > 0 else bm
+        # a specific verb in the question ("urge", "call", "accuse") should be the quote's verb
+        verb = stem_words([sq.verb])[0] if sq.verb and sq.verb not in _GENERIC_VERBS else ""
+        scored = []
+        for (rank, rec, row, sent), d, b in zip(located, dense, bm):
+            if verb and verb in stem_words(_WORDS.findall(data.passages[row].sentences[sent].lower())):
+                b += 1.0
+            # topic overlap from the quote index, closeness of the quote's sentence to the
+            # whole question, and its BM25 (which weighs the question's verb: "urge", "call")
+            scored.append((float(rec.get("score", 0.0)) + float(d) + 0.5 * float(b), -rank, row, sent, rec))
         scored.sort(key=lambda x: (-x[0], -x[1]))
         hits: list[Hit] = []
         seen: set[int] = set()
