@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/run.py [--sections a,b,...] [--quick] [--work DIR]
 
-Sections: imports, encoders, coldstart, synthetic, faiss, bm25 (default: all). Each section
+Sections: imports, encoders, coldstart, synthetic, faiss, dense, bm25, search (default: all). Each section
 merges its numbers into benchmarks/results.json, and BENCHMARKS.md is redrawn from that file,
 so a section can be re-run alone. Timings are medians of short repeats (the 2 cores are shared);
 fresh processes measure start-up and memory (peak RSS from wait4).
@@ -976,6 +976,628 @@ def section_bm25(work: Path, quick: bool) -> dict:
     return {"bm25": out}
 
 
+# --- section: the whole question path (Searcher.search) at 100k and 1M passages --------------------
+
+FIRST = ("Anna David Maria Omar Chen Elena James Sofia Arman Lucia Peter Aiko Nadia Tomas Ruth Karim Ines "
+         "Mikhail Grace Yusuf Lena Pablo Hana Viktor Amara Jonas Leila Marco Selin Dmitri Fatima Hugo Mei "
+         "Oscar Zara Ivan Nora Samir Clara Luis Ayesha Felix Olga Rafael Yuki Adam Sara Kofi Irina Mateo").split()
+LAST = ("Petrosyan Lee Silva Haddad Wei Ivanova Okafor Rossi Grigoryan Gomez Novak Tanaka Karimov Berg Costa "
+        "Mensah Kovacs Aliyev Dubois Fischer Santos Nakamura Popescu Haas Moreau Nowak Jensen Romero Yilmaz "
+        "Sato Petrov Mwangi Larsen Ortiz Kaya Horvat Bauer Ferreira Hoang Lindqvist Abiola Richter Navarro "
+        "Celik Ito Vasquez Demir Kruger Alvarez Sokolov Osei Marin Zhou Hassan Nielsen Park Reyes Farouk").split()
+NEWS_WORDS = (
+    "government minister ministry president parliament election vote budget tax tariff price prices inflation "
+    "bank banks market markets trade export import deal agreement talks peace border crossing army troops "
+    "police court judge trial law bill reform hospital health school schools water supply drought flood "
+    "harvest farmers farm fuel gas oil energy electricity power grid plant port railway road bridge airport "
+    "strike union workers wages jobs company companies firm investors shares profit loss debt loan fund "
+    "project plan plans proposal report survey study data figures officials official spokesperson statement "
+    "protest protesters crowd city town village region province capital district council mayor governor "
+    "opposition party leader leaders coalition campaign voters poll rally reporters interview decision "
+    "ruling sanctions aid crisis shortage rise fall growth cuts spending investment contract tender housing "
+    "rent costs transport bus trains service services network climate emissions weather storm heat season "
+    "week month year quarter announced rejected postponed approved criticised defended questioned welcomed "
+    "said told added warned expects expected agreed signed launched opened closed raised cut increased "
+    "reduced blamed denied confirmed promised delayed halted resumed planned built repaired collapsed "
+    "new old major minor local national regional foreign public private early late final first second "
+    "higher lower record annual monthly daily emergency official independent previous next former "
+    "security safety damage repairs losses victims residents families children patients doctors teachers "
+    "students prices demand supply production output capacity shipments cargo containers tonnes litres"
+).split()
+SYLL = ("ka ra to mi na lo ve sa ti re mo da ne ri ko ba lu pe si ta go ni fa de zo ha ru me ki la "
+        "vo su be ge po ya ze ci nu do").split()
+ORG_KINDS = ["Ministry of Energy", "Water Agency", "Port Authority", "City Council", "Central Bank",
+             "Railway Company", "Health Service", "Election Commission", "Farmers Union", "Chamber of Commerce",
+             "Housing Board", "Transport Authority", "Supreme Court", "Customs Service", "Mining Company"]
+ROLE_WORDS = ["spokesperson", "chief executive", "director", "deputy minister", "chairman", "head",
+              "senior adviser", "press officer", "lawyer", "economist"]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+class NewsText:
+    """Deterministic news-like passages: templates + a Zipf-weighted vocabulary of ~4,000 words,
+    ~4,900 personal names, 400 places, 6,000 organisations and numbers; 2-4 sentences, 60-90 words."""
+
+    def __init__(self, seed: int = 5, vocab: int = 4000, places: int = 400) -> None:
+        rng = random.Random(seed)
+        words = list(dict.fromkeys(NEWS_WORDS))
+        seen = set(words)
+        while len(words) < vocab:
+            w = "".join(rng.choice(SYLL) for _ in range(rng.choice((2, 3, 3, 4))))
+            if w not in seen:
+                seen.add(w)
+                words.append(w)
+        self.words = words
+        # real news words first, so they are the frequent ones
+        self.places = []
+        while len(self.places) < places:
+            w = "".join(rng.choice(SYLL) for _ in range(rng.choice((2, 3, 3)))).capitalize()
+            if w.lower() not in seen:
+                seen.add(w.lower())
+                self.places.append(w)
+        self.people = [f"{f} {l}" for f in FIRST for l in LAST]
+        self.orgs = [f"the {p} {k}" for p in self.places for k in ORG_KINDS]
+        p = 1.0 / (np.arange(vocab) + 3.0)
+        self.p_words = p / p.sum()
+
+    def passages(self, n: int, seed: int) -> list[list[str]]:
+        """n passages, each a list of sentences."""
+        rng = np.random.default_rng(seed)
+        W, P, L, O = self.words, self.people, self.places, self.orgs
+        n_sent = rng.integers(2, 5, n)
+        total = int(n_sent.sum())
+        target = rng.integers(60, 91, n)
+        fill = np.repeat(np.maximum(3, target // n_sent - 17), n_sent)
+        fill_words = rng.choice(len(W), int(fill.sum()) + 8 * total, p=self.p_words)
+        r = rng.integers(0, 1 << 30, (total, 8))
+        tmpl = rng.integers(0, 6, total)
+        out, s, f = [], 0, 0
+        for i in range(n):
+            sents = []
+            for _ in range(n_sent[i]):
+                k = int(fill[s])
+                w = [W[x] for x in fill_words[f:f + k + 8]]
+                f += k + 8
+                a = r[s]
+                tail = " ".join(w[8:])
+                t = tmpl[s]
+                if t == 0:
+                    x = (f"{P[a[0] % len(P)]}, the {ROLE_WORDS[a[1] % 10]} of {O[a[2] % len(O)]}, said on "
+                         f"{DAYS[a[3] % 7]} that the {w[0]} {w[1]} would {w[2]} {tail}.")
+                elif t == 1:
+                    x = (f"In {L[a[0] % len(L)]}, {O[a[2] % len(O)]} {w[0]} a {w[1]} {w[2]} worth "
+                         f"{a[4] % 900 + 10} million dollars, {tail}.")
+                elif t == 2:
+                    x = (f"\"We will not accept {w[0]} {w[1]} on these terms,\" {P[a[0] % len(P)]} told reporters "
+                         f"in {L[a[1] % len(L)]} on {DAYS[a[3] % 7]}, {tail}.")
+                elif t == 3:
+                    x = (f"Officials expect the {w[0]} to affect about {a[4] % 90000 + 100:,} people across "
+                         f"{L[a[0] % len(L)]} and {L[a[1] % len(L)]} by {MONTHS[a[5] % 12]} {2020 + a[6] % 10}, "
+                         f"{tail}.")
+                elif t == 4:
+                    x = (f"Critics say {O[a[2] % len(O)]} ignored {w[0]} warnings about {w[1]} {w[2]} for "
+                         f"{a[4] % 30 + 2} months before the {w[3]}, {tail}.")
+                else:
+                    x = (f"{O[a[2] % len(O)].capitalize()} said {a[4] % 60 + 1}.{a[5] % 10} percent of the {w[0]} "
+                         f"in {L[a[0] % len(L)]} was {w[1]} after {P[a[1] % len(P)]} {w[2]} the {w[3]} {tail}.")
+                sents.append(x)
+                s += 1
+            out.append(sents)
+        return out
+
+    def questions(self, n: int, seed: int) -> list[str]:
+        rng = random.Random(seed)
+        W = self.words[:1500]  # words a reader would use: the frequent ones
+        forms = [
+            lambda: f"What did {rng.choice(self.people)} say about the {rng.choice(W)} {rng.choice(W)}?",
+            lambda: f"How many people will the {rng.choice(W)} affect in {rng.choice(self.places)}?",
+            lambda: f"When did {rng.choice(self.orgs)} {rng.choice(W)} the {rng.choice(W)}?",
+            lambda: f"Who is the {rng.choice(ROLE_WORDS)} of {rng.choice(self.orgs)}?",
+            lambda: f"Why did {rng.choice(self.orgs)} ignore warnings about {rng.choice(W)} {rng.choice(W)}?",
+            lambda: f"What percent of the {rng.choice(W)} in {rng.choice(self.places)} was {rng.choice(W)}?",
+            lambda: f"Where did {rng.choice(self.people)} tell reporters about {rng.choice(W)} {rng.choice(W)}?",
+        ]
+        return [rng.choice(forms)() for _ in range(n)]
+
+
+def _search_dir(work: Path, n: int) -> Path:
+    return work / f"search-{n}"
+
+
+def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
+    """Write an index generation in _write_generation's layout: synthetic text, clustered vectors."""
+    from retrieval import index as rindex
+    from retrieval.dense import build
+    from retrieval.passages import Passage
+    from retrieval.sparse import SparseIndex
+
+    root = _search_dir(work, n)
+    shutil.rmtree(root, ignore_errors=True)
+    vectors, extra = root / "vectors", root / "extra"
+    vectors.mkdir(parents=True)
+    extra.mkdir()
+    timings = {}
+    t = time.perf_counter()
+    gen_text = NewsText()
+    passages, documents = [], {}
+    chunk = 100_000
+    for a in range(0, n, chunk):
+        for i, sents in enumerate(gen_text.passages(min(chunk, n - a), seed=a + 1), start=a):
+            d, para = divmod(i, per_doc)
+            doc_id = f"news{d:06d}.txt"
+            text, spans, pos = "", [], 0
+            for s in sents:
+                if text:
+                    text += " "
+                spans.append((len(text), len(text) + len(s)))
+                text += s
+            passages.append(Passage(f"{doc_id}#{para}", doc_id, [para + 1], 0, len(text), text, sents, spans))
+            if para == 0:
+                documents[doc_id] = {"doc_id": doc_id, "path": doc_id, "title": f"Report {d}",
+                                     "passages": min(per_doc, n - i)}
+    timings["text_s"] = round(time.perf_counter() - t, 1)
+    ids = np.arange(n, dtype=np.int64)
+    counts = np.array([len(p.sentences) for p in passages])
+    offsets = np.zeros(n + 1, np.int64)
+    offsets[1:] = np.cumsum(counts)
+    n_sent = int(offsets[-1])
+    log.info("search %d: text %.0f s, %d sentences", n, timings["text_s"], n_sent)
+
+    t = time.perf_counter()
+    p_vecs = clustered_vectors(n, 384, 11)
+    np.save(extra / "passage_vectors.npy", p_vecs, allow_pickle=False)  # exact truth + prototype
+    sent = np.lib.format.open_memmap(vectors / "sentences.npy", mode="w+", dtype=np.float32,
+                                     shape=(n_sent, 384))
+    rng = np.random.default_rng(12)
+    for a in range(0, n, 50_000):
+        b = min(n, a + 50_000)
+        own = np.repeat(np.arange(a, b), counts[a:b])
+        x = p_vecs[own] + 0.05 * rng.standard_normal((len(own), 384), dtype=np.float32)
+        sent[offsets[a]:offsets[b]] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    sent.flush()
+    del sent
+    timings["vectors_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    dense = build(ids, p_vecs)
+    timings["dense_build_s"] = round(time.perf_counter() - t, 1)
+    info = dense.info
+    dense.save(vectors / "dense.faiss")
+    del dense, p_vecs
+    gc.collect()
+    log.info("search %d: dense %s in %.0f s", n, info["type"], timings["dense_build_s"])
+
+    t = time.perf_counter()
+    sp = SparseIndex.build([p.text for p in passages])
+    sp.save(vectors / "bm25")
+    del sp
+    gc.collect()
+    timings["bm25_passages_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    sp = SparseIndex.build([s for p in passages for s in p.sentences])
+    sp.save(vectors / "bm25s")
+    del sp
+    gc.collect()
+    timings["bm25_sentences_s"] = round(time.perf_counter() - t, 1)
+    log.info("search %d: bm25 %s", n, timings)
+    with open(vectors / "passages.jsonl", "w", encoding="utf-8") as f:
+        for i, p in zip(ids.tolist(), passages):
+            f.write(json.dumps({"id": i, **p.to_json()}, ensure_ascii=False) + "\n")
+    np.save(vectors / "sentence_offsets.npy", offsets, allow_pickle=False)
+    names = {"dense": "dense.faiss", "bm25": "bm25", "bm25_sentences": "bm25s", "passages": "passages.jsonl",
+             "sentences": "sentences.npy", "sentence_offsets": "sentence_offsets.npy"}
+    files = {}
+    for key, name in names.items():
+        path = vectors / name
+        files[key] = {"name": name, "bytes": path.stat().st_size} if path.is_file() else {"name": name}
+    manifest = {
+        "format": rindex.FORMAT_VERSION, "generation": "synthetic",
+        "model": {"name": "sentence-transformers/all-MiniLM-L6-v2", "dim": 384, "max_tokens": 254},
+        "metric": "inner_product", "faiss_index": info,
+        "settings": {"passages": rindex.PASSAGE_SETTINGS},
+        "document_count": len(documents), "passage_count": n, "sentence_count": n_sent,
+        "next_id": n, "query_encoder": None, "files": files, "documents": documents, "skipped": {},
+        "benchmark": {"build": timings},
+    }
+    rindex.atomic_write_text(vectors / rindex.MANIFEST, json.dumps(manifest, ensure_ascii=False))
+    return timings
+
+
+class _Timed:
+    """Forwards attribute access; times the named methods into `sink[name]` (seconds, per call)."""
+
+    def __init__(self, obj, sink: dict, **methods: str) -> None:
+        self._obj = obj
+        for meth, label in methods.items():
+            fn = getattr(obj, meth)
+
+            def timed(*a, _fn=fn, _label=label, **kw):
+                t = time.perf_counter()
+                try:
+                    return _fn(*a, **kw)
+                finally:
+                    sink[_label] = sink.get(_label, 0.0) + time.perf_counter() - t
+
+            setattr(self, meth, timed)
+
+    def __getattr__(self, name):
+        return getattr(self._obj, name)
+
+
+def _dir_mb(path: Path) -> float:
+    return round(sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6, 1)
+
+
+# --- prototypes of fixes (outside retrieval/) -----------------------------------------------------
+
+
+def proto_bm25_topk(sparse, query: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, scores) of the top-k BM25 passages, accumulating only the query words' posting lists
+    and selecting among the touched rows: no 1M-float array, no argpartition over the corpus."""
+    from retrieval.sparse import tokenize
+
+    vocab = sparse.retriever.vocab_dict
+    tids = sorted({vocab[w] for w in tokenize([query])[0] if w in vocab})
+    sc = sparse.retriever.scores
+    data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
+    parts = [(int(indptr[t]), int(indptr[t + 1])) for t in tids]
+    parts = [(a, b) for a, b in parts if b > a]
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, np.float32)
+    if len(parts) == 1:
+        a, b = parts[0]
+        rows, score = np.asarray(indices[a:b], np.int64), np.asarray(data[a:b], np.float32)
+    else:
+        rows = np.concatenate([indices[a:b] for a, b in parts]).astype(np.int64)
+        vals = np.concatenate([data[a:b] for a, b in parts]).astype(np.float32)
+        rows, inv = np.unique(rows, return_inverse=True)
+        score = np.bincount(inv, weights=vals, minlength=len(rows)).astype(np.float32)
+    if len(rows) > k:
+        top = np.argpartition(-score, k - 1)[:k]
+        rows, score = rows[top], score[top]
+    return rows, score
+
+
+def proto_candidates(searcher, clean: str, qv: np.ndarray, pv, s_len: np.ndarray, s_attr: np.ndarray):
+    """Searcher.candidates with the per-text Python work replaced by array lookups (prototype):
+    coverage from the BM25 posting lists, sentence length (distinct stems) and the five sentence
+    attributes from arrays computed once at index time, BM25-only candidates' vectors from a
+    row-ordered passage-vector .npy. Same Candidates (features equal to float32 precision)."""
+    from retrieval.features import question_names, question_type
+    from retrieval.search import Candidates, _norm, _scale
+    from retrieval.sparse import tokenize
+
+    data, cfg = searcher.data, searcher.config
+    n = searcher.size
+    c = min(cfg.candidates, n)
+    q_words = tokenize([clean])[0] if clean else []
+    bm = data.sparse.scores(clean)
+    rows: dict[int, float] = {}
+    d_scores, d_ids = data.dense.search(qv, c)
+    for s, r in zip(d_scores, data.rows_of_ids(d_ids)):
+        rows[int(r)] = float(s)
+    if bm.max() > 0:
+        top = np.argpartition(-bm, c - 1)[:c] if n > c else np.arange(n)
+        for r in top:
+            if bm[r] > 0 and int(r) not in rows:
+                rows[int(r)] = math.nan
+    cand = np.fromiter(rows.keys(), dtype=np.int64)
+    p_dense = np.fromiter(rows.values(), dtype=np.float32)
+    missing = np.isnan(p_dense)
+    if missing.any():
+        p_dense[missing] = np.asarray(pv[cand[missing]]) @ qv
+    p_bm = bm[cand].astype(np.float32)
+    offs = data.sentence_offsets
+    a, b = offs[cand], offs[cand + 1]
+    cnt = b - a
+    owner = np.repeat(np.arange(len(cand)), cnt)
+    local = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    s_rows = a[owner] + local
+    s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv).astype(np.float32)
+    s_bm = data.sentence_sparse.scores_for(clean, s_rows)
+    names = question_names(clean)
+    qtype = question_type(clean)
+    x = np.zeros((len(s_rows), 16), np.float32)
+    p_cov = posting_coverage(data.sparse, clean, cand)
+    x[:, 6] = posting_coverage(data.sentence_sparse, clean, s_rows)
+    if names:
+        p_names = np.array([sum(nm in data.passages[r].text.lower() for nm in names) for r in cand],
+                           np.float32) / len(names)
+        x[:, 8] = [sum(nm in data.passages[cand[j]].sentences[loc].lower() for nm in names)
+                   for j, loc in zip(owner, local)]
+        x[:, 8] /= len(names)
+    else:
+        p_names = np.zeros(len(cand), np.float32)
+    att = s_attr[s_rows]
+    col = {"who": (10, 0), "when": (11, 1), "quantity": (12, 2), "where": (13, 3), "why": (14, 4)}.get(qtype)
+    if col:
+        x[:, col[0]] = (att >> col[1]) & 1
+    x[:, 15] = np.log1p(s_len[s_rows])
+    x[:, 0] = s_dense
+    x[:, 1] = _norm(s_dense)
+    x[:, 2] = _scale(s_bm)
+    x[:, 3] = p_dense[owner]
+    x[:, 4] = _norm(p_dense)[owner]
+    x[:, 5] = _scale(p_bm)[owner]
+    x[:, 7] = p_cov[owner]
+    x[:, 9] = p_names[owner]
+    qset = set(q_words)
+    unknown_words = sum(1 for w in qset if w not in searcher._vocab) / len(qset) if qset else 1.0
+    return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
+                      searcher.unknown_names(clean), unknown_words, clean)
+
+
+def _attr_bits(sentence: str) -> int:
+    from retrieval.features import sentence_attributes
+
+    return sum(int(v) << i for i, v in enumerate(sentence_attributes(sentence)))
+
+
+def section_search(work: Path, quick: bool) -> dict:
+    """Searcher.search(question, k=3), whole question path, at 100k and 1M synthetic passages.
+
+    Each size is built once in a child process (cached in WORK/search-N; delete it to rebuild) and
+    measured in a fresh child that loads the index as the bot does (load_index(mmap=True)).
+    """
+    rows, details = [], {}
+    for n in (100_000,) if quick else (100_000, 1_000_000):
+        root = _search_dir(work, n)
+        if not (root / "vectors" / "manifest.json").exists():
+            t = time.perf_counter()
+            _, _, out = run_measured([PY, __file__, "--_search-build", str(n), "--work", str(work)], timeout=1800)
+            log.info("search %d built in %.0f s", n, time.perf_counter() - t)
+        _, peak, out = run_measured([PY, __file__, "--_search-measure", str(n), "--work", str(work)], timeout=900)
+        res = json.loads(out.strip().splitlines()[-1])
+        res["peak_rss_mb"] = peak
+        details[str(n)] = res
+        rows.append({
+            "name": f"searcher-{n}", "passages": n, "vectors": "random",
+            "index": f"{res['faiss_index']} + BM25 passages/sentences (Searcher.search k=3, onnx fp32, mmap)",
+            "query_p50_ms": res["search_p50_ms"], "query_p95_ms": res["search_p95_ms"],
+            "recall_at_10_vs_exact": res["dense_recall_at_10_clustered"],
+            "build_passages_per_s": None, "rss_mb": res["rss_after_mb"], "index_mb": res["index_mb"],
+        })
+        merge_results({"corpora": rows, "search": details})
+    return {"corpora": rows, "search": details}
+
+
+def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
+    import faiss
+
+    from retrieval.features import sentence_attributes
+    from retrieval.index import load_index
+    from retrieval.onnx_encoder import OnnxEncoder
+    from retrieval.search import Searcher
+    from retrieval.sparse import tokenize
+
+    root = _search_dir(work, n)
+    vectors = root / "vectors"
+    rss0 = rss_mb()
+    t = time.perf_counter()
+    data = load_index(vectors, mmap=True)
+    load_s = time.perf_counter() - t
+    rss_loaded = rss_mb()
+    enc = OnnxEncoder(ROOT / "vectors" / "encoder-onnx")
+    searcher = Searcher(data, enc)
+    text = NewsText()
+    questions = text.questions(n_questions + 20, seed=9)
+    warm, qs = questions[:20], questions[20:]
+    for q in warm:
+        searcher.search(q, k=3)
+    # 1. end to end, untouched searcher
+    lat = []
+    for q in qs:
+        t = time.perf_counter()
+        searcher.search(q, k=3)
+        lat.append(time.perf_counter() - t)
+    # 2. the same path with the pieces timed (fresh searcher: no cached stems from run 1)
+    sink: dict[str, float] = {}
+    parts: dict[str, list[float]] = {}
+    timed = Searcher(data, _Timed(enc, sink, encode="encode"))
+    timed.data = type(data)(**{**data.__dict__,
+                               "sparse": _Timed(data.sparse, sink, scores="bm25_passages_scores"),
+                               "dense": _Timed(data.dense, sink, search="faiss_search",
+                                               vectors="reconstruct_bm25_only"),
+                               "sentence_sparse": _Timed(data.sentence_sparse, sink,
+                                                         scores_for="bm25_sentences_scores_for")})
+    timed.candidates = _Timed(timed, sink, candidates="candidates").candidates
+    timed._answer = _Timed(timed, sink, _answer="answer").__dict__["_answer"]
+    cands_seen = []
+    orig_candidates = timed.candidates
+
+    def keep(*a, **kw):
+        c = orig_candidates(*a, **kw)
+        cands_seen.append(c)
+        return c
+
+    timed.candidates = keep
+    labels = ("encode", "bm25_passages_scores", "faiss_search", "reconstruct_bm25_only",
+              "bm25_sentences_scores_for", "candidates", "answer")
+    for q in qs:
+        sink.clear()
+        sink.update(dict.fromkeys(labels, 0.0))
+        t = time.perf_counter()
+        timed.search(q, k=3)
+        sink["total"] = time.perf_counter() - t
+        for key, v in sink.items():
+            parts.setdefault(key, []).append(v)
+    inner = ("bm25_passages_scores", "faiss_search", "reconstruct_bm25_only", "bm25_sentences_scores_for")
+    parts["candidates_rest (features, python loops, sentence vectors)"] = [
+        c - sum(parts[k][i] for k in inner)
+        for i, c in enumerate(parts["candidates"])]
+    # sub-pieces of the rest, replayed on the same candidates
+    sv, tok, attrs, argp = [], [], [], []
+    for q, c in zip(qs, cands_seen):
+        if c is None:
+            continue
+        qv = enc.encode([q])[0]
+        offs = data.sentence_offsets
+        t = time.perf_counter()
+        s_rows = np.concatenate([np.arange(offs[r], offs[r + 1]) for r in c.rows])
+        np.asarray(data.sentence_vectors[s_rows]) @ qv
+        sv.append(time.perf_counter() - t)
+        texts = [data.passages[r].text for r in c.rows] + [s for r in c.rows for s in data.passages[r].sentences]
+        t = time.perf_counter()
+        for x in texts:  # as _stem_set does on a cache miss: one tokenize call per text
+            tokenize([x])
+        tok.append(time.perf_counter() - t)
+        sentence_attributes.cache_clear()
+        t = time.perf_counter()
+        for x in texts[len(c.rows):]:
+            sentence_attributes(x)
+        attrs.append(time.perf_counter() - t)
+        bm = data.sparse.scores(q)
+        t = time.perf_counter()
+        np.argpartition(-bm, 39)[:40]
+        argp.append(time.perf_counter() - t)
+    parts["  sentence vectors gather @ qv (mmap)"] = sv
+    parts["  tokenize each candidate passage+sentence (stem-set cache miss)"] = tok
+    parts["  sentence_attributes regexes (cache miss)"] = attrs
+    parts["  argpartition top-40 over all BM25 scores"] = argp
+    breakdown = {k: {"p50_ms": ms(statistics.median(v)), "p95_ms": ms(pct(v, 95))} for k, v in parts.items()}
+    n_cand = [len(c.rows) for c in cands_seen if c is not None]
+    n_sents = [len(c.owner) for c in cands_seen if c is not None]
+
+    # 3. recall of the dense index vs exact search
+    pv = np.load(root / "extra" / "passage_vectors.npy", mmap_mode="r")
+    xq = clustered_vectors(200, 384, 2)
+    qv_real = enc.encode(qs)
+    rec = {}
+    for label, Q in (("clustered", xq), ("questions", qv_real)):
+        truth = np.zeros((len(Q), 10), np.int64)
+        best = np.full((len(Q), 10), -np.inf, np.float32)
+        for a in range(0, n, 200_000):  # exact, in blocks (pv is mmapped)
+            block = np.asarray(pv[a:a + 200_000])
+            s = Q @ block.T
+            top = np.argpartition(-s, 9, axis=1)[:, :10]
+            cand_s = np.concatenate([best, np.take_along_axis(s, top, 1)], 1)
+            cand_i = np.concatenate([truth, top + a], 1)
+            o = np.argsort(-cand_s, 1)[:, :10]
+            best, truth = np.take_along_axis(cand_s, o, 1), np.take_along_axis(cand_i, o, 1)
+        found = [data.dense.search(q, 10)[1] for q in Q]
+        rec[label] = round(float(np.mean([len(set(f.tolist()) & set(t.tolist())) / 10
+                                          for f, t in zip(found, data.ids[truth])])), 4)
+
+    # 4. prototypes, same questions
+    proto = {}
+    a_old, a_new, same = [], [], []
+    for q in qs:
+        clean = " ".join(q.split())
+        t = time.perf_counter()
+        bm = data.sparse.scores(clean)
+        top_old = np.argpartition(-bm, 39)[:40] if n > 40 else np.arange(n)
+        top_old = top_old[bm[top_old] > 0]
+        a_old.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        rows_new, _ = proto_bm25_topk(data.sparse, clean, 40)
+        a_new.append(time.perf_counter() - t)
+        same.append(len(set(rows_new.tolist()) & set(top_old.tolist())) / max(1, len(top_old)))
+    proto["bm25 top-40: get_scores + argpartition (now)"] = ms(statistics.median(a_old))
+    proto["bm25 top-40: posting lists of the query words only (prototype)"] = ms(statistics.median(a_new))
+    proto["bm25 top-40 prototype: overlap with now"] = round(float(np.mean(same)), 4)
+    r_old, r_new = [], []
+    for c in cands_seen[:100]:
+        if c is None:
+            continue
+        rr = c.rows[: 40]
+        t = time.perf_counter()
+        data.dense.vectors(data.ids[rr])
+        r_old.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        np.asarray(pv[np.sort(rr)])
+        r_new.append(time.perf_counter() - t)
+    proto["40 passage vectors: IVF reconstruct by id (now)"] = ms(statistics.median(r_old))
+    proto["40 passage vectors: row-ordered .npy mmap gather (prototype)"] = ms(statistics.median(r_new))
+    # coverage and sentence length from the sentence BM25 posting lists + precomputed arrays
+    f_old, f_new = [], []
+    for q, c in zip(qs, cands_seen):
+        if c is None:
+            continue
+        s_rows = np.concatenate([np.arange(data.sentence_offsets[r], data.sentence_offsets[r + 1]) for r in c.rows])
+        texts = [data.passages[r].sentences[loc] for r, loc in zip(c.rows[c.owner], c.local)]
+        t = time.perf_counter()
+        qset = set(tokenize([q])[0])
+        cov = np.array([len(qset & set(x)) / max(1, len(qset)) for x in tokenize(texts)])  # one batched call
+        f_old.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        cov2 = posting_coverage(data.sentence_sparse, q, s_rows)
+        f_new.append(time.perf_counter() - t)
+    proto["sentence coverage: tokenize candidates, batched (cache-free)"] = ms(statistics.median(f_old))
+    proto["sentence coverage: from posting lists (prototype)"] = ms(statistics.median(f_new))
+
+    # the whole candidates step, prototype vs now, on the same questions (fresh searchers, no caches)
+    ss = data.sentence_sparse.retriever.scores
+    s_len = np.bincount(np.asarray(ss["indices"]), minlength=int(data.sentence_offsets[-1]))  # index time
+    s_attr = np.zeros(int(data.sentence_offsets[-1]), np.uint8)  # index time: 1 byte a sentence
+    for c in cands_seen:  # (filled here only for the sentences the questions reach)
+        if c is not None:
+            for r in c.rows:
+                for i, sent_text in enumerate(data.passages[r].sentences):
+                    s_attr[data.sentence_offsets[r] + i] = _attr_bits(sent_text)
+    fresh, c_old, c_new, agree = Searcher(data, enc), [], [], []
+    for q in qs:
+        qv = enc.encode([q])[0]
+        clean = " ".join(q.split())
+        t = time.perf_counter()
+        c1 = fresh.candidates(clean, qv, fresh.config)
+        c_old.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        c2 = proto_candidates(fresh, clean, qv, pv, s_len, s_attr)
+        c_new.append(time.perf_counter() - t)
+        agree.append(bool(np.array_equal(c1.rows, c2.rows) and np.allclose(c1.x, c2.x, atol=1e-5)))
+    proto["Searcher.candidates (now)"] = ms(statistics.median(c_old))
+    proto["candidates prototype (posting-list coverage, stored lengths/attributes, .npy vectors)"] = \
+        ms(statistics.median(c_new))
+    proto["candidates prototype p95"] = ms(pct(c_new, 95))
+    proto["candidates prototype: same rows and features as now (share of questions)"] = \
+        round(float(np.mean(agree)), 4)
+    rest = statistics.median(parts["total"]) - statistics.median(parts["candidates"])
+    proto["estimated Searcher.search p50 with the prototype"] = ms(rest + statistics.median(c_new))
+
+    idx_mb = _dir_mb(vectors)
+    del pv
+    return {
+        "passages": n, "sentences": int(data.sentence_offsets[-1]), "faiss_index": data.dense.info["type"]
+        + (f" nprobe={data.dense.info['nprobe']}" if data.dense.info.get("nprobe") else ""),
+        "questions": len(qs), "example_questions": qs[:4],
+        "search_p50_ms": ms(statistics.median(lat)), "search_p95_ms": ms(pct(lat, 95)),
+        "timed_search_p50_ms": ms(statistics.median(parts["total"])),
+        "breakdown": breakdown,
+        "candidates_p50": statistics.median(n_cand), "candidate_sentences_p50": statistics.median(n_sents),
+        "dense_recall_at_10_clustered": rec["clustered"], "dense_recall_at_10_question_vectors": rec["questions"],
+        "prototypes_ms_p50": proto,
+        "load_index_mmap_s": round(load_s, 1), "rss_before_load_mb": rss0, "rss_loaded_mb": rss_loaded,
+        "rss_after_mb": rss_mb(), "index_mb": idx_mb,
+        "index_files_mb": {f.name: _dir_mb(f) if f.is_dir() else round(f.stat().st_size / 1e6, 1)
+                           for f in sorted(vectors.iterdir())},
+        "build": json.loads((vectors / "manifest.json").read_text())["benchmark"]["build"],
+    }
+
+
+def posting_coverage(sparse, query: str, rows: np.ndarray) -> np.ndarray:
+    """Share of the question's (indexed) words each row holds, from the posting lists."""
+    from retrieval.sparse import tokenize
+
+    q = set(tokenize([query])[0])
+    vocab = sparse.retriever.vocab_dict
+    ids = [vocab[w] for w in q if w in vocab]
+    out = np.zeros(len(rows), np.float32)
+    if not q:
+        return out
+    sc = sparse.retriever.scores
+    indices, indptr = sc["indices"], sc["indptr"]
+    rows = np.asarray(rows, dtype=indices.dtype)
+    for t in ids:
+        a, b = int(indptr[t]), int(indptr[t + 1])
+        if a == b:
+            continue
+        docs = indices[a:b]
+        pos = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+        out += docs[pos] == rows
+    return out / len(q)
+
+
 # --- report -------------------------------------------------------------------------------------------
 
 
@@ -1093,6 +1715,45 @@ def render(data: dict) -> str:
                 f"{v['get_scores_top40_p95_ms']} | {v['rss_mb']} |"
             )
         lines.append("")
+    if data.get("search"):
+        lines += [
+            "## Whole question path: Searcher.search(question, k=3) at scale",
+            "",
+            "Synthetic news-like passages (templates + ~4,000-word Zipf vocabulary + names, places, "
+            "numbers; 2-4 sentences), **random clustered 384-d vectors** for passages and sentences "
+            "(real MiniLM embeddings of 1M passages would take hours), BM25 over passages and sentences "
+            "built by `SparseIndex.build`, dense index by `dense.build`; written in the generation layout "
+            "and loaded with `load_index(mmap=True)`; questions are real text encoded by the ONNX fp32 "
+            "encoder, one at a time, warm, different questions (so the per-passage stem cache mostly misses, "
+            "as it will at this scale). Breakdown: the same calls the Searcher makes, timed in place.",
+            "",
+        ]
+        for n, v in data["search"].items():
+            lines += [
+                f"### {int(n):,} passages ({v['sentences']:,} sentences), {v['faiss_index']}",
+                "",
+                f"Searcher.search p50 **{v['search_p50_ms']} ms**, p95 {v['search_p95_ms']} ms over "
+                f"{v['questions']} questions; candidates p50 {v['candidates_p50']} passages / "
+                f"{v['candidate_sentences_p50']} sentences. Dense recall@10 vs exact: "
+                f"{v['dense_recall_at_10_clustered']} (clustered queries), "
+                f"{v['dense_recall_at_10_question_vectors']} (real question vectors, which lie far from "
+                f"the random clusters). Index {v['index_mb']} MB on disk "
+                f"({', '.join(f'{k} {m}' for k, m in v['index_files_mb'].items())}); load_index(mmap) "
+                f"{v['load_index_mmap_s']} s; process RSS {v['rss_loaded_mb']} MB after load, "
+                f"{v['rss_after_mb']} MB after the run (peak {v.get('peak_rss_mb')}).",
+                "",
+                "Breakdown from a second, instrumented pass over the same questions (`total`); "
+                "indented rows replay sub-steps of `candidates_rest` on the same candidates "
+                "(argpartition runs inline in candidates).",
+                "",
+                "| piece | p50 ms | p95 ms |",
+                "|---|---|---|",
+            ]
+            for k, b in v["breakdown"].items():
+                lines.append(f"| {k} | {b['p50_ms']} | {b['p95_ms']} |")
+            lines += ["", "Prototype fixes (in benchmarks/run.py, not in retrieval/), p50 ms:", ""]
+            lines += [f"- {k}: {val}" for k, val in v["prototypes_ms_p50"].items()]
+            lines.append("")
     lines += ["## Findings and recommendations", "", FINDINGS.strip(), ""]
     lines += [
         "## Commands",
@@ -1101,6 +1762,7 @@ def render(data: dict) -> str:
         "make bench                                   # everything (~15 min)",
         ".venv/bin/python benchmarks/run.py --sections coldstart,encoders",
         ".venv/bin/python benchmarks/run.py --sections faiss --quick   # 10k/100k only",
+        ".venv/bin/python benchmarks/run.py --sections search   # Searcher.search at 100k/1M (~10 min, 9 GB in /tmp)",
         "```",
         "",
     ]
@@ -1167,6 +1829,31 @@ compare encoders within one run.
 - The hybrid Searcher's own cost grows with the corpus: p50 7.7 ms at the seed corpus, 15.5 ms at
   1,000 passages (the encoder is ~3.5 ms of it), because every query scores all passages and all
   sentences with BM25 and builds per-query features; profile `_search_one` before scaling up.
+- **Whole question path at scale (section `search`) misses the 25 ms goal: Searcher.search p50 62 ms
+  at 100k, 98 ms at 1M (p95 80 / 149 ms; 67 ms p50 on a second pass over the same 200 questions).**
+  Synthetic news text, random clustered vectors, index loaded with load_index(mmap=True), real ONNX
+  question encoding. FAISS is not the problem (IVF4000 nprobe 2: 0.33 ms; dense recall@10 vs exact
+  0.98 on clustered queries), nor BM25 get_scores (2.2 ms at 1M), reconstruct (0.27 ms) or sentence
+  BM25 (0.6 ms). **The dominant cost is `Searcher.candidates`' per-text Python work: 58 ms of 67 at
+  1M**: on a stem-cache miss (the normal case with a big corpus) `_stem_set` runs `tokenize` once per
+  candidate passage and per sentence (~80 + ~250 texts: ~47 ms), plus `sentence_attributes` regexes
+  (~11 ms), plus `np.argpartition` over the full 1M BM25 score array (~10 ms at 1M, 1 ms at 100k).
+  **Fix (prototyped in benchmarks/run.py `proto_candidates`, same candidate rows and bit-equal
+  features on 100% of 200 questions):** word coverage of passages and sentences from the BM25
+  posting lists already in memory (`posting_coverage`, the same searchsorted lookups as
+  `SparseIndex.scores_for`; 0.46 ms instead of 7.7 ms even for a batched tokenize); the sentence
+  length feature (distinct stems) as `np.bincount` of the sentence index's posting rows, stored at
+  index time; the five sentence attributes as one uint8 per sentence stored at index time (3 MB at
+  1M); vectors of BM25-only candidates from a row-ordered passage-vector .npy (0.18 vs 0.37 ms).
+  candidates 65.5 -> 16.3 ms at 1M (44.9 -> 8.5 ms at 100k), estimated Searcher.search p50 ~22 ms at
+  1M, ~15 ms at 100k. The remaining big piece is the top-40 `argpartition` over all 1M BM25 scores
+  (~10 ms): select among `np.flatnonzero(bm)` only, or keep a per-term max-score (WAND-style) cut;
+  not yet measured. Accumulating only the query words' posting lists with `np.unique` + bincount is
+  *slower* (81 vs 14 ms at 1M: common words have long posting lists), so keep bm25s get_scores.
+  Also: real question vectors (far from the random clusters) reach only 0.62 recall@10 with nprobe 2
+  at 1M: tune nprobe on question-like vectors, not only on held-out passages. Memory: load_index at 1M
+  takes 19 s and 2.4 GB RSS (1M Passage objects from passages.jsonl); 8.4 GB on disk, 4.6 GB of it
+  float32 sentence vectors (float16 would halve it).
 - BM25 (bm25s get_scores + top-40) stays cheap: 0.7 ms at 100k, ~9 ms at 1M passages. search.py also
   scores every sentence (~4x the passages), so at 1M passages the sparse side costs ~40 ms unless
   sentence BM25 is computed only for the candidates' sentences.
@@ -1180,6 +1867,7 @@ SECTIONS: dict[str, Callable[[Path, bool], dict]] = {
     "faiss": section_faiss,
     "dense": section_dense,
     "bm25": section_bm25,
+    "search": section_search,
 }
 
 
@@ -1193,12 +1881,20 @@ def main() -> None:
         help="scratch folder (indexes, exports); reused between runs",
     )
     ap.add_argument("--render-only", action="store_true")
+    ap.add_argument("--_search-build", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--_search-measure", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     for noisy in ("sentence_transformers", "bm25s", "filelock", "transformers", "faiss.loader", "retrieval"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
+    if args._search_build:  # child processes of section_search
+        print(json.dumps(search_build(work, args._search_build)))
+        return
+    if args._search_measure:
+        print(json.dumps(search_measure(work, args._search_measure)))
+        return
     if not args.render_only:
         merge_results({"machine": machine()})
         for name in [s for s in args.sections.split(",") if s]:
