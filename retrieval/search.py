@@ -61,6 +61,12 @@ _QUESTION_WORDS = {
 }
 
 
+# sentence attribute bits: name, date, number, place, cause (as features.sentence_attributes)
+_ATTR_BITS = (1, 2, 4, 8, 16)
+_KNOWN = 128
+_TYPE_BITS = (("who", 1), ("when", 2), ("quantity", 4), ("where", 8), ("why", 16))
+
+
 def _rrf(x: np.ndarray, k: int) -> np.ndarray:
     ranks = np.argsort(np.argsort(-x, kind="stable"), kind="stable")
     return 1.0 / (k + ranks + 1)
@@ -110,7 +116,7 @@ class Searcher:
         self.ranker, self.answerer = models if models is not None else load_models()
         self._docs = data.documents
         self._vocab = data.sparse.retriever.vocab_dict
-        self._stems: dict[tuple[str, int], frozenset[str]] = {}
+        self._attrs: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -142,15 +148,6 @@ class Searcher:
 
     # -- candidates and features --
 
-    def _stem_set(self, kind: str, row: int, text_fn) -> frozenset[str]:
-        key = (kind, row)
-        got = self._stems.get(key)
-        if got is None:
-            got = frozenset(tokenize([text_fn()])[0])
-            if len(self._stems) < 500_000:
-                self._stems[key] = got
-        return got
-
     def candidates(self, clean: str, qv: np.ndarray | None, cfg: SearchConfig) -> Candidates | None:
         """Candidate passages from both indexes, and every sentence of them with features."""
         data = self.data
@@ -165,10 +162,11 @@ class Searcher:
             d_scores, d_ids = data.dense.search(qv, c)
             for s, r in zip(d_scores, data.rows_of_ids(d_ids)):
                 rows[int(r)] = float(s)
-        if bm is not None and bm.max() > 0:
-            top = np.argpartition(-bm, c - 1)[:c] if n > c else np.arange(n)
+        if bm is not None:
+            nz = np.flatnonzero(bm)  # rows holding a query word: usually a small part of the corpus
+            top = nz[np.argpartition(-bm[nz], c - 1)[:c]] if len(nz) > c else nz
             for r in top:
-                if bm[r] > 0 and int(r) not in rows:
+                if int(r) not in rows:
                     rows[int(r)] = math.nan
         if not rows:
             return None
@@ -187,35 +185,35 @@ class Searcher:
         local = np.concatenate([np.arange(b - a) for a, b in spans]).astype(np.int64)
         s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv).astype(np.float32) \
             if use_dense and len(s_rows) else np.zeros(len(s_rows), np.float32)
-        s_bm = data.sentence_sparse.scores_for(clean, s_rows) if use_sparse and len(s_rows) \
-            else np.zeros(len(s_rows), np.float32)
+        if use_sparse and len(s_rows):
+            s_bm, s_present = data.sentence_sparse.lookup(clean, s_rows)
+        else:
+            s_bm, s_present = np.zeros(len(s_rows), np.float32), np.zeros(len(s_rows), np.int32)
 
-        # lexical and answer-type features
+        # lexical and answer-type features; word coverage comes from the posting lists
         qset = set(q_words)
+        nq = max(1, len(qset))
         names = question_names(clean)
         qtype = question_type(clean)
         x = np.zeros((len(s_rows), 16), np.float32)
-        p_cov = np.zeros(len(cand), np.float32)
+        p_present = data.sparse.lookup(clean, cand)[1] if clean else np.zeros(len(cand), np.int32)
+        p_cov = (p_present / nq).astype(np.float32) if qset else np.zeros(len(cand), np.float32)
         p_names = np.zeros(len(cand), np.float32)
-        for j, r in enumerate(cand):
-            p = data.passages[r]
-            stems = self._stem_set("p", int(r), lambda p=p: p.text)
-            p_cov[j] = len(qset & stems) / len(qset) if qset else 0.0
-            low = p.text.lower()
-            p_names[j] = sum(nm in low for nm in names) / len(names) if names else 0.0
-        for i, (srow, j, loc) in enumerate(zip(s_rows, owner, local)):
-            sent = data.passages[cand[j]].sentences[loc]
-            stems = self._stem_set("s", int(srow), lambda sent=sent: sent)
-            has_name, has_date, has_number, has_place, has_cause = sentence_attributes(sent)
-            low = sent.lower()
-            x[i, 6] = len(qset & stems) / len(qset) if qset else 0.0
-            x[i, 8] = sum(nm in low for nm in names) / len(names) if names else 0.0
-            x[i, 10] = qtype == "who" and has_name
-            x[i, 11] = qtype == "when" and has_date
-            x[i, 12] = qtype == "quantity" and has_number
-            x[i, 13] = qtype == "where" and has_place
-            x[i, 14] = qtype == "why" and has_cause
-            x[i, 15] = math.log1p(len(stems))
+        if names:
+            for j, r in enumerate(cand):
+                low = data.passages[r].text.lower()
+                p_names[j] = sum(nm in low for nm in names) / len(names)
+        attrs = self._sentence_attributes(s_rows, cand, owner, local)
+        if qset:
+            x[:, 6] = s_present / nq
+        if names:
+            for i, (j, loc) in enumerate(zip(owner, local)):
+                low = data.passages[cand[j]].sentences[loc].lower()
+                x[i, 8] = sum(nm in low for nm in names) / len(names)
+        for col, (qt, bit) in zip(range(10, 15), _TYPE_BITS):
+            if qtype == qt:
+                x[:, col] = (attrs & bit) > 0
+        x[:, 15] = np.log1p(data.sentence_sparse.distinct_words[s_rows]) if len(s_rows) else 0.0
         x[:, 0] = s_dense
         x[:, 1] = _norm(s_dense)
         x[:, 2] = _scale(s_bm)
@@ -227,6 +225,20 @@ class Searcher:
         unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self.unknown_names(clean), unknown_words, clean)
+
+    def _sentence_attributes(self, s_rows: np.ndarray, cand: np.ndarray, owner: np.ndarray,
+                             local: np.ndarray) -> np.ndarray:
+        """Answer-type bits of each sentence, computed on first sight and kept (1 byte each)."""
+        if self._attrs is None:
+            self._attrs = np.zeros(self.data.sentence_vectors.shape[0], np.uint8)
+        out = self._attrs[s_rows]
+        for i in np.flatnonzero(out == 0):
+            sent = self.data.passages[cand[owner[i]]].sentences[local[i]]
+            bits = _KNOWN
+            for flag, bit in zip(sentence_attributes(sent), _ATTR_BITS):
+                bits |= bit if flag else 0
+            self._attrs[s_rows[i]] = out[i] = bits
+        return out
 
     def unknown_names(self, clean: str) -> list[str]:
         """Names, acronyms and numbers in the question that appear nowhere in the corpus."""

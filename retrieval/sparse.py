@@ -109,16 +109,21 @@ class SparseIndex:
         return np.asarray(self.retriever.get_scores(words), dtype=np.float32)
 
     def scores_for(self, query: str, rows: np.ndarray) -> np.ndarray:
-        """BM25 scores of the given rows only: cost grows with the rows, not with the corpus.
+        """BM25 scores of the given rows only (see `lookup`)."""
+        return self.lookup(query, rows)[0]
 
-        Reads the per-word posting lists (bm25s keeps them sorted by row) and looks the
-        rows up in each, so scoring a question's candidate sentences stays fast at millions.
+    def lookup(self, query: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(BM25 score, number of distinct query words present) of the given rows only.
+
+        Reads the per-word posting lists (bm25s keeps them sorted by row) and looks the rows
+        up in each, so the cost grows with the rows asked about, not with the corpus.
         """
-        out = np.zeros(len(rows), dtype=np.float32)
+        scores = np.zeros(len(rows), dtype=np.float32)
+        present = np.zeros(len(rows), dtype=np.int32)
         vocab = self.retriever.vocab_dict
         ids = {vocab[w] for w in tokenize([query])[0] if w in vocab}
         if not ids or not len(rows):
-            return out
+            return scores, present
         sc = self.retriever.scores
         data, indices, indptr = sc["data"], sc["indices"], sc["indptr"]
         rows = np.asarray(rows, dtype=indices.dtype)
@@ -130,8 +135,18 @@ class SparseIndex:
             pos = np.searchsorted(docs, rows)
             pos[pos >= len(docs)] = len(docs) - 1
             hit = docs[pos] == rows
-            out[hit] += data[a:b][pos[hit]]
-        return out
+            scores[hit] += data[a:b][pos[hit]]
+            present += hit
+        return scores, present
+
+    @property
+    def distinct_words(self) -> np.ndarray:
+        """Distinct indexed words of every row (non-zeros of its column), computed once."""
+        got = getattr(self, "_distinct", None)
+        if got is None:
+            got = np.bincount(np.asarray(self.retriever.scores["indices"]), minlength=self.size)
+            self._distinct = got
+        return got
 
     def save(self, path: Path) -> None:
         self.retriever.save(str(path), show_progress=False)
