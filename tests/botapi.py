@@ -5,7 +5,8 @@ It speaks enough of the Bot API for python-telegram-bot to run a real `Applicati
 records every call, lets a test inject updates, and checks messages the way Telegram does:
 HTML parse mode (allowed tags, balance, escaping), 4096-character limit, 64-byte callback data.
 Faults can be injected: every Nth sendMessage fails with 502 (before anything is stored, like a
-proxy failing in front of Telegram) or 429 with retry_after.
+proxy failing in front of Telegram) or 429 with retry_after; every Nth call of chosen methods fails
+with 500 or hangs (then 504, nothing stored); or a seeded random share of calls fails.
 
 Runs its own event loop in a background thread, so synchronous tests can drive it.
 """
@@ -16,6 +17,7 @@ import asyncio
 import html
 import itertools
 import json
+import random
 import re
 import threading
 import time
@@ -168,12 +170,26 @@ def _decode(value: Any) -> Any:
 
 @dataclass
 class Faults:
-    """Every Nth sendMessage fails (0: never); a 502 wins when both apply."""
+    """Every Nth sendMessage fails (0: never); a 502 wins when both apply.
+
+    The extra faults apply to the methods in `methods` (counted per method): every Nth call gets a
+    500 (`server_error_every`) or hangs `hang_seconds` and then gets a 504 without being carried out
+    (`hang_every`, a proxy timing out: the client has given up by then). `random_rate` fails that
+    share of calls at random (seeded by `random_seed`): 502, 500 or, for one in `random_429_in`,
+    a 429 with retry_after.
+    """
 
     bad_gateway_every: int = 0
     too_many_every: int = 0
     retry_after: int = 1
     reject_html_marker: str = ""  # HTML messages containing it get "can't parse entities"
+    server_error_every: int = 0
+    hang_every: int = 0
+    hang_seconds: float = 0.0
+    methods: tuple[str, ...] = ("sendMessage",)
+    random_rate: float = 0.0
+    random_429_in: int = 0
+    random_seed: int = 0
 
 
 @dataclass
@@ -197,6 +213,8 @@ class FakeBotAPI:
         self._next_update = itertools.count(1)
         self._next_mid: dict[int, itertools.count] = {}
         self._send_count = 0
+        self._method_counts: dict[str, int] = {}
+        self._rng = random.Random(0)
         self._cv = threading.Condition()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._new_update: asyncio.Condition | None = None
@@ -364,10 +382,22 @@ class FakeBotAPI:
         return self.wait_for(lambda: (self.replies_to(chat_id, msg["message_id"]) or [None])[0], timeout)
 
     def set_faults(self, bad_gateway_every: int = 0, too_many_every: int = 0, retry_after: int = 1,
-                   reject_html_marker: str = "") -> None:
+                   reject_html_marker: str = "", **extra: Any) -> None:
+        """Replace the faults (no argument: none); `extra` are the other `Faults` fields."""
         with self._cv:
-            self.faults = Faults(bad_gateway_every, too_many_every, retry_after, reject_html_marker)
+            self.faults = Faults(bad_gateway_every, too_many_every, retry_after, reject_html_marker, **extra)
             self._send_count = 0
+            self._method_counts = {}
+            self._rng = random.Random(self.faults.random_seed)
+
+    def statuses(self, method: str | None = None, since: int = 0) -> dict[int, int]:
+        """How many calls (of one method) got each HTTP status, from call number `since` on."""
+        with self._cv:
+            out: dict[int, int] = {}
+            for c in self.calls[since:]:
+                if method is None or c.method == method:
+                    out[c.status] = out.get(c.status, 0) + 1
+            return out
 
     # --- HTTP --------------------------------------------------------------------------------
 
@@ -387,7 +417,13 @@ class FakeBotAPI:
                                                      "description": "Unauthorized"})
         fault = self._fault(method)
         if fault is not None:
-            return self._reply(method, params, *fault)
+            status, body, delay = fault
+            if delay:
+                await asyncio.sleep(delay)
+            try:
+                return self._reply(method, params, status, body)
+            except ConnectionResetError:  # the client gave up long ago: that is the point of a hang
+                return web.Response(status=499)
         fn = getattr(self, f"api_{method.lower()}", None)
         if fn is None:
             return self._reply(method, params, 404, {"ok": False, "error_code": 404,
@@ -401,17 +437,37 @@ class FakeBotAPI:
             return self._reply(method, params, exc.code, body)
         return self._reply(method, params, 200, {"ok": True, "result": result})
 
-    def _fault(self, method: str) -> tuple[int, Any] | None:
-        if method != "sendMessage":
-            return None
+    def _fault(self, method: str) -> tuple[int, Any, float] | None:
         with self._cv:
-            self._send_count += 1
-            n, f = self._send_count, self.faults
-        if f.bad_gateway_every and n % f.bad_gateway_every == 0:
-            return 502, "<html><head><title>502 Bad Gateway</title></head></html>"
-        if f.too_many_every and n % f.too_many_every == 0:
-            return 429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after "
-                         f"{f.retry_after}", "parameters": {"retry_after": f.retry_after}}
+            f = self.faults
+            if method == "sendMessage":
+                self._send_count += 1
+            n = self._send_count
+            m = 0
+            roll = 1.0
+            if method in f.methods:
+                m = self._method_counts[method] = self._method_counts.get(method, 0) + 1
+                roll = self._rng.random() if f.random_rate else 1.0
+                kind = self._rng.randrange(max(1, f.random_429_in)) if f.random_rate else 1
+        bad_gateway = (502, "<html><head><title>502 Bad Gateway</title></head></html>", 0.0)
+        too_many = (429, {"ok": False, "error_code": 429, "description": f"Too Many Requests: retry after "
+                          f"{f.retry_after}", "parameters": {"retry_after": f.retry_after}}, 0.0)
+        server_error = (500, {"ok": False, "error_code": 500, "description": "Internal Server Error"}, 0.0)
+        if method == "sendMessage":
+            if f.bad_gateway_every and n % f.bad_gateway_every == 0:
+                return bad_gateway
+            if f.too_many_every and n % f.too_many_every == 0:
+                return too_many
+        if not m:
+            return None
+        if f.server_error_every and m % f.server_error_every == 0:
+            return server_error
+        if f.hang_every and m % f.hang_every == 0:
+            return 504, "<html><head><title>504 Gateway Time-out</title></head></html>", f.hang_seconds
+        if roll < f.random_rate:
+            if f.random_429_in and kind == 0:
+                return too_many
+            return bad_gateway if roll < f.random_rate / 2 else server_error
         return None
 
     def _reply(self, method: str, params: dict, status: int, body: Any) -> web.Response:
