@@ -153,9 +153,10 @@ def run_from_args(args: argparse.Namespace) -> int:
         path = urlparse(args.webhook_url).path.lstrip("/")
         log.info("webhook mode: listening on %s:%d/%s", args.listen, args.port, path)
         app.run_webhook(listen=args.listen, port=args.port, url_path=path, webhook_url=args.webhook_url,
-                        secret_token=secret, allowed_updates=Update.ALL_TYPES)
+                        secret_token=secret, allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     else:
         log.info("polling for updates")
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        # bootstrap_retries=-1: a Bot API server that is not up yet is waited for, not fatal
+        app.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=-1)
     log.info("bot stopped")
     return 0

@@ -29,7 +29,6 @@ from .state import AnswerCache, Entry, Stats, UserRateLimit
 log = logging.getLogger(__name__)
 
 EXPIRED = "This result expired — please ask again."
-MAX_QUESTION = 1000  # characters searched; Telegram messages can be 4096
 _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 Ctx = ContextTypes.DEFAULT_TYPE
@@ -117,18 +116,18 @@ async def answer_question(update: Update, context: Ctx, question: str, *, reply_
     stats.questions += 1
     context.application.create_task(_typing(context, chat.id))  # the limiter drops it when busy
     t0 = time.perf_counter()
-    answer, docs = await context.bot_data["asker"].ask(question[:MAX_QUESTION])
+    answer, docs = await context.bot_data["asker"].ask(question)  # the engine cuts overlong ones
     ms = (time.perf_counter() - t0) * 1000
     stats.search_ms.append(ms)
     if answer.answered and answer.hits:
         stats.answered += 1
         key = cache_of(context).add(Entry(question, list(answer.hits), True, user.id if user else None))
         page = answer.hits[: cfg.page_size]
-        parts = render.answer_parts(question, page, docs, total=len(answer.hits))
+        parts = render.answer_parts(question, page, docs, total=len(answer.hits), notice=answer.notice)
         markup = render.answer_keyboard(key, [h.rank for h in page], len(answer.hits) > cfg.page_size)
     else:
         stats.abstained += 1
-        parts, markup = render.abstain_parts(question, docs), None
+        parts, markup = render.abstain_parts(question, docs, notice=answer.notice), None
     await send_parts(context.bot, chat.id, parts, reply_to=reply_to, markup=markup)
     log.info("%s in %s chat: %d hit(s), search %.0f ms%s", "answered" if answer.answered else "abstained",
              chat.type, len(answer.hits), ms, f", question {question!r}" if cfg.log_questions else "")

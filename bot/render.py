@@ -39,16 +39,21 @@ class Block:
 
 def u16(text: str) -> int:
     """Length as Telegram counts it: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def valid_unicode(text: str) -> str:
+    """Lone surrogates (which no UTF-8 message can carry) become U+FFFD."""
+    return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace") if text else text
 
 
 def esc(text: str) -> str:
     """Text content: <, > and & escaped (quotes may stay as they are outside attributes)."""
-    return html.escape(text, quote=False)
+    return html.escape(valid_unicode(text), quote=False)
 
 
 def esc_attr(text: str) -> str:
-    return html.escape(text, quote=True)
+    return html.escape(valid_unicode(text), quote=True)
 
 
 def _open_close(run: Run) -> tuple[str, str]:
@@ -207,13 +212,15 @@ def passage_blocks(hit: Hit, text: str | None = None, *, number: bool = True) ->
 
 
 def answer_parts(question: str, hits: Sequence[Hit], docs: Mapping[str, Mapping], *,
-                 first: int = 0, total: int | None = None) -> list[str]:
+                 first: int = 0, total: int | None = None, notice: str = "") -> list[str]:
     """An answered question: passages with highlights, then their numbered citations."""
     head = [Run("🔎 "), Run(shorten(question, QUESTION_ECHO), "i")]
     total = len(hits) + first if total is None else total
     if first or total > len(hits):
         head.append(Run(f"  (results {first + 1}–{first + len(hits)} of {total})"))
     blocks = [Block(head)]
+    if notice:  # e.g. that an overlong question was cut
+        blocks.append(Block([Run(notice, "i")]))
     for h in hits:
         blocks += passage_blocks(h)
     blocks.append(Block([Run("Sources", "b")]))
@@ -230,11 +237,13 @@ def titles(docs: Mapping[str, Mapping], n: int = 8) -> list[str]:
     return out[:n]
 
 
-def abstain_parts(question: str, docs: Mapping[str, Mapping]) -> list[str]:
+def abstain_parts(question: str, docs: Mapping[str, Mapping], *, notice: str = "") -> list[str]:
     """Not covered: say so, and show what the corpus is about so the next question lands."""
     blocks = [Block([Run("🤷 The indexed articles do not seem to answer "),
-                     Run(shorten(question, QUESTION_ECHO), "i")]),
-              Block([Run("They report on:")])]
+                     Run(shorten(question, QUESTION_ECHO), "i")])]
+    if notice:
+        blocks.append(Block([Run(notice, "i")]))
+    blocks.append(Block([Run("They report on:")]))
     blocks += [Block([Run(f"• {t}")], sep="\n") for t in titles(docs)]
     if len(docs) > 8:
         blocks.append(Block([Run(f"… and {len(docs) - 8} more (see /about)")], sep="\n"))

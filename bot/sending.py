@@ -20,7 +20,8 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter, plus retries with backoff for NetworkError, TimedOut and 5xx.
+    """AIORateLimiter, plus retries with capped backoff for NetworkError, TimedOut and 5xx,
+    for up to `deadline` seconds, so an answer survives a Telegram outage of a minute or two.
 
     Chat actions are dropped while the flood budget is more than half used, so under load the
     budget goes to answers.
@@ -29,10 +30,12 @@ class RetryingRateLimiter(AIORateLimiter):
     NetworkError("Bad Gateway"). BadRequest is a NetworkError subclass but retrying cannot fix it.
     """
 
-    def __init__(self, *, tries: int = 5, base_delay: float = 0.3, max_delay: float = 5.0,
-                 overall_max_rate: float = 30.0) -> None:
-        super().__init__(overall_max_rate=overall_max_rate, max_retries=tries)
+    def __init__(self, *, tries: int = 5, base_delay: float = 0.3, max_delay: float = 10.0,
+                 overall_max_rate: float = 30.0, deadline: float = 120.0) -> None:
+        # RetryAfter (429) is retried by AIORateLimiter itself, up to 20 times per request
+        super().__init__(overall_max_rate=overall_max_rate, max_retries=max(tries, 20))
         self.tries, self.base_delay, self.max_delay = tries, base_delay, max_delay
+        self.deadline = deadline  # keep retrying an answer through an outage this long
         self.retried = 0
         self.skipped_actions = 0
 
@@ -45,21 +48,24 @@ class RetryingRateLimiter(AIORateLimiter):
         if endpoint == "sendChatAction" and not self._room_for_extras():
             self.skipped_actions += 1
             return True  # a typing indicator is a nicety: never spend flood budget that answers need
-        for attempt in range(1, self.tries + 1):
+        start = asyncio.get_running_loop().time()
+        attempt = 0
+        while True:
+            attempt += 1
             try:
                 return await super().process_request(callback, args, kwargs, endpoint, data,
                                                      rate_limit_args)
             except (BadRequest, RetryAfter):
                 raise
             except NetworkError as exc:
-                if attempt == self.tries:
+                backoff = self.base_delay * 2 ** min(attempt - 1, 10)
+                delay = min(self.max_delay, backoff) * (0.5 + random.random())
+                elapsed = asyncio.get_running_loop().time() - start
+                if elapsed + delay > self.deadline:
                     raise
-                delay = min(self.max_delay, self.base_delay * 2 ** (attempt - 1)) * (0.5 + random.random())
                 self.retried += 1
-                log.warning("%s failed (%s), retry %d/%d in %.1fs", endpoint, exc, attempt,
-                            self.tries - 1, delay)
+                log.warning("%s failed (%s), retry %d in %.1fs", endpoint, exc, attempt, delay)
                 await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
 
 
 def _unparsable(exc: BadRequest) -> bool:

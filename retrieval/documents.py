@@ -229,16 +229,37 @@ def _read_html(doc: Document, raw: bytes) -> None:
 
 
 def _read_pdf(doc: Document, path: Path) -> None:
+    import warnings
+
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    pypdf_log = logging.getLogger("pypdf")
+    notes: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            notes.append(record.getMessage())
+
+    collector = _Collect(logging.WARNING)
+    pypdf_log.addHandler(collector)
+    propagate, pypdf_log.propagate = pypdf_log.propagate, False
     try:
-        reader = PdfReader(str(path))
-        meta = reader.metadata or {}
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            reader = PdfReader(str(path))
+            meta = reader.metadata or {}
+            pages = [page.extract_text() or "" for page in reader.pages]
+        notes.extend(str(w.message) for w in caught)
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
             RecursionError, OSError, AssertionError, ZeroDivisionError) as exc:
         raise SkipFile(f"PDF could not be parsed ({type(exc).__name__}: {exc})") from None
+    finally:
+        pypdf_log.removeHandler(collector)
+        pypdf_log.propagate = propagate
+    if notes:  # pypdf repaired the file: say which file, not just what pypdf said
+        log.warning("%s: damaged PDF, read after repair (%s)", doc.path,
+                    "; ".join(dict.fromkeys(notes))[:300])
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if not text.strip():
         raise SkipFile("PDF has no extractable text (scanned image?)")
@@ -295,7 +316,12 @@ def list_files(seeds: Path) -> list[tuple[str, Path]]:
     root = seeds.resolve()
     out = []
     for dirpath, dirnames, filenames in os.walk(seeds, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for d in dirnames:
+            if not d.startswith(".") and (Path(dirpath) / d).is_symlink():
+                rel = (Path(dirpath) / d).relative_to(seeds).as_posix()
+                log.warning("skipping %s/: symlinked folders are not followed", rel)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
+                             and not (Path(dirpath) / d).is_symlink())
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith(META_SUFFIX):
                 continue
@@ -304,12 +330,15 @@ def list_files(seeds: Path) -> list[tuple[str, Path]]:
             if path.suffix.lower() not in SUFFIXES:
                 log.warning("skipping %s: unsupported file type %r", rel, path.suffix or "(none)")
                 continue
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
+            try:
+                if path.is_symlink() and not path.resolve(strict=True).is_relative_to(root):
                     log.warning("skipping %s: symlink points outside the seeds folder", rel)
                     continue
-            if not path.is_file():
+                regular = path.is_file()
+            except (OSError, RuntimeError) as exc:  # a symlink loop or a dangling link
+                log.warning("skipping %s: broken symlink (%s)", rel, getattr(exc, "strerror", None) or exc)
+                continue
+            if not regular:
                 log.warning("skipping %s: not a regular file", rel)
                 continue
             out.append((rel, path))
@@ -334,7 +363,8 @@ def load_document(path: Path, rel: str, *, sha256: str | None = None,
     if size == 0:
         raise SkipFile("empty file")
     if size > max_bytes:
-        raise SkipFile(f"too large ({size / 1e6:.0f} MB > {max_bytes / 1e6:.0f} MB; set QABOT_MAX_FILE_MB)")
+        raise SkipFile(f"too large ({size / 2**20:.0f} MB > {max_bytes / 2**20:.0f} MB; "
+                       "set QABOT_MAX_FILE_MB)")
     doc = Document(doc_id=doc_id or doc_id_for(rel), path=rel, sha256=sha256 or file_sha256(path))
     suffix = path.suffix.lower()
     try:

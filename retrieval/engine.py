@@ -130,13 +130,16 @@ class Engine:
         if quotes is None:
             return answers
         from .quotes import parse_speech_question
+        from .search import clean_question
 
         for i, q in enumerate(questions):
-            sq = parse_speech_question(q)
+            clean = clean_question(q)
+            sq = parse_speech_question(clean)
             # a speech question about something the corpus never names keeps its abstention
-            if sq is not None and not searcher.unknown_names(" ".join(q.split())):
-                ans = self._quote_answer(q, sq, k, quotes, answers[i])
+            if sq is not None and not searcher.unknown_names(clean):
+                ans = self._quote_answer(clean, sq, k, quotes, answers[i])
                 if ans is not None:
+                    ans.question, ans.notice = q, answers[i].notice
                     answers[i] = ans
         return answers
 

@@ -235,7 +235,8 @@ class UpdateReport:
                 f"({self.seconds:.1f} s)")
 
 
-def _scan(seeds: Path, old_docs: dict[str, dict]) -> tuple[dict[str, dict], list[str]]:
+def _scan(seeds: Path, old_docs: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES
+          ) -> tuple[dict[str, dict], list[str]]:
     """Current files with hashes; the hash is reused when size and mtime are unchanged.
 
     A document's hash covers its NAME.meta.json too, so editing the metadata re-indexes it.
@@ -253,6 +254,8 @@ def _scan(seeds: Path, old_docs: dict[str, dict]) -> tuple[dict[str, dict], list
         old = by_path.get(rel)
         if old and old.get("stamp") == stamp:
             sha = old["sha256"]
+        elif st.st_size > max_bytes:
+            sha = f"oversized:{st.st_size}:{st.st_mtime_ns}"  # skipped below: not worth reading
         else:
             try:
                 sha = file_sha256(path)
@@ -298,7 +301,7 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     old_docs: dict[str, dict] = manifest.get("documents", {}) if manifest else {}
     # files that failed before are remembered by hash, so an unchanged bad file is not re-read
     old_skipped: dict[str, dict] = manifest.get("skipped", {}) if manifest else {}
-    found, _ = _scan(seeds, {**old_docs, **{k: v for k, v in old_skipped.items()}})
+    found, _ = _scan(seeds, {**old_docs, **old_skipped}, max_bytes)
 
     if encoder is None:
         from .embeddings import Encoder
@@ -324,6 +327,8 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     if manifest and not (new_ids or changed or removed):
         _touch_mtimes(vectors, manifest, found)
         _ensure_query_encoder(vectors, encoder, manifest)
+        # leftovers of a killed build go even when there is nothing to do
+        _sweep(vectors, keep={rec["name"] for rec in manifest["files"].values()})
         report.passages = manifest["passage_count"]
         report.seconds = time.perf_counter() - t0
         return report

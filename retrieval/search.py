@@ -51,7 +51,12 @@ class SearchConfig:
 
 
 MAX_QUESTION_CHARS = 1000
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def clean_question(q: str) -> str:
+    """Whitespace, control characters and lone surrogates folded; cut to MAX_QUESTION_CHARS."""
+    return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "is", "are", "was", "were",
@@ -132,7 +137,7 @@ class Searcher:
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         # whitespace and control characters folded; overlong questions cut (the model reads
         # 256 word pieces anyway, and BM25 over a novel-length "question" is noise)
-        clean = [" ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS] for q in questions]
+        clean = [clean_question(q) for q in questions]
         if self.size == 0:
             return [Answer(q, False, []) for q in questions]
         vecs = self.encoder.encode([c or " " for c in clean]) if cfg.mode != "bm25" else None
@@ -141,7 +146,7 @@ class Searcher:
             qv = vecs[i] if vecs is not None else None
             cands = self.candidates(clean[i], qv, cfg)
             ans = self._answer(q, cands, k, cfg)
-            if len(q) > MAX_QUESTION_CHARS:
+            if len(" ".join(q.split())) > MAX_QUESTION_CHARS:  # spaces alone do not count
                 ans.notice = f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
             out.append(ans)
         return out
