@@ -1127,7 +1127,7 @@ def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
         for i, sents in enumerate(gen_text.passages(min(chunk, n - a), seed=a + 1), start=a):
             d, para = divmod(i, per_doc)
             doc_id = f"news{d:06d}.txt"
-            text, spans, pos = "", [], 0
+            text, spans, _pos = "", [], 0
             for s in sents:
                 if text:
                     text += " "
@@ -1363,7 +1363,6 @@ def section_search(work: Path, quick: bool) -> dict:
 
 
 def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
-    import faiss
 
     from retrieval.features import sentence_attributes
     from retrieval.index import load_index
@@ -1518,10 +1517,10 @@ def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
         texts = [data.passages[r].sentences[loc] for r, loc in zip(c.rows[c.owner], c.local)]
         t = time.perf_counter()
         qset = set(tokenize([q])[0])
-        cov = np.array([len(qset & set(x)) / max(1, len(qset)) for x in tokenize(texts)])  # one batched call
+        np.array([len(qset & set(x)) / max(1, len(qset)) for x in tokenize(texts)])  # one batched call
         f_old.append(time.perf_counter() - t)
         t = time.perf_counter()
-        cov2 = posting_coverage(data.sentence_sparse, q, s_rows)
+        posting_coverage(data.sentence_sparse, q, s_rows)
         f_new.append(time.perf_counter() - t)
     proto["sentence coverage: tokenize candidates, batched (cache-free)"] = ms(statistics.median(f_old))
     proto["sentence coverage: from posting lists (prototype)"] = ms(statistics.median(f_new))

@@ -279,3 +279,16 @@ def test_every_message_was_valid_and_the_token_never_logged(bot, botapi):
     logs = bot.logs()
     assert TEST_TOKEN not in logs and TEST_TOKEN.replace(":", "%3A") not in logs
     assert "Traceback" not in logs
+
+
+def test_who_said_what_in_the_bot(bot, botapi, new_id):
+    """'/who Pashinyan' and 'What did Michel say about Aghdam?' answer with quotes and citations."""
+    chat = new_id()
+    reply = botapi.wait_reply(botapi.message(chat, "/who Pashinyan"), 30)
+    assert_valid(reply)
+    text = plain_of(reply)
+    assert "Pashinyan" in text and "genocide" in text and re.search(r"paras?\. \d", text), text[:600]
+    reply = botapi.wait_reply(botapi.message(chat, "What did Michel say about Aghdam?"), 30)
+    assert_cited_answer(reply)
+    text = plain_of(reply)
+    assert "Charles Michel" in text and "Aghdam" in text, text[:600]
