@@ -220,7 +220,9 @@ async def cmd_who(update: Update, context: Ctx) -> None:
         await send_html(context.bot, chat_id, "Quote lookup is not available for this index.")
         return
     quotes = await asyncio.to_thread(qi.by_speaker, name)
-    await send_parts(context.bot, chat_id, render.who_parts(name, quotes))
+    msg = update.effective_message
+    await send_parts(context.bot, chat_id, render.who_parts(name, quotes),
+                     reply_to=msg.message_id if msg else None)
 
 
 def _is_admin(update: Update, context: Ctx) -> bool:
