@@ -16,7 +16,6 @@ Exported folder layout (written to a temporary folder, then renamed into place):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -28,18 +27,12 @@ from pathlib import Path
 
 import numpy as np
 
+from .documents import file_sha256
+
 OPSET = 17
 MODEL_FILE = "model.onnx"
 CONFIG_FILE = "onnx_config.json"
 DEFAULT_NAME = "sentence-transformers/all-MiniLM-L6-v2"
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _display_name(model_path: str) -> str:
@@ -140,7 +133,7 @@ def export_onnx(model_path: str, out_dir: Path, *, quantize: bool = False, name:
         record = {
             "backend": "onnx",
             "file": MODEL_FILE,
-            "sha256": _sha256(tmp / MODEL_FILE),
+            "sha256": file_sha256(tmp / MODEL_FILE),
             "bytes": (tmp / MODEL_FILE).stat().st_size,
             "quantized": bool(quantize),
             "opset": OPSET,
@@ -209,7 +202,7 @@ class OnnxEncoder:
             config = json.loads(cfg_path.read_text(encoding="utf-8")) if cfg_path.is_file() else {}
         self.config: dict = config
         model_file = self.folder / self.config.get("file", MODEL_FILE)
-        if expected_sha256 and _sha256(model_file) != expected_sha256:
+        if expected_sha256 and file_sha256(model_file) != expected_sha256:
             raise ValueError(f"{model_file} does not match the sha256 recorded in the manifest")
         self.name: str = self.config.get("name", DEFAULT_NAME)
         self.dim: int = int(self.config.get("dim", 384))
