@@ -1579,22 +1579,9 @@ def posting_coverage(sparse, query: str, rows: np.ndarray) -> np.ndarray:
     from retrieval.sparse import tokenize
 
     q = set(tokenize([query])[0])
-    vocab = sparse.retriever.vocab_dict
-    ids = [vocab[w] for w in q if w in vocab]
-    out = np.zeros(len(rows), np.float32)
     if not q:
-        return out
-    sc = sparse.retriever.scores
-    indices, indptr = sc["indices"], sc["indptr"]
-    rows = np.asarray(rows, dtype=indices.dtype)
-    for t in ids:
-        a, b = int(indptr[t]), int(indptr[t + 1])
-        if a == b:
-            continue
-        docs = indices[a:b]
-        pos = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-        out += docs[pos] == rows
-    return out / len(q)
+        return np.zeros(len(rows), np.float32)
+    return sparse.lookup(query, rows)[1] / len(q)  # the lookup the searcher now uses
 
 
 # --- report -------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from .answer import Answer, Hit, make_citation
 from .config import Settings
-from .index import IndexMissing, UpdateReport, load_index, update_index
+from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .sparse import stem_words
 
 log = logging.getLogger(__name__)
@@ -86,14 +86,13 @@ class Engine:
         """The ONNX export recorded in the manifest (fast start, same vectors), else the model."""
         rec = manifest.get("query_encoder")
         if rec and os.environ.get("QABOT_QUERY_ENCODER", "onnx") == "onnx":
-            folder = self.settings.vectors / rec.get("dir", "encoder-onnx")
-            path = folder / rec.get("file", "model.onnx")
-            if path.is_file() and path.stat().st_size == rec.get("bytes"):
+            folder = query_encoder_folder(self.settings.vectors, rec)
+            if folder is not None:
                 from .onnx_encoder import OnnxEncoder
 
                 return OnnxEncoder(folder)
             log.warning("ONNX query encoder in %s is missing or damaged; using sentence-transformers "
-                        "(qabot index --rebuild restores it)", folder)
+                        "(qabot index --rebuild restores it)", self.settings.vectors)
         return self.encoder
 
     @property

@@ -523,16 +523,24 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
 ONNX_DIR = "encoder-onnx"
 
 
+def query_encoder_folder(vectors: Path, rec: dict | None) -> Path | None:
+    """The ONNX export's folder if the manifest record points at an intact model file."""
+    if not rec:
+        return None
+    folder = vectors / rec.get("dir", ONNX_DIR)
+    path = folder / rec.get("file", "model.onnx")
+    return folder if path.is_file() and path.stat().st_size == rec.get("bytes") else None
+
+
 def _query_encoder(vectors: Path, encoder, old: dict | None) -> dict | None:
     """Export the model to ONNX for the question path (once per model), checked against it.
 
     Questions are encoded with onnxruntime, whose start-up is a fraction of torch's; the
     export is verified to give the same vectors (cosine >= 0.9999) before it is used.
     """
-    folder = vectors / ONNX_DIR
-    if old and old.get("name") == encoder.name and (folder / old["file"]).is_file() \
-            and (folder / old["file"]).stat().st_size == old.get("bytes"):
+    if old and old.get("name") == encoder.name and query_encoder_folder(vectors, old):
         return old
+    folder = vectors / ONNX_DIR
     try:
         from .onnx_encoder import export_onnx
 
@@ -548,10 +556,8 @@ def _ensure_query_encoder(vectors: Path, encoder, manifest: dict) -> None:
     rec = manifest.get("query_encoder", "absent")
     if rec is None:
         return  # an export was tried and failed; questions use sentence-transformers
-    if rec != "absent":
-        path = vectors / rec.get("dir", ONNX_DIR) / rec.get("file", "model.onnx")
-        if path.is_file() and path.stat().st_size == rec.get("bytes"):
-            return
+    if rec != "absent" and query_encoder_folder(vectors, rec):
+        return
     manifest["query_encoder"] = _query_encoder(vectors, encoder, None)
     atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
 
