@@ -1110,6 +1110,7 @@ def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
     """Write an index generation in _write_generation's layout: synthetic text, clustered vectors."""
     from retrieval import index as rindex
     from retrieval.dense import build
+    from retrieval.features import ATTRIBUTES_VERSION, attribute_array
     from retrieval.passages import Passage
     from retrieval.sparse import SparseIndex
 
@@ -1185,8 +1186,13 @@ def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
         for i, p in zip(ids.tolist(), passages):
             f.write(json.dumps({"id": i, **p.to_json()}, ensure_ascii=False) + "\n")
     np.save(vectors / "sentence_offsets.npy", offsets, allow_pickle=False)
+    t = time.perf_counter()
+    np.save(vectors / "sentence_attrs.npy", attribute_array(s for p in passages for s in p.sentences),
+            allow_pickle=False)
+    timings["sentence_attrs_s"] = round(time.perf_counter() - t, 1)
     names = {"dense": "dense.faiss", "bm25": "bm25", "bm25_sentences": "bm25s", "passages": "passages.jsonl",
-             "sentences": "sentences.npy", "sentence_offsets": "sentence_offsets.npy"}
+             "sentences": "sentences.npy", "sentence_offsets": "sentence_offsets.npy",
+             "sentence_attrs": "sentence_attrs.npy"}
     files = {}
     for key, name in names.items():
         path = vectors / name
@@ -1195,7 +1201,7 @@ def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
         "format": rindex.FORMAT_VERSION, "generation": "synthetic",
         "model": {"name": "sentence-transformers/all-MiniLM-L6-v2", "dim": 384, "max_tokens": 254},
         "metric": "inner_product", "faiss_index": info,
-        "settings": {"passages": rindex.PASSAGE_SETTINGS},
+        "settings": {"passages": rindex.PASSAGE_SETTINGS, "attributes": ATTRIBUTES_VERSION},
         "document_count": len(documents), "passage_count": n, "sentence_count": n_sent,
         "next_id": n, "query_encoder": None, "files": files, "documents": documents, "skipped": {},
         "benchmark": {"build": timings},

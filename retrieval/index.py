@@ -7,6 +7,7 @@ Layout (every file JSON, numpy or FAISS; never pickle):
     passages-<gen>.jsonl          one passage per line, in row order
     sentences-<gen>.npy           sentence vectors, rows grouped by passage
     sentence_offsets-<gen>.npy    passage row r owns sentence rows offsets[r]:offsets[r+1]
+    sentence_attrs-<gen>.npy      one byte a sentence: answer-type bits (features.attribute_bits)
     quotes.jsonl                  who-said-what, for other tools to read
 
 A build writes a new generation of files beside the old one and then replaces
@@ -143,6 +144,7 @@ class IndexData:
     sentence_offsets: np.ndarray
     sentence_sparse: object  # SparseIndex over sentences, rows as sentence_vectors
     documents: dict[str, dict] = field(default_factory=dict)
+    sentence_attrs: np.ndarray | None = None  # features.attribute_bits by sentence row, if current
 
     def rows_of_ids(self, ids: np.ndarray) -> np.ndarray:
         """Passage rows of FAISS ids. Ids grow with every build and rows keep their order,
@@ -188,6 +190,7 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
                        mmap_mode="r" if mmap else None)
         offsets = np.load(vectors / files["sentence_offsets"]["name"], allow_pickle=False)
         sent_sparse = SparseIndex.load(vectors / files["bm25_sentences"]["name"], mmap=mmap)
+        attrs = _load_attrs(vectors, manifest, mmap)
     except IndexError_:
         raise
     except Exception as exc:  # any parse failure means a damaged file
@@ -195,7 +198,8 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
                            f"{repair_hint(vectors)}") from None
     n = manifest["passage_count"]
     if not (len(passages) == n == dense.size and (n == 0 or sparse.size == n)
-            and len(offsets) == n + 1 and sent.shape[0] == int(offsets[-1])):
+            and len(offsets) == n + 1 and sent.shape[0] == int(offsets[-1])
+            and (attrs is None or attrs.shape == (sent.shape[0],))):
         raise IndexDamaged(f"the index in {vectors} is inconsistent (passages {len(passages)}, "
                            f"vectors {dense.size}, bm25 {sparse.size}, manifest {n}); {repair_hint(vectors)}")
     ids_arr = np.asarray(ids, dtype=np.int64)
@@ -204,7 +208,17 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
     if not np.array_equal(np.sort(dense.all_ids()), ids_arr):
         raise IndexDamaged(f"the vectors in {vectors} do not belong to its passages; {repair_hint(vectors)}")
     return IndexData(manifest, passages, ids_arr, dense, sparse,
-                     sent, offsets, sent_sparse, manifest.get("documents", {}))
+                     sent, offsets, sent_sparse, manifest.get("documents", {}), attrs)
+
+
+def _load_attrs(vectors: Path, manifest: dict, mmap: bool) -> np.ndarray | None:
+    """The stored sentence attribute bytes, or None if absent or made by other rules."""
+    from .features import ATTRIBUTES_VERSION
+
+    rec = manifest["files"].get("sentence_attrs")
+    if not rec or manifest.get("settings", {}).get("attributes") != ATTRIBUTES_VERSION:
+        return None
+    return np.load(vectors / rec["name"], allow_pickle=False, mmap_mode="r" if mmap else None)
 
 
 # --- building --------------------------------------------------------------------------
@@ -222,6 +236,8 @@ class UpdateReport:
     embedded_passages: int = 0
     passages: int = 0
     seconds: float = 0.0
+    index_seconds: float = 0.0  # until the search index was committed (searchable)
+    quotes_seconds: float = 0.0  # quote extraction after that commit
     rebuilt: bool = False
 
     @property
@@ -232,7 +248,8 @@ class UpdateReport:
         return (f"{len(self.added)} added, {len(self.changed)} changed, {len(self.removed)} removed, "
                 f"{self.unchanged} unchanged, {len(self.skipped)} skipped; embedded "
                 f"{self.embedded_passages} passages; {self.passages} passages in the index "
-                f"({self.seconds:.1f} s)")
+                f"({self.seconds:.1f} s" + (f"; searchable after {self.index_seconds:.1f} s, quotes "
+                                            f"{self.quotes_seconds:.1f} s)" if self.quotes_seconds else ")"))
 
 
 def _scan(seeds: Path, old_docs: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES
@@ -329,6 +346,10 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
         _ensure_query_encoder(vectors, encoder, manifest)
         # leftovers of a killed build go even when there is nothing to do
         _sweep(vectors, keep={rec["name"] for rec in manifest["files"].values()})
+        if extract_quotes and manifest.get("quotes_pending"):  # a build stopped while extracting
+            t1 = time.perf_counter()
+            _complete_quotes(vectors, seeds, found, [], max_bytes)
+            report.quotes_seconds = time.perf_counter() - t1
         report.passages = manifest["passage_count"]
         report.seconds = time.perf_counter() - t0
         return report
@@ -361,6 +382,10 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     if data is not None:
         drop |= {d for d in old_docs if d in skipped}
     _write_generation(vectors, encoder, data, manifest, docs, drop, skipped, found, report, extract_quotes)
+    report.index_seconds = time.perf_counter() - t0
+    if extract_quotes:  # after the commit: the new passages are searchable while quotes are found
+        _complete_quotes(vectors, seeds, found, docs, max_bytes)
+        report.quotes_seconds = time.perf_counter() - t0 - report.index_seconds
     report.added = [d.doc_id for d in docs if d.doc_id not in old_docs]
     report.changed = [d for d in changed if d not in skipped] if data is not None else []
     report.removed = [d for d in removed] + ([d for d in changed if d in skipped] if data is not None else [])
@@ -389,6 +414,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
                       docs: list[Document], drop: set[str], skipped: dict[str, dict],
                       found: dict[str, dict], report: UpdateReport, extract_quotes: bool) -> None:
     from .dense import DenseIndex
+    from .features import ATTRIBUTES_VERSION
     from .passages import make_passages
     from .sparse import SparseIndex
 
@@ -459,6 +485,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         raise RuntimeError("sentence vectors out of step with passages (bug)")
     sparse = SparseIndex.build([p.text for p in passages])
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
+    attrs = _sentence_attrs(data, kept_rows, passages[len(kept_rows):])
 
     # unique even for two builds in one second of one process: files are never overwritten
     gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -469,6 +496,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "passages": f"passages-{gen}.jsonl",
         "sentences": f"sentences-{gen}.npy",
         "sentence_offsets": f"sentence_offsets-{gen}.npy",
+        "sentence_attrs": f"sentence_attrs-{gen}.npy",
     }
     dense.save(vectors / names["dense"])
     sparse.save(vectors / names["bm25"])
@@ -478,9 +506,12 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
             f.write(json.dumps({"id": i, **p.to_json()}, ensure_ascii=False) + "\n")
     np.save(vectors / names["sentences"], sentence_vectors.astype(np.float32), allow_pickle=False)
     np.save(vectors / names["sentence_offsets"], offsets, allow_pickle=False)
-    quotes_count = None
-    if extract_quotes:
-        quotes_count = _write_quotes(vectors, gen, names, data, manifest, docs, drop, documents)
+    np.save(vectors / names["sentence_attrs"], attrs, allow_pickle=False)
+    quotes_count, pending = None, []
+    if extract_quotes:  # the kept documents' quotes now; the new ones' in _complete_quotes
+        quotes_count = _write_quotes(vectors, gen, names, manifest, [], drop, documents)
+        pending = [d for d in (manifest or {}).get("quotes_pending", []) if d in documents and d not in drop]
+        pending += [d.doc_id for d in docs]
     files = {}
     for key, name in names.items():
         path = vectors / name
@@ -502,12 +533,14 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "metric": "inner_product",
         "faiss_index": dense.info,
         "settings": {"passages": PASSAGE_SETTINGS, "bm25": {"method": "lucene", "k1": 1.2, "b": 0.75,
-                                                            "stopwords": "en", "stemmer": "english"}},
+                                                            "stopwords": "en", "stemmer": "english"},
+                     "attributes": ATTRIBUTES_VERSION},
         "versions": library_versions(),
         "document_count": len(documents),
         "passage_count": len(passages),
         "sentence_count": int(sentence_vectors.shape[0]),
         "quote_count": quotes_count,
+        "quotes_pending": pending,
         "next_id": next_id,
         "query_encoder": query_encoder,
         "files": files,
@@ -518,6 +551,22 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     _fsync_dir(vectors)
     report.passages = len(passages)
     _sweep(vectors, keep=set(names.values()))
+
+
+def _sentence_attrs(data: IndexData | None, kept_rows: list[int], new: list[Passage]) -> np.ndarray:
+    """Attribute bytes for every sentence: the kept passages' carried over when current."""
+    from .features import attribute_array
+
+    blocks = []
+    if data is not None:
+        offs = data.sentence_offsets
+        for r in kept_rows:
+            if data.sentence_attrs is not None:
+                blocks.append(np.asarray(data.sentence_attrs[offs[r]:offs[r + 1]]))
+            else:
+                blocks.append(attribute_array(data.passages[r].sentences))
+    blocks.append(attribute_array(s for p in new for s in p.sentences))
+    return np.concatenate(blocks).astype(np.uint8)
 
 
 ONNX_DIR = "encoder-onnx"
@@ -562,7 +611,7 @@ def _ensure_query_encoder(vectors: Path, encoder, manifest: dict) -> None:
     atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
 
 
-def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, manifest: dict | None,
+def _write_quotes(vectors: Path, gen: str, names: dict, manifest: dict | None,
                   docs: list[Document], drop: set[str], documents: dict) -> int:
     """Quotes of the new documents plus the stored quotes of the kept ones, clustered again.
 
@@ -570,7 +619,7 @@ def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, 
     corpus-wide clustering can be redone when documents come and go.
     """
     from .answer import make_citation
-    from .quotes import Quote, canonicalize, extract_quotes, load_nlp
+    from .quotes import Quote, canonicalize, extract_many
 
     fields = set(Quote.__dataclass_fields__)
     old: list[Quote] = []
@@ -584,11 +633,7 @@ def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, 
                         continue
                     q["speaker"] = q.get("doc_speaker", q["speaker"])
                     old.append(Quote(**{k: v for k, v in q.items() if k in fields}))
-    new: list[Quote] = []
-    if docs:
-        nlp = load_nlp()
-        for doc in docs:
-            new.extend(extract_quotes(doc, nlp))
+    new = extract_many(docs)
     doc_speakers = [q.speaker for q in old + new]
     quotes = canonicalize(old + new)
     records = []
@@ -601,6 +646,45 @@ def _write_quotes(vectors: Path, gen: str, names: dict, data: IndexData | None, 
     text = "".join(json.dumps(q, ensure_ascii=False) + "\n" for q in records)
     (vectors / names["quotes"]).write_text(text, encoding="utf-8")
     return len(records)
+
+
+def _complete_quotes(vectors: Path, seeds: Path, found: dict[str, dict], docs: list[Document],
+                     max_bytes: int) -> None:
+    """Second commit of a build: extract the quotes of the documents the manifest lists as pending.
+
+    Quote extraction (spaCy) costs about as much as embedding, so it runs after the search
+    index is committed: new passages are searchable meanwhile. A build stopped here leaves
+    the documents pending, and the next `qabot index` finishes them.
+    """
+    manifest = read_manifest(vectors)
+    pending = list(manifest.get("quotes_pending", [])) if manifest else []
+    if not pending:
+        return
+    by_id = {d.doc_id: d for d in docs}
+    todo: list[Document] = []
+    for doc_id in pending:
+        if doc_id in by_id:
+            todo.append(by_id[doc_id])
+            continue
+        rec = found.get(doc_id)
+        if rec is None:
+            continue
+        try:
+            todo.append(load_document(seeds / rec["path"], rec["path"], sha256=rec["sha256"],
+                                      max_bytes=max_bytes, doc_id=doc_id))
+        except SkipFile as exc:
+            log.warning("no quotes for %s: %s", rec["path"], exc)
+    gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    names: dict[str, str] = {}
+    manifest["quote_count"] = _write_quotes(vectors, gen, names, manifest, todo, set(), manifest["documents"])
+    path = vectors / names["quotes"]
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+    manifest["files"]["quotes"] = {"name": names["quotes"], "bytes": path.stat().st_size}
+    manifest["quotes_pending"] = []
+    atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    _fsync_dir(vectors)
+    _sweep(vectors, keep={rec["name"] for rec in manifest["files"].values()})
 
 
 def _sweep(vectors: Path, keep: Iterable[str]) -> None:
@@ -616,7 +700,8 @@ def _sweep(vectors: Path, keep: Iterable[str]) -> None:
         if name in keep or name in (MANIFEST, LOCK, "quotes.jsonl", ".gitkeep", ONNX_DIR):
             continue
         if any(name.startswith(p) for p in ("dense-", "bm25-", "bm25s-", "passages-", "sentences-",
-                                            "sentence_offsets-", "quotes-", ".manifest.json.")):
+                                            "sentence_offsets-", "sentence_attrs-", "quotes-",
+                                            ".manifest.json.")):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)
             else:

@@ -758,6 +758,59 @@ def canonicalize(quotes: list[Quote]) -> list[Quote]:
     return quotes
 
 
+PARALLEL_MIN_PARAGRAPHS = 400  # below this, starting worker processes (~2 s each) does not pay
+
+
+def quote_workers(paragraphs: int) -> int:
+    """Worker processes for extracting quotes from this many paragraphs (QABOT_QUOTE_WORKERS caps it)."""
+    cap = int(os.environ.get("QABOT_QUOTE_WORKERS", os.cpu_count() or 1))
+    return max(1, cap) if paragraphs >= PARALLEL_MIN_PARAGRAPHS else 1
+
+
+def _extract_batch(docs: list[Document]) -> list[list[Quote]]:
+    nlp = load_nlp()
+    return [extract_quotes(d, nlp) for d in docs]
+
+
+def extract_many(docs: list[Document], workers: int | None = None) -> list[Quote]:
+    """Quotes of many documents, in document order; large batches in worker processes.
+
+    spaCy's parse runs on one core, so after embedding (which has used every core) a large
+    batch is split across processes. They are spawned, not forked: forking a process that
+    has run torch's thread pool can hang.
+    """
+    docs = list(docs)
+    if not docs:
+        return []
+    if workers is None:
+        workers = quote_workers(sum(len(d.paragraphs) for d in docs))
+    workers = min(workers, len(docs))
+    if workers <= 1:
+        return [q for qs in _extract_batch(docs) for q in qs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    # batches of similar size in paragraphs, a few per worker so none waits on a long tail
+    n_batches = min(len(docs), workers * 4)
+    batches: list[list[Document]] = [[] for _ in range(n_batches)]
+    load = [0] * n_batches
+    order = sorted(range(len(docs)), key=lambda i: -len(docs[i].paragraphs))
+    where: dict[int, tuple[int, int]] = {}
+    for i in order:
+        b = load.index(min(load))
+        where[i] = (b, len(batches[b]))
+        batches[b].append(docs[i])
+        load[b] += max(1, len(docs[i].paragraphs))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            results = list(pool.map(_extract_batch, batches))
+    except (BrokenProcessPool, OSError) as exc:  # e.g. a __main__ that cannot be re-imported
+        log.warning("quote workers failed (%s); extracting in this process", exc)
+        return [q for qs in _extract_batch(docs) for q in qs]
+    return [q for i in range(len(docs)) for q in results[where[i][0]][where[i][1]]]
+
+
 def extract_corpus_quotes(docs: Iterable[Document], nlp: Any = None) -> list[Quote]:
     """Quotes of every document, with speakers clustered across the corpus."""
     nlp = nlp or load_nlp()

@@ -23,12 +23,13 @@ import numpy as np
 
 from .answer import Answer, Hit, make_citation
 from .features import (
+    KNOWN,
     LinearModel,
+    attribute_bits,
     count_supported,
     load_models,
     question_names,
     question_type,
-    sentence_attributes,
 )
 from .index import IndexData
 from .sparse import stem_words, tokenize
@@ -66,9 +67,7 @@ _QUESTION_WORDS = {
 }
 
 
-# sentence attribute bits: name, date, number, place, cause (as features.sentence_attributes)
-_ATTR_BITS = (1, 2, 4, 8, 16)
-_KNOWN = 128
+# answer-type bits of features.attribute_bits a question type asks for
 _TYPE_BITS = (("who", 1), ("when", 2), ("quantity", 4), ("where", 8), ("why", 16))
 
 
@@ -121,7 +120,9 @@ class Searcher:
         self.ranker, self.answerer = models if models is not None else load_models()
         self._docs = data.documents
         self._vocab = data.sparse.retriever.vocab_dict
-        self._attrs: np.ndarray | None = None
+        # stored at index time; an older index's bits are computed on first sight and kept
+        self._attrs: np.ndarray | None = data.sentence_attrs
+        self._attrs_stored = data.sentence_attrs is not None
 
     @property
     def size(self) -> int:
@@ -233,16 +234,15 @@ class Searcher:
 
     def _sentence_attributes(self, s_rows: np.ndarray, cand: np.ndarray, owner: np.ndarray,
                              local: np.ndarray) -> np.ndarray:
-        """Answer-type bits of each sentence, computed on first sight and kept (1 byte each)."""
+        """Answer-type bits of each sentence: from the index, else computed on first sight and kept."""
         if self._attrs is None:
             self._attrs = np.zeros(self.data.sentence_vectors.shape[0], np.uint8)
-        out = self._attrs[s_rows]
-        for i in np.flatnonzero(out == 0):
+        out = np.asarray(self._attrs[s_rows])
+        if self._attrs_stored:
+            return out
+        for i in np.flatnonzero(out & KNOWN == 0):
             sent = self.data.passages[cand[owner[i]]].sentences[local[i]]
-            bits = _KNOWN
-            for flag, bit in zip(sentence_attributes(sent), _ATTR_BITS):
-                bits |= bit if flag else 0
-            self._attrs[s_rows[i]] = out[i] = bits
+            self._attrs[s_rows[i]] = out[i] = attribute_bits(sent)
         return out
 
     def unknown_names(self, clean: str) -> list[str]:

@@ -549,3 +549,53 @@ def test_same_name_with_two_suffixes_are_two_documents(tmp_path, core_encoder):
     text = texts_of(load_index(vectors))
     assert "seventeen penguins" in text
     assert "forty thousand books" in text
+
+
+# --- quotes: a second commit after the search index -------------------------------------------
+
+
+def test_quotes_come_in_a_second_commit_that_a_later_run_finishes(core_fresh_index, core_encoder,
+                                                                  monkeypatch):
+    """The new passages are searchable before quote extraction; a build stopped while
+    extracting leaves the document pending, and the next run (with nothing else to do) finishes it."""
+    import retrieval.quotes as quotes_mod
+
+    seeds, vectors = core_fresh_index.seeds, core_fresh_index.vectors
+    seed_quotes = manifest_of(vectors)["quote_count"]
+    (seeds / "story.txt").write_text(STORY, encoding="utf-8")
+    real = quotes_mod.extract_many
+
+    def stopped(docs, workers=None):
+        if docs:
+            raise SimulatedCrash("killed while extracting quotes")
+        return real(docs, workers)
+
+    monkeypatch.setattr(quotes_mod, "extract_many", stopped)
+    with pytest.raises(SimulatedCrash):
+        update_index(seeds, vectors, encoder=core_encoder)
+    monkeypatch.undo()
+    manifest = manifest_of(vectors)
+    assert manifest["quotes_pending"] == ["story"] and manifest["quote_count"] == seed_quotes
+    top = answer(vectors, core_encoder, "How many penguins were counted in Fooberg?").hits[0]
+    assert top.doc_id == "story"  # searchable already
+    report = update_index(seeds, vectors, encoder=core_encoder)
+    assert not report.touched and report.quotes_seconds > 0
+    manifest = manifest_of(vectors)
+    assert manifest["quotes_pending"] == []
+    lines = (vectors / "quotes.jsonl").read_text(encoding="utf-8").splitlines()
+    stored = [json.loads(line) for line in lines]
+    story = {(q["speaker"], q["quote"]) for q in stored if q["doc_id"] == "story"}
+    assert ("Maria Keller", "We are delighted by the numbers") in story
+    assert len(stored) == manifest["quote_count"] > seed_quotes
+    assert_no_leftovers(vectors)
+
+
+def test_quotes_in_worker_processes_equal_quotes_in_process():
+    """Large batches are extracted in spawned worker processes; the result is the same, in order."""
+    from retrieval.quotes import extract_many
+
+    folder = Path(__file__).parent / "data" / "articles"
+    docs = [load_document(p, p.name) for p in sorted(folder.glob("*.txt"))] + [load_document(SEED, SEED_NAME)]
+    one = extract_many(docs, workers=1)
+    two = extract_many(docs, workers=2)
+    assert len(one) > 40 and [q.to_json() for q in two] == [q.to_json() for q in one]
