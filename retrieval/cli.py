@@ -186,6 +186,9 @@ def cmd_info(args) -> int:
           + (f" nprobe={fi['nprobe']}" if (fi := info['faiss_index']).get("nprobe") else "") + ")")
     print(f"documents: {info['document_count']}   passages: {info['passage_count']}   "
           f"sentences: {info['sentence_count']}   quotes: {info['quote_count']}")
+    if info["quotes_pending"]:
+        print(f"quotes pending for {len(info['quotes_pending'])} documents (a build stopped while extracting "
+              "them; the next `qabot index` finishes them)")
     for d in info["documents"]:
         print(f"  {d['doc_id']}: {d['title']} ({d['passages']} passages)")
     if info["skipped"]:

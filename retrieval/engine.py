@@ -232,6 +232,7 @@ class Engine:
             "passage_count": m["passage_count"],
             "sentence_count": m.get("sentence_count"),
             "quote_count": m.get("quote_count"),
+            "quotes_pending": list(m.get("quotes_pending", [])),
             "model": m["model"],
             "faiss_index": fi if isinstance(fi := m.get("faiss_index"), dict) else {"type": fi},
             "index_bytes": size,

@@ -213,3 +213,51 @@ def count_supported(question: str, passage: str, stem) -> bool | None:
         if (w.isdigit() or w in _NUMBER_WORDS) and targets & set(stems[i + 1:i + 5]):
             return True
     return False
+
+
+# --- measure questions -----------------------------------------------------------------
+
+# Families of units a question can ask a quantity in; the passage must give a number in one.
+_MEASURES: dict[str, re.Pattern] = {
+    "age": re.compile(r"\b(years?[- ]old|aged|age of)\b", re.I),
+    "length": re.compile(r"(?<!square )\b(kilomet(er|re)s?|km|miles?|met(er|re)s?|feet|foot|yards?)\b", re.I),
+    "area": re.compile(r"\b(square (kilomet(er|re)s?|miles?|met(er|re)s?)|km2|km²|hectares?|acres?)\b", re.I),
+    "money": re.compile(r"(\$|€|£|\b(dollars?|euros?|pounds sterling|roubles?|rubles?|drams?|manats?|"
+                        r"usd|eur)\b)", re.I),
+    "percent": re.compile(r"(%|\b(percent|per cent|percentage)\b)", re.I),
+    "weight": re.compile(r"\b(tons?|tonnes?|kilograms?|kg)\b", re.I),
+    "population": re.compile(r"\b(population|inhabitants|residents|people|citizens)\b", re.I),
+}
+# What in a question names a family: its units, or a phrase that asks for one.
+_ASKS = {
+    "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
+    "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
+                             r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
+    "money": re.compile(r"\b(how much (money|did|does|do|will|would|is|was)\b.*"
+                        r"\b(cost|pay|paid|spend|spent|worth)|"
+                        r"in (dollars|euros|roubles|rubles|drams|manats))\b", re.I),
+}
+_NUM = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+                  r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
+                  r"billion|dozen)\b", re.I)
+
+
+def measure_supported(question: str, passage: str) -> bool | None:
+    """For a question asking a quantity in a unit ("in kilometres", "how old", "the population"):
+    does the passage give a number in that unit?
+
+    None when the question asks for no unit. An age is not answered by a passage without
+    one, nor a length in kilometres by one that gives only an area in square kilometres.
+    """
+    asked = [f for f, rx in _ASKS.items() if rx.search(question)]
+    if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):
+        asked += [f for f, rx in _MEASURES.items()
+                  if f not in asked and f != "population" and rx.search(question)]
+    if not asked:
+        return None
+    for fam in asked:
+        for m in _MEASURES[fam].finditer(passage):
+            window = passage[max(0, m.start() - 40):m.end() + 25]
+            if _NUM.search(window):
+                return True
+    return False

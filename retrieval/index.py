@@ -236,6 +236,7 @@ class UpdateReport:
     embedded_passages: int = 0
     passages: int = 0
     seconds: float = 0.0
+    encode_seconds: float = 0.0  # of which in the model (passage and sentence vectors)
     index_seconds: float = 0.0  # until the search index was committed (searchable)
     quotes_seconds: float = 0.0  # quote extraction after that commit
     rebuilt: bool = False
@@ -455,7 +456,9 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         vecs = encoder.encode(texts + sent_texts) if texts else np.zeros((0, encoder.dim), np.float32)
         p_vecs, s_vecs = vecs[:len(texts)], vecs[len(texts):]
     else:
+        t_enc = time.perf_counter()
         p_vecs, per_passage = encoder.encode_passages(texts, [p.sentence_spans for p in new_passages])
+        report.encode_seconds = time.perf_counter() - t_enc
         s_vecs = np.vstack(per_passage) if per_passage else np.zeros((0, encoder.dim), np.float32)
         if mode == "late+separate":
             sep = encoder.encode([s for p in new_passages for s in p.sentences])

@@ -28,6 +28,7 @@ from .features import (
     attribute_bits,
     count_supported,
     load_models,
+    measure_supported,
     question_names,
     question_type,
 )
@@ -348,6 +349,8 @@ class Searcher:
         f = self.answer_features(c, s_score, p_score)
         top = self.data.passages[int(c.rows[int(np.argmax(p_score))])]
         if count_supported(c.question, top.text, stem_words) is False:
+            return False
+        if measure_supported(c.question, top.text) is False:  # "how old", "in kilometres" without one
             return False
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
             return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)

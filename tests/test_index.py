@@ -578,6 +578,10 @@ def test_quotes_come_in_a_second_commit_that_a_later_run_finishes(core_fresh_ind
     assert manifest["quotes_pending"] == ["story"] and manifest["quote_count"] == seed_quotes
     top = answer(vectors, core_encoder, "How many penguins were counted in Fooberg?").hits[0]
     assert top.doc_id == "story"  # searchable already
+    from retrieval.config import Settings
+    from retrieval.engine import Engine
+
+    assert Engine(Settings(seeds=seeds, vectors=vectors)).info()["quotes_pending"] == ["story"]
     report = update_index(seeds, vectors, encoder=core_encoder)
     assert not report.touched and report.quotes_seconds > 0
     manifest = manifest_of(vectors)

@@ -147,3 +147,33 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
             want = nz[np.argpartition(-x[nz], 39)[:40]] if len(nz) > 40 else nz
             assert sorted(x[got].tolist()) == sorted(x[want].tolist())
             assert (x[got] > 0).all() and len(set(got.tolist())) == len(got)
+
+
+@pytest.mark.parametrize(("question", "passage", "want"), [
+    ("How old is the minister?", "The minister, 54, said ...", False),  # a bare number is not an age
+    ("How old is the minister?", "The 54-year-old minister said ...", True),
+    ("How old is the minister?", "The minister, aged 54, said ...", True),
+    ("How long is the road in kilometres?", "The country covers 29,800 square kilometers.", False),
+    ("How long is the road in kilometres?", "The 65-kilometre road links the two towns.", True),
+    ("How big is the country in square kilometres?", "The country covers 29,800 square kilometers.", True),
+    ("What is the population of the city?", "The city has 1.1 million inhabitants.", True),
+    ("What is the population of the city?", "The mayor met 12 ministers.", False),
+    ("How much does a loaf of bread cost there?", "Bread ran out in three days.", False),
+    ("How much does a loaf of bread cost there?", "A loaf now costs 1,000 drams.", True),
+    ("Who said aid must reach the population?", "Anything at all.", None),  # not a measure question
+    ("How big is Armenia?", "Anything at all.", None),
+])
+def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
+    from retrieval.features import measure_supported
+
+    assert measure_supported(question, passage) is want
+
+
+@pytest.mark.parametrize("question", [
+    "How old is Pashinyan?",
+    "How long is the Lachin corridor in kilometres?",
+    "What is the population of Armenia?",
+])
+def test_near_topic_measure_questions_abstain(core_searcher, question):
+    """The article names them all, but gives no age, no length and no population."""
+    assert not core_searcher.search(question, 3).answered
