@@ -115,7 +115,10 @@ def answer_metrics(model: LinearModel, x: np.ndarray, y: np.ndarray, unknown: np
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--l2", type=float, default=1.0)
+    # strong regularisation transfers best to questions written by someone else: trained on
+    # gold_qa, tested on dev_qa, Recall@1 / highlight 0.800 / 0.757 at l2=1, 0.857 / 0.814 at 100
+    ap.add_argument("--l2", type=float, default=100.0, help="ranker L2 penalty")
+    ap.add_argument("--answer-l2", type=float, default=1.0, help="answerability model L2 penalty")
     ap.add_argument("--keep", type=float, default=0.975, help="answer rate kept on answerable questions")
     ap.add_argument("--gold", default=f"{DATA / 'gold_qa.jsonl'},{DATA / 'dev_qa.jsonl'}",
                     help="answerable questions to train on (comma-separated files)")
@@ -168,11 +171,11 @@ def main() -> None:
     said_cv = np.zeros(len(items), bool)
     for f in np.array_split(order, 5):
         train = np.setdiff1d(np.arange(len(items)), f)
-        m = fit_answerer(x[train], y[train], args.l2, args.keep)
+        m = fit_answerer(x[train], y[train], args.answer_l2, args.keep)
         said_cv[f] = (m.score(x[f]) >= m.threshold) & ~unknown[f]
     report["cv_answer"] = {"answer_rate": round(float(said_cv[y == 1].mean()), 4),
                            "abstention": round(float((~said_cv[y == 0]).mean()), 4)}
-    answerer = fit_answerer(x, y, args.l2, args.keep)
+    answerer = fit_answerer(x, y, args.answer_l2, args.keep)
     report["train_answer"] = answer_metrics(answerer, x, y, unknown)
     if dev or devoff:
         dx = answer_matrix(searcher, dev + devoff)

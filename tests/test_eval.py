@@ -23,7 +23,7 @@ FLOORS = {
     "mrr@10": 0.92,
     "highlight_accuracy": 0.84,
     "answer_rate": 0.94,
-    "abstention_accuracy": 0.88,
+    "abstention_accuracy": 0.95,
 }
 
 
