@@ -603,3 +603,29 @@ def test_quotes_in_worker_processes_equal_quotes_in_process():
     one = extract_many(docs, workers=1)
     two = extract_many(docs, workers=2)
     assert len(one) > 40 and [q.to_json() for q in two] == [q.to_json() for q in one]
+
+
+def test_the_build_encodes_on_every_core_although_faiss_asked_for_one(core_encoder, monkeypatch):
+    """FAISS's one-thread setting (for single questions) is shared with torch through OpenMP;
+    before this was handled, every build after `import retrieval.dense` embedded on one core."""
+    import os
+
+    import faiss
+    import torch
+
+    import retrieval.dense  # noqa: F401 - sets OpenMP to one thread
+
+    monkeypatch.delenv("QABOT_ENCODE_THREADS", raising=False)
+    assert faiss.omp_get_max_threads() == 1
+    seen = []
+    real = core_encoder.model.encode
+
+    def spy(*args, **kwargs):
+        seen.append(torch.get_num_threads())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(core_encoder.model, "encode", spy)
+    core_encoder.encode_passages(["One sentence. And two."], [[(0, 13), (14, 22)]])
+    core_encoder.encode(["a question"])
+    assert seen == [os.cpu_count()] * 2
+    assert faiss.omp_get_max_threads() == 1  # questions still search on one thread
