@@ -148,25 +148,42 @@ class Encoder:
             return np.zeros((0, dim), np.float32), []
         if progress is None:
             progress = len(texts) >= 2000
-        with all_cores():
-            outs = self.model.encode(list(texts), batch_size=self.batch_size, output_value=None,
-                                     show_progress_bar=progress)
-        enc = self.model.tokenizer(list(texts), return_offsets_mapping=True, truncation=True,
-                                   max_length=int(self.model.max_seq_length))
+        texts = list(texts)
         p_vecs = np.zeros((len(texts), dim), np.float32)
         s_vecs: list[np.ndarray] = []
-        for i, out in enumerate(outs):
-            n_tok = int(out["attention_mask"].sum())  # token embeddings are padded to the batch
-            tok = out["token_embeddings"][:n_tok].float().numpy()
-            p = out["sentence_embedding"].float().numpy()
-            p_vecs[i] = p / max(np.linalg.norm(p), 1e-12)
-            offsets = np.asarray(enc["offset_mapping"][i][: len(tok)])
-            starts, ends = offsets[:, 0], offsets[:, 1]
-            real = ends > starts  # [CLS] and [SEP] have empty spans
-            sv = np.zeros((len(sentence_spans[i]), dim), np.float32)
-            for j, (a, b) in enumerate(sentence_spans[i]):
-                mask = real & (starts >= a) & (ends <= b)
-                v = tok[mask].mean(0) if mask.any() else p
-                sv[j] = v / max(np.linalg.norm(v), 1e-12)
-            s_vecs.append(sv)
+        # in chunks: the token embeddings of every passage at once would be ~400 KB a passage
+        # (4 GB for 10k passages); each chunk is pooled and dropped before the next
+        chunk = max(self.batch_size, 1024)
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(total=len(texts), desc="Embedding passages", unit="passage")
+        for a in range(0, len(texts), chunk):
+            part = texts[a:a + chunk]
+            with all_cores():
+                outs = self.model.encode(part, batch_size=self.batch_size, output_value=None,
+                                         show_progress_bar=False)
+            enc = self.model.tokenizer(part, return_offsets_mapping=True, truncation=True,
+                                       max_length=int(self.model.max_seq_length))
+            for i, out in enumerate(outs):
+                n_tok = int(out["attention_mask"].sum())  # token embeddings are padded to the batch
+                tok = out["token_embeddings"][:n_tok].float().numpy()
+                p = out["sentence_embedding"].float().numpy()
+                p_vecs[a + i] = p / max(np.linalg.norm(p), 1e-12)
+                offsets = np.asarray(enc["offset_mapping"][i][: len(tok)])
+                starts, ends = offsets[:, 0], offsets[:, 1]
+                real = ends > starts  # [CLS] and [SEP] have empty spans
+                spans = sentence_spans[a + i]
+                sv = np.zeros((len(spans), dim), np.float32)
+                for j, (s, e) in enumerate(spans):
+                    mask = real & (starts >= s) & (ends <= e)
+                    v = tok[mask].mean(0) if mask.any() else p
+                    sv[j] = v / max(np.linalg.norm(v), 1e-12)
+                s_vecs.append(sv)
+            del outs
+            if bar is not None:
+                bar.update(len(part))
+        if bar is not None:
+            bar.close()
         return p_vecs, s_vecs
