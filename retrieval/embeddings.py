@@ -73,6 +73,7 @@ class Encoder:
         self.model_path = resolve_model(model)
         self.name = model_display_name(self.model_path)
         self.batch_size = batch_size
+        self.chunk_size = 1024  # passages embedded and pooled at a time (bounds the build's memory)
 
     @cached_property
     def model(self):
@@ -153,7 +154,7 @@ class Encoder:
         s_vecs: list[np.ndarray] = []
         # in chunks: the token embeddings of every passage at once would be ~400 KB a passage
         # (4 GB for 10k passages); each chunk is pooled and dropped before the next
-        chunk = max(self.batch_size, 1024)
+        chunk = max(self.batch_size, self.chunk_size)
         bar = None
         if progress:
             from tqdm import tqdm

@@ -629,3 +629,15 @@ def test_the_build_encodes_on_every_core_although_faiss_asked_for_one(core_encod
     core_encoder.encode(["a question"])
     assert seen == [os.cpu_count()] * 2
     assert faiss.omp_get_max_threads() == 1  # questions still search on one thread
+
+
+def test_passages_embedded_in_chunks_match_one_batch(core_encoder):
+    """encode_passages pools each chunk before the next (bounded memory) with the same vectors."""
+    texts = [STORY, "Armenia covers 29,800 square kilometers. It said so.", "One. Two. Three."] * 3
+    spans = [[(m.start(), m.end()) for m in re.finditer(r"[^.]+\.", t)] for t in texts]
+    whole_p, whole_s = core_encoder.encode_passages(texts, spans)
+    small = Encoder(batch_size=2)
+    small.chunk_size = 2
+    part_p, part_s = small.encode_passages(texts, spans)
+    assert np.abs(whole_p - part_p).max() < 1e-5
+    assert all(np.abs(a - b).max() < 1e-5 for a, b in zip(whole_s, part_s, strict=True))
