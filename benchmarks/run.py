@@ -1830,8 +1830,10 @@ compare encoders within one run.
   questions 614 -> 271 MB;
   warm Searcher.search p50 12.4 -> 7.7 ms on the seed corpus (encoding one short question ~3.5 ms).
 - **Do not adopt int8.** It is 4x smaller (23 MB) and ~3x faster per short question (~1.1 ms), but
-  its vectors are not the reference's (min cosine 0.983-0.990 < 0.9999) and highlight accuracy drops
-  (0.8485 -> 0.8384 in the same run; 0.8283 -> 0.8182 in an earlier one); R@1 is unchanged.
+  its vectors are not the reference's (min cosine 0.983-0.990 < the 0.9999 bar). Highlight accuracy
+  dropped a point with the earlier rankers (0.8485 -> 0.8384; 0.8283 -> 0.8182); with the current
+  one (L2 100) R@1 and highlight happen to tie on the gold set (0.864 / 0.828). The whole question
+  path is ~5 ms with fp32 on the seed corpus, inside the 8 ms goal, so the drift buys nothing needed.
 - The ONNX fp32 graph is slower than torch for long passages in batches (20 vs 36 passages/s
   under load): keep sentence-transformers for building the index, as designed.
 - **bm25s imports numba and scipy for nothing** on the question path (its scorer is numpy unless
@@ -1868,40 +1870,30 @@ compare encoders within one run.
   loaded box -- re-measure warm; if it holds, load without mmap on the serving path or store
   candidates' passage vectors in a row-ordered .npy (like sentences) instead of reconstruct.
   100k stays exact (IDMap2,Flat, p50 ~5 ms); forced IVF at 100k: nprobe 1, 0.06 ms.
-- **Build throughput is 0.40x the raw encoder** (synthetic 1,000 passages with real embeddings: 16
-  passages/s vs 40/s for `Encoder.encode` on the same texts; `encode_passages` with late-chunked
-  sentence vectors 36/s). Quote extraction (spaCy) is more than half the build: without it the build
-  runs at 35 passages/s = 0.87x. To reach >= 0.9x, run quote extraction in a second process (or
-  after the vectors, overlapped with encoding) and batch spaCy with `nlp.pipe(..., n_process=1,
-  batch_size=64)` with unused pipes disabled.
-- The hybrid Searcher's own cost grows with the corpus: p50 7.7 ms at the seed corpus, 15.5 ms at
-  1,000 passages (the encoder is ~3.5 ms of it), because every query scores all passages and all
-  sentences with BM25 and builds per-query features; profile `_search_one` before scaling up.
-- **Whole question path at scale (section `search`) misses the 25 ms goal: Searcher.search p50 62 ms
-  at 100k, 98 ms at 1M (p95 80 / 149 ms; 67 ms p50 on a second pass over the same 200 questions).**
-  Synthetic news text, random clustered vectors, index loaded with load_index(mmap=True), real ONNX
-  question encoding. FAISS is not the problem (IVF4000 nprobe 2: 0.33 ms; dense recall@10 vs exact
-  0.98 on clustered queries), nor BM25 get_scores (2.2 ms at 1M), reconstruct (0.27 ms) or sentence
-  BM25 (0.6 ms). **The dominant cost is `Searcher.candidates`' per-text Python work: 58 ms of 67 at
-  1M**: on a stem-cache miss (the normal case with a big corpus) `_stem_set` runs `tokenize` once per
-  candidate passage and per sentence (~80 + ~250 texts: ~47 ms), plus `sentence_attributes` regexes
-  (~11 ms), plus `np.argpartition` over the full 1M BM25 score array (~10 ms at 1M, 1 ms at 100k).
-  **Fix (prototyped in benchmarks/run.py `proto_candidates`, same candidate rows and bit-equal
-  features on 100% of 200 questions):** word coverage of passages and sentences from the BM25
-  posting lists already in memory (`posting_coverage`, the same searchsorted lookups as
-  `SparseIndex.scores_for`; 0.46 ms instead of 7.7 ms even for a batched tokenize); the sentence
-  length feature (distinct stems) as `np.bincount` of the sentence index's posting rows, stored at
-  index time; the five sentence attributes as one uint8 per sentence stored at index time (3 MB at
-  1M); vectors of BM25-only candidates from a row-ordered passage-vector .npy (0.18 vs 0.37 ms).
-  candidates 65.5 -> 16.3 ms at 1M (44.9 -> 8.5 ms at 100k), estimated Searcher.search p50 ~22 ms at
-  1M, ~15 ms at 100k. The remaining big piece is the top-40 `argpartition` over all 1M BM25 scores
-  (~10 ms): select among `np.flatnonzero(bm)` only, or keep a per-term max-score (WAND-style) cut;
-  not yet measured. Accumulating only the query words' posting lists with `np.unique` + bincount is
-  *slower* (81 vs 14 ms at 1M: common words have long posting lists), so keep bm25s get_scores.
-  Also: real question vectors (far from the random clusters) reach only 0.62 recall@10 with nprobe 2
-  at 1M: tune nprobe on question-like vectors, not only on held-out passages. Memory: load_index at 1M
-  takes 19 s and 2.4 GB RSS (1M Passage objects from passages.jsonl); 8.4 GB on disk, 4.6 GB of it
-  float32 sentence vectors (float16 would halve it).
+- **Index build: 0.925x the raw encoder until searchable** (section `synthetic`: 10,000 synthetic
+  news passages with real embeddings; 34.5 passages/s from scratch to the committed search index vs
+  37.3/s for sentence-transformers `encode` of 500 of the same passages, measured before and after;
+  95% of the build is the model's forward pass). Two bugs were behind the 0.40x measured before:
+  `retrieval/dense.py` sets OpenMP to one thread for FAISS queries and torch shares that runtime, so
+  every build embedded on one core (20 instead of 36 passages/s; the encoder now takes every core and
+  restores the setting), and `encode_passages` held every passage's token embeddings at once
+  (3.6 GB RSS at 10k passages; now pooled per chunk of 1,024, 1.8 GB for the whole benchmark process).
+  **Quote extraction is a second commit**: spaCy (en_core_web_sm; NER is half of its time) costs
+  ~10 ms a paragraph on one core, 120 s for the 20,000 paragraphs in two worker processes, so the
+  build including quotes runs at 24.4 passages/s = 0.655x. `QABOT_QUOTES=0` skips it.
+- **Whole question path at 1M passages: Searcher.search p50 11.4 ms, p95 14.7 ms** (100k: 13.8 /
+  14.9 ms), from 98 ms when first measured. Synthetic news text, random clustered vectors, index
+  loaded with load_index(mmap=True), real ONNX question encoding (~6 ms of it). What fixed it: word
+  coverage of candidates from the BM25 posting lists (no per-text tokenize), the distinct-word
+  length feature from the posting rows, the five sentence answer-type attributes stored at index
+  time (`sentence_attrs-*.npy`, 1 byte a sentence, 3 MB at 1M; they were ~11 ms of regexes on a
+  first sight), the BM25 top-40 rows selected with an exact sampled lower bound (one vectorised
+  comparison instead of an argpartition over every non-zero score: ~6 ms -> ~1 ms at 1M), and the
+  posting lists read as plain arrays (np.memmap slicing costs ~40 us a call). Real question vectors
+  (far from the random clusters) reach only 0.62 recall@10 with nprobe 2 at 1M: tune nprobe on
+  question-like vectors, not only on held-out passages, once real 1M embeddings exist. Memory:
+  load_index at 1M takes ~20 s and 2.3 GB RSS (1M Passage objects from passages.jsonl); 8.4 GB on
+  disk, 4.6 GB of it float32 sentence vectors (float16 would halve it).
 - BM25 (bm25s get_scores + top-40) stays cheap: 0.7 ms at 100k, ~9 ms at 1M passages. search.py also
   scores every sentence (~4x the passages), so at 1M passages the sparse side costs ~40 ms unless
   sentence BM25 is computed only for the candidates' sentences.
