@@ -32,6 +32,7 @@ from .features import (
     question_names,
     question_type,
 )
+from .gazetteer import as_countries
 from .index import IndexData
 from .sparse import stem_words, tokenize
 
@@ -176,6 +177,7 @@ class Searcher:
     def candidates(self, clean: str, qv: np.ndarray | None, cfg: SearchConfig) -> Candidates | None:
         """Candidate passages from both indexes, and every sentence of them with features."""
         data = self.data
+        clean = self.lexical_form(clean)
         n = self.size
         c = min(cfg.candidates, n)
         use_dense = qv is not None
@@ -262,8 +264,19 @@ class Searcher:
             self._attrs[s_rows[i]] = out[i] = attribute_bits(sent)
         return out
 
+    def known(self, words: str) -> bool:
+        """Whether every indexed word (stem) of `words` occurs in the corpus."""
+        stems = tokenize([words])[0]
+        return bool(stems) and all(st in self._vocab for st in stems)
+
+    def lexical_form(self, clean: str) -> str:
+        """The question as BM25 and the unknown-name check read it: a capital the corpus never
+        names stands for its country ("Moscow's request" -> "Russia's request")."""
+        return as_countries(clean, self.known)
+
     def unknown_names(self, clean: str) -> list[str]:
         """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
+        clean = self.lexical_form(clean)
         unknown = []
         for i, m in enumerate(_TOKEN.finditer(clean)):
             word = m.group(0)

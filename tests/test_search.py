@@ -177,3 +177,22 @@ def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
 def test_near_topic_measure_questions_abstain(core_searcher, question):
     """The article names them all, but gives no age, no length and no population."""
     assert not core_searcher.search(question, 3).answered
+
+
+def test_capitals_stand_for_their_countries_only_when_the_corpus_does_not_name_them():
+    from retrieval.gazetteer import as_countries
+
+    known = {"Russia", "Azerbaijan", "Baku"}.__contains__
+    assert as_countries("Did Baku agree to Moscow's request?", known) == "Did Baku agree to Russia's request?"
+    assert as_countries("What did Paris say?", known) == "What did Paris say?"  # France unknown too
+    assert as_countries("Moscow’s view", known) == "Russia’s view"
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("On what day did Moscow's foreign ministry voice concern over shortages in Karabakh?", "Saturday"),
+    ("Did Baku agree to Moscow's request to lift the blockade?", "rejected Russia"),
+])
+def test_a_capital_for_its_country_is_not_an_unknown_name(core_searcher, question, needle):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered and not core_searcher.unknown_names(question)
+    assert any(needle in h.text for h in ans.hits)
