@@ -227,12 +227,14 @@ _MEASURES: dict[str, re.Pattern] = {
     "percent": re.compile(r"(%|\b(percent|per cent|percentage)\b)", re.I),
     "weight": re.compile(r"\b(tons?|tonnes?|kilograms?|kg)\b", re.I),
     "population": re.compile(r"\b(population|inhabitants|residents|people|citizens)\b", re.I),
+    "duration": re.compile(r"\b(years?|months?|weeks?|days?|decades?|hours?)\b|\bsince\b", re.I),
 }
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
+    "duration": re.compile(r"^\s*(how long (has|have|had|did|does|do)\b|for how long\b|since when\b)", re.I),
     "money": re.compile(r"\b(how much (money|did|does|do|will|would|is|was)\b.*"
                         r"\b(cost|pay|paid|spend|spent|worth)|"
                         r"in (dollars|euros|roubles|rubles|drams|manats))\b", re.I),
@@ -252,7 +254,7 @@ def measure_supported(question: str, passage: str) -> bool | None:
     asked = [f for f, rx in _ASKS.items() if rx.search(question)]
     if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):
         asked += [f for f, rx in _MEASURES.items()
-                  if f not in asked and f != "population" and rx.search(question)]
+                  if f not in asked and f not in ("population", "duration") and rx.search(question)]
     if not asked:
         return None
     for fam in asked:

@@ -160,6 +160,9 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("What is the population of the city?", "The mayor met 12 ministers.", False),
     ("How much does a loaf of bread cost there?", "Bread ran out in three days.", False),
     ("How much does a loaf of bread cost there?", "A loaf now costs 1,000 drams.", True),
+    ("How long has she been mayor?", "She was elected mayor in Lyon.", False),
+    ("How long has she been mayor?", "She has been mayor since 2019.", True),
+    ("How long has the blockade lasted?", "The seven-month blockade goes on.", True),
     ("Who said aid must reach the population?", "Anything at all.", None),  # not a measure question
     ("How big is Armenia?", "Anything at all.", None),
 ])
@@ -173,6 +176,7 @@ def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     "How old is Pashinyan?",
     "How long is the Lachin corridor in kilometres?",
     "What is the population of Armenia?",
+    "How long has Ilham Aliyev been president of Azerbaijan?",
 ])
 def test_near_topic_measure_questions_abstain(core_searcher, question):
     """The article names them all, but gives no age, no length and no population."""
