@@ -1297,81 +1297,6 @@ def proto_bm25_topk(sparse, query: str, k: int) -> tuple[np.ndarray, np.ndarray]
     return rows, score
 
 
-def proto_candidates(searcher, clean: str, qv: np.ndarray, pv, s_len: np.ndarray, s_attr: np.ndarray):
-    """Searcher.candidates with the per-text Python work replaced by array lookups (prototype):
-    coverage from the BM25 posting lists, sentence length (distinct stems) and the five sentence
-    attributes from arrays computed once at index time, BM25-only candidates' vectors from a
-    row-ordered passage-vector .npy. Same Candidates (features equal to float32 precision)."""
-    from retrieval.features import question_names, question_type
-    from retrieval.search import Candidates, _norm, _scale
-    from retrieval.sparse import tokenize
-
-    data, cfg = searcher.data, searcher.config
-    n = searcher.size
-    c = min(cfg.candidates, n)
-    q_words = tokenize([clean])[0] if clean else []
-    bm = data.sparse.scores(clean)
-    rows: dict[int, float] = {}
-    d_scores, d_ids = data.dense.search(qv, c)
-    for s, r in zip(d_scores, data.rows_of_ids(d_ids)):
-        rows[int(r)] = float(s)
-    if bm.max() > 0:
-        top = np.argpartition(-bm, c - 1)[:c] if n > c else np.arange(n)
-        for r in top:
-            if bm[r] > 0 and int(r) not in rows:
-                rows[int(r)] = math.nan
-    cand = np.fromiter(rows.keys(), dtype=np.int64)
-    p_dense = np.fromiter(rows.values(), dtype=np.float32)
-    missing = np.isnan(p_dense)
-    if missing.any():
-        p_dense[missing] = np.asarray(pv[cand[missing]]) @ qv
-    p_bm = bm[cand].astype(np.float32)
-    offs = data.sentence_offsets
-    a, b = offs[cand], offs[cand + 1]
-    cnt = b - a
-    owner = np.repeat(np.arange(len(cand)), cnt)
-    local = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt)
-    s_rows = a[owner] + local
-    s_dense = (np.asarray(data.sentence_vectors[s_rows]) @ qv).astype(np.float32)
-    s_bm = data.sentence_sparse.scores_for(clean, s_rows)
-    names = question_names(clean)
-    qtype = question_type(clean)
-    x = np.zeros((len(s_rows), 16), np.float32)
-    p_cov = posting_coverage(data.sparse, clean, cand)
-    x[:, 6] = posting_coverage(data.sentence_sparse, clean, s_rows)
-    if names:
-        p_names = np.array([sum(nm in data.passages[r].text.lower() for nm in names) for r in cand],
-                           np.float32) / len(names)
-        x[:, 8] = [sum(nm in data.passages[cand[j]].sentences[loc].lower() for nm in names)
-                   for j, loc in zip(owner, local)]
-        x[:, 8] /= len(names)
-    else:
-        p_names = np.zeros(len(cand), np.float32)
-    att = s_attr[s_rows]
-    col = {"who": (10, 0), "when": (11, 1), "quantity": (12, 2), "where": (13, 3), "why": (14, 4)}.get(qtype)
-    if col:
-        x[:, col[0]] = (att >> col[1]) & 1
-    x[:, 15] = np.log1p(s_len[s_rows])
-    x[:, 0] = s_dense
-    x[:, 1] = _norm(s_dense)
-    x[:, 2] = _scale(s_bm)
-    x[:, 3] = p_dense[owner]
-    x[:, 4] = _norm(p_dense)[owner]
-    x[:, 5] = _scale(p_bm)[owner]
-    x[:, 7] = p_cov[owner]
-    x[:, 9] = p_names[owner]
-    qset = set(q_words)
-    unknown_words = sum(1 for w in qset if w not in searcher._vocab) / len(qset) if qset else 1.0
-    return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
-                      searcher.unknown_names(clean), unknown_words, clean)
-
-
-def _attr_bits(sentence: str) -> int:
-    from retrieval.features import sentence_attributes
-
-    return sum(int(v) << i for i, v in enumerate(sentence_attributes(sentence)))
-
-
 def section_search(work: Path, quick: bool) -> dict:
     """Searcher.search(question, k=3), whole question path, at 100k and 1M synthetic passages.
 
@@ -1405,7 +1330,7 @@ def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
     from retrieval.features import sentence_attributes
     from retrieval.index import load_index
     from retrieval.onnx_encoder import OnnxEncoder
-    from retrieval.search import Searcher
+    from retrieval.search import Searcher, _top_rows
     from retrieval.sparse import tokenize
 
     root = _search_dir(work, n)
@@ -1490,7 +1415,7 @@ def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
         argp.append(time.perf_counter() - t)
     parts["  sentence vectors gather @ qv (mmap)"] = sv
     parts["  tokenize each candidate passage+sentence (stem-set cache miss)"] = tok
-    parts["  sentence_attributes regexes (cache miss)"] = attrs
+    parts["  sentence_attributes regexes (what the stored sentence_attrs save)"] = attrs
     parts["  argpartition top-40 over all BM25 scores"] = argp
     breakdown = {k: {"p50_ms": ms(statistics.median(v)), "p95_ms": ms(pct(v, 95))} for k, v in parts.items()}
     n_cand = [len(c.rows) for c in cands_seen if c is not None]
@@ -1522,15 +1447,13 @@ def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
     for q in qs:
         clean = " ".join(q.split())
         t = time.perf_counter()
-        bm = data.sparse.scores(clean)
-        top_old = np.argpartition(-bm, 39)[:40] if n > 40 else np.arange(n)
-        top_old = top_old[bm[top_old] > 0]
+        top_old = _top_rows(data.sparse.scores(clean), 40)
         a_old.append(time.perf_counter() - t)
         t = time.perf_counter()
         rows_new, _ = proto_bm25_topk(data.sparse, clean, 40)
         a_new.append(time.perf_counter() - t)
         same.append(len(set(rows_new.tolist()) & set(top_old.tolist())) / max(1, len(top_old)))
-    proto["bm25 top-40: get_scores + argpartition (now)"] = ms(statistics.median(a_old))
+    proto["bm25 top-40: get_scores + sampled-bound selection (now)"] = ms(statistics.median(a_old))
     proto["bm25 top-40: posting lists of the query words only (prototype)"] = ms(statistics.median(a_new))
     proto["bm25 top-40 prototype: overlap with now"] = round(float(np.mean(same)), 4)
     r_old, r_new = [], []
@@ -1562,35 +1485,6 @@ def search_measure(work: Path, n: int, n_questions: int = 200) -> dict:
         f_new.append(time.perf_counter() - t)
     proto["sentence coverage: tokenize candidates, batched (cache-free)"] = ms(statistics.median(f_old))
     proto["sentence coverage: from posting lists (prototype)"] = ms(statistics.median(f_new))
-
-    # the whole candidates step, prototype vs now, on the same questions (fresh searchers, no caches)
-    ss = data.sentence_sparse.retriever.scores
-    s_len = np.bincount(np.asarray(ss["indices"]), minlength=int(data.sentence_offsets[-1]))  # index time
-    s_attr = np.zeros(int(data.sentence_offsets[-1]), np.uint8)  # index time: 1 byte a sentence
-    for c in cands_seen:  # (filled here only for the sentences the questions reach)
-        if c is not None:
-            for r in c.rows:
-                for i, sent_text in enumerate(data.passages[r].sentences):
-                    s_attr[data.sentence_offsets[r] + i] = _attr_bits(sent_text)
-    fresh, c_old, c_new, agree = Searcher(data, enc), [], [], []
-    for q in qs:
-        qv = enc.encode([q])[0]
-        clean = " ".join(q.split())
-        t = time.perf_counter()
-        c1 = fresh.candidates(clean, qv, fresh.config)
-        c_old.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        c2 = proto_candidates(fresh, clean, qv, pv, s_len, s_attr)
-        c_new.append(time.perf_counter() - t)
-        agree.append(bool(np.array_equal(c1.rows, c2.rows) and np.allclose(c1.x, c2.x, atol=1e-5)))
-    proto["Searcher.candidates (now)"] = ms(statistics.median(c_old))
-    proto["candidates prototype (posting-list coverage, stored lengths/attributes, .npy vectors)"] = \
-        ms(statistics.median(c_new))
-    proto["candidates prototype p95"] = ms(pct(c_new, 95))
-    proto["candidates prototype: same rows and features as now (share of questions)"] = \
-        round(float(np.mean(agree)), 4)
-    rest = statistics.median(parts["total"]) - statistics.median(parts["candidates"])
-    proto["estimated Searcher.search p50 with the prototype"] = ms(rest + statistics.median(c_new))
 
     idx_mb = _dir_mb(vectors)
     del pv
