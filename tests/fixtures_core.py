@@ -83,7 +83,13 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None, author: str | 
         fields = (f"/Title ({esc(title)})" if title else "") + (f" /Author ({esc(author)})" if author else "")
         objs.append(f"<< {fields} >>".encode())
         info = f" /Info {len(objs)} 0 R"
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    return pdf_file(objs, info)
+
+
+def pdf_file(objs: list[bytes], trailer: str = "", header: bytes = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n") -> bytes:
+    """Objects 1..n serialised with a correct xref table; `trailer` is added to the trailer
+    dictionary after /Size and /Root, with {xref} replaced by the xref table's offset."""
+    out = bytearray(header)
     offsets = []
     for number, body in enumerate(objs, 1):
         offsets.append(len(out))
@@ -91,7 +97,8 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None, author: str | 
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{info} >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    extra = trailer.replace("{xref}", str(xref))
+    out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R{extra} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
 

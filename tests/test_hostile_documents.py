@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import offline_env, qabot_command
-from fixtures_core import STORY, make_pdf
+from fixtures_core import STORY, make_pdf, pdf_file
 
 pytestmark = pytest.mark.slow
 
@@ -51,17 +51,7 @@ def recursive_pdf() -> bytes:
             b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources 5 0 R >>",
             b"5 0 R",
             b"4 0 R"]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1, xref, xref)
-    return bytes(out)
+    return pdf_file(objs, " /Info 1 0 R /Prev {xref}", header=b"%PDF-1.4\n")
 
 
 def build_hostile_seeds(root: Path) -> Path:
