@@ -607,14 +607,11 @@ def write_synthetic_seeds(folder: Path, passages: int, per_doc: int = 50, seed: 
 def _first_passages(seeds: Path, enc, n: int) -> list[str]:
     """The first n passages the index will hold, made as the build makes them (for the raw rate)."""
     from retrieval.documents import list_files, load_document
-    from retrieval.index import PASSAGE_SETTINGS
-    from retrieval.passages import make_passages
+    from retrieval.index import passages_of
 
     out: list[str] = []
     for rel, path in list_files(seeds):
-        doc = load_document(path, rel)
-        out += [p.text for p in make_passages(doc, enc.count_tokens, max_tokens=enc.max_tokens,
-                                              min_tokens=PASSAGE_SETTINGS["min_tokens"])]
+        out += [p.text for p in passages_of(load_document(path, rel), enc)]
         if len(out) >= n:
             return out[:n]
     return out

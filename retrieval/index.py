@@ -416,7 +416,6 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
                       found: dict[str, dict], report: UpdateReport, extract_quotes: bool) -> None:
     from .dense import DenseIndex
     from .features import ATTRIBUTES_VERSION
-    from .passages import make_passages
     from .sparse import SparseIndex
 
     # passages kept from the old generation, in their old order, then the new ones
@@ -438,8 +437,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
 
     new_passages: list[Passage] = []
     for doc in docs:
-        ps = make_passages(doc, encoder.count_tokens, max_tokens=encoder.max_tokens,
-                           min_tokens=PASSAGE_SETTINGS["min_tokens"])
+        ps = passages_of(doc, encoder)
         new_passages.extend(ps)
         documents[doc.doc_id] = {**doc.meta(),
                                  **{k: found[doc.doc_id][k] for k in ("size", "mtime_ns", "stamp", "sha256")},
@@ -490,8 +488,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
     attrs = _sentence_attrs(data, kept_rows, passages[len(kept_rows):])
 
-    # unique even for two builds in one second of one process: files are never overwritten
-    gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    gen = _generation_name()
     names = {
         "dense": f"dense-{gen}.faiss",
         "bm25": f"bm25-{gen}",
@@ -515,15 +512,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         quotes_count = _write_quotes(vectors, gen, names, manifest, [], drop, documents)
         pending = [d for d in (manifest or {}).get("quotes_pending", []) if d in documents and d not in drop]
         pending += [d.doc_id for d in docs]
-    files = {}
-    for key, name in names.items():
-        path = vectors / name
-        if path.is_file():
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
-            files[key] = {"name": name, "bytes": path.stat().st_size}
-        else:
-            files[key] = {"name": name}
+    files = {key: _synced(vectors, name) for key, name in names.items()}
     _fsync_dir(vectors)
 
     query_encoder = _query_encoder(vectors, encoder, manifest.get("query_encoder") if manifest else None)
@@ -554,6 +543,29 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     _fsync_dir(vectors)
     report.passages = len(passages)
     _sweep(vectors, keep=set(names.values()))
+
+
+def passages_of(doc: Document, encoder) -> list[Passage]:
+    """A document's passages as the index makes them (PASSAGE_SETTINGS, the encoder's window)."""
+    from .passages import make_passages
+
+    return make_passages(doc, encoder.count_tokens, max_tokens=encoder.max_tokens,
+                         min_tokens=PASSAGE_SETTINGS["min_tokens"])
+
+
+def _generation_name() -> str:
+    """Unique even for two builds in one second of one process: files are never overwritten."""
+    return time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def _synced(vectors: Path, name: str) -> dict:
+    """The manifest record of a written file (a bm25s folder has no size), flushed to disk."""
+    path = vectors / name
+    if not path.is_file():
+        return {"name": name}
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+    return {"name": name, "bytes": path.stat().st_size}
 
 
 def _sentence_attrs(data: IndexData | None, kept_rows: list[int], new: list[Passage]) -> np.ndarray:
@@ -677,13 +689,10 @@ def _complete_quotes(vectors: Path, seeds: Path, found: dict[str, dict], docs: l
                                       max_bytes=max_bytes, doc_id=doc_id))
         except SkipFile as exc:
             log.warning("no quotes for %s: %s", rec["path"], exc)
-    gen = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + f"-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    gen = _generation_name()
     names: dict[str, str] = {}
     manifest["quote_count"] = _write_quotes(vectors, gen, names, manifest, todo, set(), manifest["documents"])
-    path = vectors / names["quotes"]
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-    manifest["files"]["quotes"] = {"name": names["quotes"], "bytes": path.stat().st_size}
+    manifest["files"]["quotes"] = _synced(vectors, names["quotes"])
     manifest["quotes_pending"] = []
     atomic_write_text(vectors / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     _fsync_dir(vectors)

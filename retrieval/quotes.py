@@ -767,9 +767,8 @@ def quote_workers(paragraphs: int) -> int:
     return max(1, cap) if paragraphs >= PARALLEL_MIN_PARAGRAPHS else 1
 
 
-def _extract_batch(docs: list[Document]) -> list[list[Quote]]:
-    nlp = load_nlp()
-    return [extract_quotes(d, nlp) for d in docs]
+def _extract_one(doc: Document) -> list[Quote]:
+    return extract_quotes(doc, load_nlp())  # the model loads once per process
 
 
 def extract_many(docs: list[Document], workers: int | None = None) -> list[Quote]:
@@ -786,29 +785,18 @@ def extract_many(docs: list[Document], workers: int | None = None) -> list[Quote
         workers = quote_workers(sum(len(d.paragraphs) for d in docs))
     workers = min(workers, len(docs))
     if workers <= 1:
-        return [q for qs in _extract_batch(docs) for q in qs]
+        return [q for d in docs for q in _extract_one(d)]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    # batches of similar size in paragraphs, a few per worker so none waits on a long tail
-    n_batches = min(len(docs), workers * 4)
-    batches: list[list[Document]] = [[] for _ in range(n_batches)]
-    load = [0] * n_batches
-    order = sorted(range(len(docs)), key=lambda i: -len(docs[i].paragraphs))
-    where: dict[int, tuple[int, int]] = {}
-    for i in order:
-        b = load.index(min(load))
-        where[i] = (b, len(batches[b]))
-        batches[b].append(docs[i])
-        load[b] += max(1, len(docs[i].paragraphs))
+    chunk = -(-len(docs) // (workers * 4))  # a few chunks per worker, so none waits on a long tail
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_extract_batch, batches))
+            return [q for qs in pool.map(_extract_one, docs, chunksize=chunk) for q in qs]
     except (BrokenProcessPool, OSError) as exc:  # e.g. a __main__ that cannot be re-imported
         log.warning("quote workers failed (%s); extracting in this process", exc)
-        return [q for qs in _extract_batch(docs) for q in qs]
-    return [q for i in range(len(docs)) for q in results[where[i][0]][where[i][1]]]
+        return [q for d in docs for q in _extract_one(d)]
 
 
 def extract_corpus_quotes(docs: Iterable[Document], nlp: Any = None) -> list[Quote]:

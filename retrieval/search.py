@@ -249,7 +249,7 @@ class Searcher:
         x[:, 9] = p_names[owner]
         unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
-                          self.unknown_names(clean), unknown_words, clean)
+                          self._unknown_names(clean), unknown_words, clean)
 
     def _sentence_attributes(self, s_rows: np.ndarray, cand: np.ndarray, owner: np.ndarray,
                              local: np.ndarray) -> np.ndarray:
@@ -276,9 +276,12 @@ class Searcher:
 
     def unknown_names(self, clean: str) -> list[str]:
         """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
-        clean = self.lexical_form(clean)
+        return self._unknown_names(self.lexical_form(clean))
+
+    def _unknown_names(self, lexical: str) -> list[str]:
+        """unknown_names of a question already in its lexical form."""
         unknown = []
-        for i, m in enumerate(_TOKEN.finditer(clean)):
+        for i, m in enumerate(_TOKEN.finditer(lexical)):
             word = m.group(0)
             if not (word[0].isupper() or word[0].isdigit()) or word.lower() in _QUESTION_WORDS:
                 continue
