@@ -120,6 +120,17 @@ class Encoder:
         hf = self.model.tokenizer
         return [len(ids) for ids in hf(list(texts), add_special_tokens=False)["input_ids"]]
 
+    def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word-piece ids of each text (special tokens excluded, untruncated), for soft matching."""
+        tok = self.tokenizer
+        if tok is not None:
+            return [e.ids for e in tok.encode_batch(list(texts), add_special_tokens=False)]
+        return list(self.model.tokenizer(list(texts), add_special_tokens=False)["input_ids"])
+
+    def piece_vocab(self) -> dict[str, int]:
+        tok = self.tokenizer
+        return tok.get_vocab() if tok is not None else dict(self.model.tokenizer.get_vocab())
+
     def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         if not texts:

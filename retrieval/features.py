@@ -25,7 +25,7 @@ SENTENCE_FEATURES = [
     "s_dense", "s_dense_norm", "s_bm25_norm", "p_dense", "p_dense_norm", "p_bm25_norm",
     "s_coverage", "p_coverage", "s_names", "p_names",
     "who_x_name", "when_x_date", "quantity_x_number", "where_x_place", "why_x_cause",
-    "s_log_len",
+    "s_log_len", "s_soft", "s_soft_norm",
 ]
 ANSWER_FEATURES = [
     "top_score", "top_s_dense", "top_p_dense", "top_s_coverage", "top_p_coverage",

@@ -8,6 +8,9 @@ Layout (every file JSON, numpy or FAISS; never pickle):
     sentences-<gen>.npy           sentence vectors, rows grouped by passage
     sentence_offsets-<gen>.npy    passage row r owns sentence rows offsets[r]:offsets[r+1]
     sentence_attrs-<gen>.npy      one byte a sentence: answer-type bits (features.attribute_bits)
+    pieces-<gen>.npy              word-piece ids of every sentence, concatenated (pieces.py)
+    piece_offsets-<gen>.npy       sentence row i owns pieces[o[i]:o[i+1]]
+    piece_table-<gen>.npy         the model's word-piece input embeddings, unit length, float16
     quotes.jsonl                  who-said-what, for other tools to read
 
 A build writes a new generation of files beside the old one and then replaces
@@ -34,6 +37,7 @@ import numpy as np
 
 from .documents import DEFAULT_MAX_BYTES, Document, SkipFile, file_sha256, list_files, load_document
 from .passages import Passage
+from .pieces import piece_table
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +149,9 @@ class IndexData:
     sentence_sparse: object  # SparseIndex over sentences, rows as sentence_vectors
     documents: dict[str, dict] = field(default_factory=dict)
     sentence_attrs: np.ndarray | None = None  # features.attribute_bits by sentence row, if current
+    pieces: np.ndarray | None = None  # word-piece ids of all sentences (None: index predates them)
+    piece_offsets: np.ndarray | None = None
+    piece_table: np.ndarray | None = None
 
     def rows_of_ids(self, ids: np.ndarray) -> np.ndarray:
         """Passage rows of FAISS ids. Ids grow with every build and rows keep their order,
@@ -191,6 +198,9 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
         offsets = np.load(vectors / files["sentence_offsets"]["name"], allow_pickle=False)
         sent_sparse = SparseIndex.load(vectors / files["bm25_sentences"]["name"], mmap=mmap)
         attrs = _load_attrs(vectors, manifest, mmap)
+        pieces = {key: np.load(vectors / files[key]["name"], allow_pickle=False,
+                               mmap_mode="r" if mmap else None)
+                  for key in ("pieces", "piece_offsets", "piece_table") if key in files}
     except IndexError_:
         raise
     except Exception as exc:  # any parse failure means a damaged file
@@ -199,7 +209,10 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
     n = manifest["passage_count"]
     if not (len(passages) == n == dense.size and (n == 0 or sparse.size == n)
             and len(offsets) == n + 1 and sent.shape[0] == int(offsets[-1])
-            and (attrs is None or attrs.shape == (sent.shape[0],))):
+            and (attrs is None or attrs.shape == (sent.shape[0],))
+            and (not pieces or (pieces["piece_offsets"].shape == (sent.shape[0] + 1,)
+                                and len(pieces["pieces"]) == int(pieces["piece_offsets"][-1])
+                                and int(pieces["pieces"].max(initial=0)) < len(pieces["piece_table"])))):
         raise IndexDamaged(f"the index in {vectors} is inconsistent (passages {len(passages)}, "
                            f"vectors {dense.size}, bm25 {sparse.size}, manifest {n}); {repair_hint(vectors)}")
     ids_arr = np.asarray(ids, dtype=np.int64)
@@ -207,8 +220,9 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
         raise IndexDamaged(f"the passages in {vectors} are out of order; {repair_hint(vectors)}")
     if not np.array_equal(np.sort(dense.all_ids()), ids_arr):
         raise IndexDamaged(f"the vectors in {vectors} do not belong to its passages; {repair_hint(vectors)}")
-    return IndexData(manifest, passages, ids_arr, dense, sparse,
-                     sent, offsets, sent_sparse, manifest.get("documents", {}), attrs)
+    return IndexData(manifest, passages, ids_arr, dense, sparse, sent, offsets, sent_sparse,
+                     manifest.get("documents", {}), attrs, pieces.get("pieces"), pieces.get("piece_offsets"),
+                     pieces.get("piece_table"))
 
 
 def _load_attrs(vectors: Path, manifest: dict, mmap: bool) -> np.ndarray | None:
@@ -342,7 +356,8 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     for rec in still_skipped.values():
         log.warning("skipping %s: %s (unchanged since the last run)", rec["path"], rec.get("reason", ""))
 
-    if manifest and not (new_ids or changed or removed):
+    # an index from before word pieces gets them in a new generation, without re-embedding
+    if manifest and not (new_ids or changed or removed) and "pieces" in manifest["files"]:
         _touch_mtimes(vectors, manifest, found)
         _ensure_query_encoder(vectors, encoder, manifest)
         # leftovers of a killed build go even when there is nothing to do
@@ -487,6 +502,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     sparse = SparseIndex.build([p.text for p in passages])
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
     attrs = _sentence_attrs(data, kept_rows, passages[len(kept_rows):])
+    table = data.piece_table if data is not None and data.piece_table is not None else piece_table(encoder)
+    pieces, piece_offsets = _sentence_pieces(data, kept_rows, passages[len(kept_rows):], encoder, len(table))
 
     gen = _generation_name()
     names = {
@@ -497,6 +514,10 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "sentences": f"sentences-{gen}.npy",
         "sentence_offsets": f"sentence_offsets-{gen}.npy",
         "sentence_attrs": f"sentence_attrs-{gen}.npy",
+        "pieces": f"pieces-{gen}.npy",
+        "piece_offsets": f"piece_offsets-{gen}.npy",
+        "piece_table": manifest["files"]["piece_table"]["name"]
+        if data is not None and data.piece_table is not None else f"piece_table-{gen}.npy",
     }
     dense.save(vectors / names["dense"])
     sparse.save(vectors / names["bm25"])
@@ -507,6 +528,10 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     np.save(vectors / names["sentences"], sentence_vectors.astype(np.float32), allow_pickle=False)
     np.save(vectors / names["sentence_offsets"], offsets, allow_pickle=False)
     np.save(vectors / names["sentence_attrs"], attrs, allow_pickle=False)
+    np.save(vectors / names["pieces"], pieces, allow_pickle=False)
+    np.save(vectors / names["piece_offsets"], piece_offsets, allow_pickle=False)
+    if not (vectors / names["piece_table"]).exists():
+        np.save(vectors / names["piece_table"], table, allow_pickle=False)
     quotes_count, pending = None, []
     if extract_quotes:  # the kept documents' quotes now; the new ones' in _complete_quotes
         quotes_count = _write_quotes(vectors, gen, names, manifest, [], drop, documents)
@@ -582,6 +607,34 @@ def _sentence_attrs(data: IndexData | None, kept_rows: list[int], new: list[Pass
                 blocks.append(attribute_array(data.passages[r].sentences))
     blocks.append(attribute_array(s for p in new for s in p.sentences))
     return np.concatenate(blocks).astype(np.uint8)
+
+
+def _sentence_pieces(data: IndexData | None, kept_rows: list[int], new: list[Passage], encoder,
+                     vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Word-piece ids of every sentence: the kept passages' carried over, the rest tokenised."""
+    from .pieces import piece_dtype, sentence_pieces
+
+    blocks: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    todo: list[str] = []
+    if data is not None:
+        offs, p_offs = data.sentence_offsets, data.piece_offsets
+        for r in kept_rows:
+            if data.pieces is not None and p_offs is not None:
+                a, b = int(p_offs[offs[r]]), int(p_offs[offs[r + 1]])
+                blocks.append(np.asarray(data.pieces[a:b]))
+                lengths.append(np.diff(np.asarray(p_offs[offs[r]:offs[r + 1] + 1])))
+            else:
+                todo.extend(data.passages[r].sentences)
+    if todo:  # an older index: its sentences were never tokenised
+        ids, o = sentence_pieces(encoder, todo, vocab_size)
+        blocks, lengths = [ids], [np.diff(o)]
+    ids, o = sentence_pieces(encoder, [s for p in new for s in p.sentences], vocab_size)
+    blocks.append(ids)
+    lengths.append(np.diff(o))
+    offsets = np.zeros(sum(len(x) for x in lengths) + 1, np.int64)
+    offsets[1:] = np.cumsum(np.concatenate(lengths)) if len(offsets) > 1 else []
+    return np.concatenate(blocks).astype(piece_dtype(vocab_size)), offsets
 
 
 ONNX_DIR = "encoder-onnx"
@@ -713,6 +766,7 @@ def _sweep(vectors: Path, keep: Iterable[str]) -> None:
             continue
         if any(name.startswith(p) for p in ("dense-", "bm25-", "bm25s-", "passages-", "sentences-",
                                             "sentence_offsets-", "sentence_attrs-", "quotes-",
+                                            "pieces-", "piece_offsets-", "piece_table-",
                                             ".manifest.json.")):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

@@ -242,6 +242,15 @@ class OnnxEncoder:
         with self._lock:
             return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
 
+    def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """Word-piece ids of each text, as `Encoder.piece_ids`."""
+        with self._lock:
+            return [e.ids for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+
+    def piece_vocab(self) -> dict[str, int]:
+        with self._lock:
+            return self._counter.get_vocab()
+
     def _run(self, texts: list[str]) -> np.ndarray:
         with self._lock:
             encs = self._tok.encode_batch(texts)

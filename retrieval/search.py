@@ -14,6 +14,7 @@ Why this shape (measured with `qabot eval`; see the README's table):
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ import numpy as np
 from .answer import Answer, Hit, make_citation
 from .features import (
     KNOWN,
+    SENTENCE_FEATURES,
     LinearModel,
     attribute_bits,
     count_supported,
@@ -34,7 +36,10 @@ from .features import (
 )
 from .gazetteer import as_countries
 from .index import IndexData
-from .sparse import stem_words, tokenize
+from .pieces import SoftMatcher, content_mask
+from .sparse import _import_bm25s, query_tokens, stem_words
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,19 @@ class Searcher:
         # stored at index time; an older index's bits are computed on first sight and kept
         self._attrs: np.ndarray | None = data.sentence_attrs
         self._attrs_stored = data.sentence_attrs is not None
+        self.soft = self._soft_matcher()
+
+    def _soft_matcher(self) -> SoftMatcher | None:
+        """Soft word matching, if the index stores word pieces (built by this version)."""
+        d = self.data
+        if d.pieces is None or d.piece_offsets is None or d.piece_table is None or self.encoder is None:
+            if self.size:
+                log.warning("the index has no word pieces; run `qabot index` to add them (answers are "
+                            "ranked less well until then)")
+            return None
+        stop = set(_import_bm25s().stopwords.STOPWORDS_EN)
+        content = content_mask(self.encoder.piece_vocab(), stop)
+        return SoftMatcher(d.piece_table, d.pieces, d.piece_offsets, content)
 
     @property
     def size(self) -> int:
@@ -182,7 +200,7 @@ class Searcher:
         c = min(cfg.candidates, n)
         use_dense = qv is not None
         use_sparse = cfg.mode != "dense" and bool(clean)
-        q_words = tokenize([clean])[0] if clean else []
+        q_words = list(query_tokens(clean)) if clean else []
         bm = data.sparse.scores(clean) if use_sparse else None
         rows: dict[int, float] = {}
         if use_dense:
@@ -220,7 +238,7 @@ class Searcher:
         nq = max(1, len(qset))
         names = question_names(clean)
         qtype = question_type(clean)
-        x = np.zeros((len(s_rows), 16), np.float32)
+        x = np.zeros((len(s_rows), len(SENTENCE_FEATURES)), np.float32)
         p_present = data.sparse.lookup(clean, cand)[1] if clean else np.zeros(len(cand), np.int32)
         p_cov = (p_present / nq).astype(np.float32) if qset else np.zeros(len(cand), np.float32)
         p_names = np.zeros(len(cand), np.float32)
@@ -239,6 +257,10 @@ class Searcher:
             if qtype == qt:
                 x[:, col] = (attrs & bit) > 0
         x[:, 15] = np.log1p(data.sentence_sparse.distinct_words[s_rows]) if len(s_rows) else 0.0
+        if self.soft is not None and clean:
+            soft = self.soft.coverage(self.soft.question_pieces(self.encoder.piece_ids([clean])[0]), s_rows)
+            x[:, 16] = soft
+            x[:, 17] = _norm(soft)
         x[:, 0] = s_dense
         x[:, 1] = _norm(s_dense)
         x[:, 2] = _scale(s_bm)
@@ -266,7 +288,7 @@ class Searcher:
 
     def known(self, words: str) -> bool:
         """Whether every indexed word (stem) of `words` occurs in the corpus."""
-        stems = tokenize([words])[0]
+        stems = query_tokens(words)
         return bool(stems) and all(st in self._vocab for st in stems)
 
     def lexical_form(self, clean: str) -> str:
@@ -288,7 +310,7 @@ class Searcher:
             if i == 0 and not (word.isupper() or word[0].isdigit()):
                 continue  # a sentence-initial capital says nothing
             word = re.sub(r"[’']s?$", "", word)
-            stems = [st for st in tokenize([word])[0] if len(st) > 1]
+            stems = [st for st in query_tokens(word) if len(st) > 1]
             if stems and not all(st in self._vocab for st in stems):
                 unknown.append(word)
         return unknown

@@ -79,6 +79,12 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
                           show_progress=False, token_pattern=TOKEN_PATTERN)
 
 
+@lru_cache(maxsize=8192)
+def query_tokens(text: str) -> tuple[str, ...]:
+    """`tokenize` of one text, cached: a search reads a question's words five times over."""
+    return tuple(tokenize([text])[0])
+
+
 class SparseIndex:
     """BM25 scores for every passage, in passage order."""
 
@@ -103,7 +109,7 @@ class SparseIndex:
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for `query` (zeros when no query word is indexed)."""
         vocab = self.retriever.vocab_dict
-        words = [w for w in tokenize([query])[0] if w in vocab]
+        words = [w for w in query_tokens(query) if w in vocab]
         if not words:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self.retriever.get_scores(words), dtype=np.float32)
@@ -121,7 +127,7 @@ class SparseIndex:
         scores = np.zeros(len(rows), dtype=np.float32)
         present = np.zeros(len(rows), dtype=np.int32)
         vocab = self.retriever.vocab_dict
-        ids = {vocab[w] for w in tokenize([query])[0] if w in vocab}
+        ids = {vocab[w] for w in query_tokens(query) if w in vocab}
         if not ids or not len(rows):
             return scores, present
         data, indices, indptr = self._postings()

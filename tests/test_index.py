@@ -641,3 +641,45 @@ def test_passages_embedded_in_chunks_match_one_batch(core_encoder):
     part_p, part_s = small.encode_passages(texts, spans)
     assert np.abs(whole_p - part_p).max() < 1e-5
     assert all(np.abs(a - b).max() < 1e-5 for a, b in zip(whole_s, part_s, strict=True))
+
+
+def test_word_pieces_are_stored_for_every_sentence(core_seed_index, core_encoder):
+    data = load_index(core_seed_index.vectors)
+    sentences = [s for p in data.passages for s in p.sentences]
+    assert data.piece_offsets.shape == (len(sentences) + 1,)
+    assert data.pieces.dtype == np.uint16
+    for i, s in enumerate(sentences):
+        assert data.pieces[data.piece_offsets[i]:data.piece_offsets[i + 1]].tolist() == \
+            core_encoder.piece_ids([s])[0]
+    table = data.piece_table
+    assert table.shape == (len(core_encoder.piece_vocab()), 384) and table.dtype == np.float16
+    assert np.allclose(np.linalg.norm(table.astype(np.float32), axis=1), 1.0, atol=1e-2)
+
+
+def test_an_index_without_word_pieces_gets_them_without_re_embedding(core_fresh_index, core_seed_index,
+                                                                     core_encoder):
+    """An index built before word pieces: the next `qabot index` adds them in a new generation
+    and carries the vectors over; the kept passages' pieces equal a fresh tokenisation."""
+    vectors, seeds = core_fresh_index.vectors, core_fresh_index.seeds
+    m = manifest_of(vectors)
+    for key in ("pieces", "piece_offsets", "piece_table"):
+        (vectors / m["files"].pop(key)["name"]).unlink()
+    (vectors / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    old = load_index(vectors)
+    assert old.pieces is None and old.piece_table is None
+    report = update_index(seeds, vectors, encoder=core_encoder)
+    assert report.embedded_passages == 0 and not report.rebuilt
+    new = load_index(vectors)
+    assert np.array_equal(new.sentence_vectors, old.sentence_vectors)
+    fresh = load_index(core_seed_index.vectors)
+    assert new.pieces is not None and np.array_equal(new.pieces, fresh.pieces)
+    # and an added document's pieces follow the kept ones
+    (seeds / "story.txt").write_text(STORY, encoding="utf-8")
+    update_index(seeds, vectors, encoder=core_encoder)
+    grown = load_index(vectors)
+    n_old = len(old.sentence_vectors)
+    assert np.array_equal(grown.pieces[:int(grown.piece_offsets[n_old])], new.pieces)
+    story = [s for p in grown.passages if p.doc_id == "story" for s in p.sentences]
+    tail = grown.pieces[int(grown.piece_offsets[n_old]):].tolist()
+    assert tail == [i for s in story for i in core_encoder.piece_ids([s])[0]]
+    assert_no_leftovers(vectors)

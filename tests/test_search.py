@@ -200,3 +200,30 @@ def test_a_capital_for_its_country_is_not_an_unknown_name(core_searcher, questio
     ans = core_searcher.search(question, 3)
     assert ans.answered and not core_searcher.unknown_names(question)
     assert any(needle in h.text for h in ans.hits)
+
+
+def test_soft_coverage_meets_near_words_that_bm25_misses(core_searcher):
+    """The model's word-piece vectors give credit for near words (spokesperson ~ spokeswoman),
+    where exact stems match nothing, and give an unrelated sentence less."""
+    soft = core_searcher.soft
+    assert soft is not None
+    data = core_searcher.data
+    sentences = [s for p in data.passages for s in p.sentences]
+    spokes = next(i for i, s in enumerate(sentences) if "spokeswoman" in s)
+    sizes = next(i for i, s in enumerate(sentences) if "29,800 square kilometers" in s)
+    q = soft.question_pieces(core_searcher.encoder.piece_ids(["Who is the spokesperson?"])[0])
+    cov = soft.coverage(q, np.array([spokes, sizes]))
+    assert cov[0] > cov[1] + 0.1
+    assert core_searcher.data.sentence_sparse.lookup("spokesperson", np.array([spokes]))[1][0] == 0
+    # question words and stop words carry no content: nothing is left of a question made of them
+    empty = core_searcher.encoder.piece_ids(["Who is it and what was there?"])[0]
+    assert len(soft.question_pieces(empty)) == 0
+    # a sentence's own words cover it fully
+    own = soft.question_pieces(core_searcher.encoder.piece_ids([sentences[sizes]])[0])
+    assert soft.coverage(own, np.array([sizes]))[0] == pytest.approx(1.0, abs=1e-2)
+
+
+def test_soft_coverage_of_no_question_pieces_or_no_rows_is_zero(core_searcher):
+    soft = core_searcher.soft
+    assert soft.coverage(np.array([], np.int64), np.arange(3)).tolist() == [0.0, 0.0, 0.0]
+    assert soft.coverage(np.array([1000]), np.array([], np.int64)).tolist() == []
