@@ -43,6 +43,7 @@ from retrieval.index import (
     update_index,
 )
 from retrieval.passages import make_passages
+from retrieval.pieces import unit_rows
 from retrieval.search import Searcher
 from retrieval.sparse import SparseIndex
 
@@ -652,8 +653,12 @@ def test_word_pieces_are_stored_for_every_sentence(core_seed_index, core_encoder
         assert data.pieces[data.piece_offsets[i]:data.piece_offsets[i + 1]].tolist() == \
             core_encoder.piece_ids([s])[0]
     table = data.piece_table
-    assert table.shape == (len(core_encoder.piece_vocab()), 384) and table.dtype == np.float16
-    assert np.allclose(np.linalg.norm(table.astype(np.float32), axis=1), 1.0, atol=1e-2)
+    assert table.shape == (len(core_encoder.piece_vocab()), 384) and table.dtype == np.int8
+    assert np.abs(table.astype(np.int16)).max(axis=1).min() == 127  # every row uses the int8 range
+    exact = core_encoder.model[0].auto_model.get_input_embeddings().weight.detach().float().numpy()
+    exact /= np.linalg.norm(exact, axis=1, keepdims=True)
+    cosine = (unit_rows(table, np.arange(len(table))) * exact).sum(1)
+    assert cosine.min() >= 0.999
 
 
 def test_an_index_without_word_pieces_gets_them_without_re_embedding(core_fresh_index, core_seed_index,
