@@ -1,9 +1,11 @@
-"""Capitals standing for their countries ("Moscow said ..." = Russia said), as news writes.
+"""Capitals and seats of government standing for their countries ("Moscow said ...", "the
+Kremlin said ..." = Russia said), as news writes.
 
-A question may name a government by its capital while the article names the country, or the
-other way round. For BM25 and for the unknown-name check, a capital the corpus never mentions
-is read as its country; dense vectors see the question as written (the model knows both).
-General world knowledge, not any one article's words.
+A question may name a government by its capital or its seat while the article names the
+country, or the other way round. For BM25 and for the unknown-name check, such a name the
+corpus never mentions is read as its country (or, failing that, the country's capital);
+dense vectors see the question as written (the model knows both). General world knowledge,
+not any one article's words.
 """
 
 from __future__ import annotations
@@ -39,18 +41,29 @@ CAPITALS: dict[str, str] = {
     "Ulaanbaatar": "Mongolia", "Nicosia": "Cyprus", "Valletta": "Malta", "Reykjavik": "Iceland",
     "Luxembourg": "Luxembourg", "Sarajevo": "Bosnia", "Podgorica": "Montenegro", "Pristina": "Kosovo",
 }
-_CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, CAPITALS), key=len, reverse=True))
+# seats of government that news names instead of the country
+SEATS: dict[str, str] = {
+    "Kremlin": "Russia", "White House": "United States", "Pentagon": "United States",
+    "Capitol Hill": "United States", "Downing Street": "Britain", "Whitehall": "Britain",
+    "Elysee": "France", "Élysée": "France", "Zhongnanhai": "China",
+}
+STANDS_FOR = {**CAPITALS, **SEATS}
+_CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=len, reverse=True))
                       + r")(?=’s|'s|\b)")
 
 
 def as_countries(text: str, known: Callable[[str], bool]) -> str:
-    """`text` with each capital the corpus does not know (`known(capital)` false) replaced by its
-    country, when the corpus knows the country; everything else as written."""
+    """`text` with each capital or seat the corpus does not know (`known(name)` false) replaced
+    by its country when the corpus knows that, else by the country's capital (a seat only);
+    everything else as written."""
     def swap(m: re.Match) -> str:
-        capital = m.group(1)
-        if known(capital):
-            return capital
-        country = CAPITALS[capital]
-        return country if known(country) else capital
+        name = m.group(1)
+        if known(name):
+            return name
+        country = STANDS_FOR[name]
+        if known(country):
+            return country
+        capital = next((c for c, k in CAPITALS.items() if k == country), None) if name in SEATS else None
+        return capital if capital and known(capital) else name
 
     return _CAPITAL.sub(swap, text)
