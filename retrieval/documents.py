@@ -80,6 +80,9 @@ _DATELINE = re.compile(
     r"^(?P<dl>[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"
     r"(?:\s*\([^)]{1,40}\))?)\s*[—–]{1,2}\s+|^(?P<dl2>[A-Z][A-Z.'’ -]{1,40}(?:\s*\([^)]{1,40}\)))\s*-{1,2}\s+"
 )
+# the same, as a prefix of a sentence or paragraph (any dash), for readers of the text
+DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"
+                             r"(?:\s*\([^)]{1,40}\))?\s*(?:[—–]{1,2}|--?)\s+")
 _TERMINAL = ("." , "?", "!", "”", '"', "’", ":", ";", "…", ")")
 
 

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .documents import DATELINE_PREFIX
+
 WEIGHTS = Path(__file__).with_name("ranker.json")
 
 SENTENCE_FEATURES = [
@@ -50,6 +52,23 @@ _QTYPES = [
 ]
 
 
+# A question about the story itself: where it was filed from, by which agency. News puts that
+# in the dateline ("YEREVAN (Azatutyun) — ..."), which no other sentence restates.
+_STORY = r"(this|the) (story|report|article|dispatch|piece)"
+_DATELINE_Q = re.compile(
+    r"\bdatelin|"
+    r"\b(which|what) (news |wire )?(service|agency|outlet)\b.{0,30}\b(filed|wrote|reported|produced|"
+    r"published|source)|"
+    rf"\b{_STORY}\b.{{0,40}}\b(filed|written|reported|come|came)\b.{{0,12}}\bfrom\b|"
+    rf"\bwhere (was|is|were) {_STORY}\b.{{0,30}}\b(filed|written|reported|from)\b|\bsource of {_STORY}",
+    re.I)
+
+
+def asks_for_dateline(question: str) -> bool:
+    """Whether the question asks where (or by which agency) the story was filed."""
+    return bool(_DATELINE_Q.search(question))
+
+
 def question_type(question: str) -> str:
     q = question.strip().lower()
     q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
@@ -75,19 +94,21 @@ _CAUSE = re.compile(r"\b(because|due to|since|as a result|in order to|so that|de
 
 
 @lru_cache(maxsize=200_000)
-def sentence_attributes(sentence: str) -> tuple[bool, bool, bool, bool, bool]:
-    """(has name, has date, has number, has place, has cause cue)."""
+def sentence_attributes(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool]:
+    """(has name, has date, has number, has place, has cause cue, opens with a dateline)."""
     return (bool(_NAME.search(sentence)), bool(_DATE.search(sentence)), bool(_NUMBER.search(sentence)),
-            bool(_PLACE.search(sentence)), bool(_CAUSE.search(sentence)))
+            bool(_PLACE.search(sentence)), bool(_CAUSE.search(sentence)),
+            bool(DATELINE_PREFIX.match(sentence)))
 
 
-# One byte a sentence: the five attributes above, and KNOWN (computed). Stored at index time
+# One byte a sentence: the six attributes above, and KNOWN (computed). Stored at index time
 # (`sentence_attrs-*.npy`), because running the regexes on first sight of a sentence costs
 # ~11 ms a question at a million passages. Bump ATTRIBUTES_VERSION when the regexes change:
 # an index with another version has its bits recomputed.
-ATTR_BITS = (1, 2, 4, 8, 16)
+ATTR_BITS = (1, 2, 4, 8, 16, 32)
+DATELINE = 32
 KNOWN = 128
-ATTRIBUTES_VERSION = 1
+ATTRIBUTES_VERSION = 2
 
 
 def attribute_bits(sentence: str) -> int:

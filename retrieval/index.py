@@ -356,8 +356,13 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     for rec in still_skipped.values():
         log.warning("skipping %s: %s (unchanged since the last run)", rec["path"], rec.get("reason", ""))
 
-    # an index from before word pieces gets them in a new generation, without re-embedding
-    if manifest and not (new_ids or changed or removed) and "pieces" in manifest["files"]:
+    # an index from before word pieces, or with older sentence attributes, gets them in a new
+    # generation, without re-embedding
+    from .features import ATTRIBUTES_VERSION
+
+    current = "pieces" in (manifest or {}).get("files", {}) and \
+        (manifest or {}).get("settings", {}).get("attributes") == ATTRIBUTES_VERSION
+    if manifest and not (new_ids or changed or removed) and current:
         _touch_mtimes(vectors, manifest, found)
         _ensure_query_encoder(vectors, encoder, manifest)
         # leftovers of a killed build go even when there is nothing to do

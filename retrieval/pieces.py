@@ -71,6 +71,11 @@ class SoftMatcher:
         self.pieces = pieces
         self.offsets = offsets
         self.content = content
+        # 1 / row length, once (in blocks: the float copy of a whole table would be 47 MB)
+        blocks = [np.linalg.norm(np.asarray(table[a:a + 4096], np.float32), axis=1)
+                  for a in range(0, len(table), 4096)]
+        norms = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
+        self.inv_norm = (1.0 / np.maximum(norms, 1e-12)).astype(np.float32)
 
     def question_pieces(self, ids: Sequence[int]) -> np.ndarray:
         ids = np.asarray([i for i in ids if 0 <= i < len(self.content)], dtype=np.int64)
@@ -90,7 +95,9 @@ class SoftMatcher:
         idx = np.concatenate([np.arange(a, b) for a, b in zip(starts[full], ends[full])])
         ids = np.asarray(self.pieces[idx], dtype=np.int64)
         uniq, inv = np.unique(ids, return_inverse=True)
-        sims = (unit_rows(self.table, uniq) @ unit_rows(self.table, q_ids).T)[inv]  # (pieces, q pieces)
+        a = np.asarray(self.table[uniq], np.float32) * self.inv_norm[uniq, None]
+        b = np.asarray(self.table[q_ids], np.float32) * self.inv_norm[q_ids, None]
+        sims = (a @ b.T)[inv]  # (pieces, question pieces)
         seg = np.concatenate([[0], np.cumsum(lens[full])[:-1]])
         out[full] = np.maximum.reduceat(sims, seg, axis=0).mean(1)
         return out

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from retrieval.documents import DATELINE_PREFIX
 from retrieval.speakers import (
     ORG_HEADS,
     PERSON_TITLES,
@@ -191,14 +192,10 @@ def _is_trigger(tok: Any, strict: bool = True) -> bool:
     return lem in REPORTING or lem in BELIEF
 
 
-_DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"
-                              r"(?:\s*\([^)]{1,40}\))?\s*(?:[—–]{1,2}|--?)\s+")
-
-
 def _para_text(para: Any) -> str:
     """The paragraph as parsed: a dateline left in the first one is blanked (offsets kept)."""
     text = para.text[:100_000]
-    m = _DATELINE_PREFIX.match(text) if para.number == 1 else None
+    m = DATELINE_PREFIX.match(text) if para.number == 1 else None
     return " " * m.end() + text[m.end():] if m else text
 
 

@@ -24,9 +24,11 @@ import numpy as np
 
 from .answer import Answer, Hit, make_citation
 from .features import (
+    DATELINE,
     KNOWN,
     SENTENCE_FEATURES,
     LinearModel,
+    asks_for_dateline,
     attribute_bits,
     count_supported,
     load_models,
@@ -132,6 +134,7 @@ class Candidates:
     unknown_names: list[str]
     unknown_words: float
     question: str = ""
+    attrs: np.ndarray | None = None  # answer-type bits of each sentence (features.attribute_bits)
 
 
 class Searcher:
@@ -271,7 +274,7 @@ class Searcher:
         x[:, 9] = p_names[owner]
         unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
-                          self._unknown_names(clean), unknown_words, clean)
+                          self._unknown_names(clean), unknown_words, clean, attrs)
 
     def _sentence_attributes(self, s_rows: np.ndarray, cand: np.ndarray, owner: np.ndarray,
                              local: np.ndarray) -> np.ndarray:
@@ -348,6 +351,10 @@ class Searcher:
         if c is None:
             return Answer(question, False, [])
         s_score = self.sentence_scores(c, cfg)
+        datelines = self._datelines(c, cfg)
+        if len(datelines):  # "where was this story filed from?": the dateline answers it
+            s_score = s_score.copy()
+            s_score[datelines] += float(s_score.max() - s_score.min()) + 1.0
         p_score = np.full(len(c.rows), -np.inf)
         np.maximum.at(p_score, c.owner, s_score)
         order = np.argsort(-p_score, kind="stable")
@@ -375,8 +382,15 @@ class Searcher:
             ))
             if len(hits) >= k:
                 break
-        answered = self._answerable(c, s_score, p_score, cfg)
+        answered = not c.unknown_names if len(datelines) else self._answerable(c, s_score, p_score, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
+
+    @staticmethod
+    def _datelines(c: Candidates, cfg: SearchConfig) -> np.ndarray:
+        """Candidate sentences that open with a dateline, if the question asks where the story was filed."""
+        if c.attrs is None or cfg.mode != "hybrid" or not asks_for_dateline(c.question):
+            return np.zeros(0, np.int64)
+        return np.flatnonzero(c.attrs & DATELINE)
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""

@@ -688,3 +688,19 @@ def test_an_index_without_word_pieces_gets_them_without_re_embedding(core_fresh_
     tail = grown.pieces[int(grown.piece_offsets[n_old]):].tolist()
     assert tail == [i for s in story for i in core_encoder.piece_ids([s])[0]]
     assert_no_leftovers(vectors)
+
+
+def test_older_sentence_attributes_are_rewritten_by_the_next_run(core_fresh_index, core_encoder):
+    """Attribute bits made by older rules are recomputed in a new generation, not re-embedded."""
+    from retrieval.features import ATTRIBUTES_VERSION, attribute_array
+
+    vectors, seeds = core_fresh_index.vectors, core_fresh_index.seeds
+    m = manifest_of(vectors)
+    m["settings"]["attributes"] = ATTRIBUTES_VERSION - 1
+    (vectors / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    assert load_index(vectors).sentence_attrs is None  # not trusted: computed on first sight
+    report = update_index(seeds, vectors, encoder=core_encoder)
+    assert report.embedded_passages == 0
+    data = load_index(vectors)
+    assert data.manifest["settings"]["attributes"] == ATTRIBUTES_VERSION
+    assert np.array_equal(data.sentence_attrs, attribute_array(s for p in data.passages for s in p.sentences))

@@ -233,3 +233,28 @@ def test_soft_coverage_of_no_question_pieces_or_no_rows_is_zero(core_searcher):
     soft = core_searcher.soft
     assert soft.coverage(np.array([], np.int64), np.arange(3)).tolist() == [0.0, 0.0, 0.0]
     assert soft.coverage(np.array([1000]), np.array([], np.int64)).tolist() == []
+
+
+@pytest.mark.parametrize("question", [
+    "In which city was this story datelined?",
+    "Which news agency filed this report?",
+    "Where was this article written?",
+])
+def test_where_the_story_was_filed_is_answered_by_its_dateline(core_searcher, question):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered
+    assert ans.hits[0].highlight.startswith("YEREVAN (Azatutyun) —")
+
+
+def test_dateline_questions_are_told_from_others():
+    from retrieval.features import asks_for_dateline
+
+    assert asks_for_dateline("where is this story datelined from")
+    assert asks_for_dateline("Which news service filed this report from the Armenian capital?")
+    assert not asks_for_dateline("What did the Russian news agency say?")
+    assert not asks_for_dateline("Which outlet did Grigoryan give his comments to?")
+    assert not asks_for_dateline("What did the report say about Aghdam?")
+
+
+def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searcher):
+    assert not core_searcher.search("Which news agency filed this report from Tbilisi?", 3).answered
