@@ -148,12 +148,14 @@ class Encoder:
         return np.ascontiguousarray(vecs, dtype=np.float32)
 
     def encode_passages(self, texts: Sequence[str], sentence_spans: Sequence[Sequence[tuple[int, int]]], *,
-                        progress: bool | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
+                        progress: bool | None = None,
+                        pieces: list[np.ndarray] | None = None) -> tuple[np.ndarray, list[np.ndarray]]:
         """Passage vectors and, from the same forward pass, a vector for each sentence.
 
         A sentence's vector is the mean of its word pieces' embeddings computed with the whole
         passage as context ("late chunking"): "it said ..." is read knowing who "it" is, and
-        the sentences cost no extra model calls.
+        the sentences cost no extra model calls. If `pieces` is a list, each sentence's
+        word-piece ids are appended to it (from the same tokenisation, for soft matching).
         """
         dim = self.dim
         if not texts:
@@ -184,12 +186,15 @@ class Encoder:
                 p = out["sentence_embedding"].float().numpy()
                 p_vecs[a + i] = p / max(np.linalg.norm(p), 1e-12)
                 offsets = np.asarray(enc["offset_mapping"][i][: len(tok)])
+                ids = np.asarray(enc["input_ids"][i][: len(tok)])
                 starts, ends = offsets[:, 0], offsets[:, 1]
                 real = ends > starts  # [CLS] and [SEP] have empty spans
                 spans = sentence_spans[a + i]
                 sv = np.zeros((len(spans), dim), np.float32)
                 for j, (s, e) in enumerate(spans):
                     mask = real & (starts >= s) & (ends <= e)
+                    if pieces is not None:
+                        pieces.append(ids[mask])
                     v = tok[mask].mean(0) if mask.any() else p
                     sv[j] = v / max(np.linalg.norm(v), 1e-12)
                 s_vecs.append(sv)

@@ -475,7 +475,9 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         p_vecs, s_vecs = vecs[:len(texts)], vecs[len(texts):]
     else:
         t_enc = time.perf_counter()
-        p_vecs, per_passage = encoder.encode_passages(texts, [p.sentence_spans for p in new_passages])
+        new_pieces: list[np.ndarray] = []
+        p_vecs, per_passage = encoder.encode_passages(texts, [p.sentence_spans for p in new_passages],
+                                                      pieces=new_pieces)
         report.encode_seconds = time.perf_counter() - t_enc
         s_vecs = np.vstack(per_passage) if per_passage else np.zeros((0, encoder.dim), np.float32)
         if mode == "late+separate":
@@ -508,7 +510,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
     attrs = _sentence_attrs(data, kept_rows, passages[len(kept_rows):])
     table = data.piece_table if data is not None and data.piece_table is not None else piece_table(encoder)
-    pieces, piece_offsets = _sentence_pieces(data, kept_rows, passages[len(kept_rows):], encoder, len(table))
+    pieces, piece_offsets = _sentence_pieces(data, kept_rows, passages[len(kept_rows):], encoder, len(table),
+                                             new_pieces if mode != "separate" else None)
 
     gen = _generation_name()
     names = {
@@ -615,8 +618,9 @@ def _sentence_attrs(data: IndexData | None, kept_rows: list[int], new: list[Pass
 
 
 def _sentence_pieces(data: IndexData | None, kept_rows: list[int], new: list[Passage], encoder,
-                     vocab_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Word-piece ids of every sentence: the kept passages' carried over, the rest tokenised."""
+                     vocab_size: int, new_pieces: list[np.ndarray] | None) -> tuple[np.ndarray, np.ndarray]:
+    """Word-piece ids of every sentence: the kept passages' carried over, the new ones' as the
+    encoder read them (`new_pieces`, one array a sentence) or else tokenised."""
     from .pieces import piece_dtype, sentence_pieces
 
     blocks: list[np.ndarray] = []
@@ -634,12 +638,17 @@ def _sentence_pieces(data: IndexData | None, kept_rows: list[int], new: list[Pas
     if todo:  # an older index: its sentences were never tokenised
         ids, o = sentence_pieces(encoder, todo, vocab_size)
         blocks, lengths = [ids], [np.diff(o)]
-    ids, o = sentence_pieces(encoder, [s for p in new for s in p.sentences], vocab_size)
-    blocks.append(ids)
-    lengths.append(np.diff(o))
+    if new_pieces is not None and len(new_pieces) == sum(len(p.sentences) for p in new):
+        blocks.extend(new_pieces)
+        lengths.append(np.array([len(x) for x in new_pieces], np.int64))
+    else:
+        ids, o = sentence_pieces(encoder, [s for p in new for s in p.sentences], vocab_size)
+        blocks.append(ids)
+        lengths.append(np.diff(o))
     offsets = np.zeros(sum(len(x) for x in lengths) + 1, np.int64)
     offsets[1:] = np.cumsum(np.concatenate(lengths)) if len(offsets) > 1 else []
-    return np.concatenate(blocks).astype(piece_dtype(vocab_size)), offsets
+    flat = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)
+    return flat.astype(piece_dtype(vocab_size)), offsets
 
 
 ONNX_DIR = "encoder-onnx"
