@@ -1135,6 +1135,23 @@ def _search_dir(work: Path, n: int) -> Path:
     return work / f"search-{n}"
 
 
+def write_pieces(vectors: Path, sentences: list[str]) -> None:
+    """The soft-matching files of an index (pieces.py): every sentence's word pieces and the table."""
+    from retrieval.embeddings import Encoder
+    from retrieval.pieces import piece_table, sentence_pieces
+
+    enc = Encoder()
+    table = piece_table(enc)
+    np.save(vectors / "piece_table.npy", table, allow_pickle=False)
+    ids, offsets = [], [np.zeros(1, np.int64)]
+    for a in range(0, len(sentences), 200_000):  # bounded memory: ids of 200k sentences at a time
+        x, o = sentence_pieces(enc, sentences[a:a + 200_000], len(table))
+        ids.append(x)
+        offsets.append(o[1:] + offsets[-1][-1])
+    np.save(vectors / "pieces.npy", np.concatenate(ids), allow_pickle=False)
+    np.save(vectors / "piece_offsets.npy", np.concatenate(offsets), allow_pickle=False)
+
+
 def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
     """Write an index generation in _write_generation's layout: synthetic text, clustered vectors."""
     from retrieval import index as rindex
@@ -1219,9 +1236,13 @@ def search_build(work: Path, n: int, per_doc: int = 20) -> dict:
     np.save(vectors / "sentence_attrs.npy", attribute_array(s for p in passages for s in p.sentences),
             allow_pickle=False)
     timings["sentence_attrs_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    write_pieces(vectors, [s for p in passages for s in p.sentences])
+    timings["pieces_s"] = round(time.perf_counter() - t, 1)
     names = {"dense": "dense.faiss", "bm25": "bm25", "bm25_sentences": "bm25s", "passages": "passages.jsonl",
              "sentences": "sentences.npy", "sentence_offsets": "sentence_offsets.npy",
-             "sentence_attrs": "sentence_attrs.npy"}
+             "sentence_attrs": "sentence_attrs.npy", "pieces": "pieces.npy", "piece_offsets": "piece_offsets.npy",
+             "piece_table": "piece_table.npy"}
     files = {}
     for key, name in names.items():
         path = vectors / name
@@ -1761,19 +1782,25 @@ compare encoders within one run.
   loaded box -- re-measure warm; if it holds, load without mmap on the serving path or store
   candidates' passage vectors in a row-ordered .npy (like sentences) instead of reconstruct.
   100k stays exact (IDMap2,Flat, p50 ~5 ms); forced IVF at 100k: nprobe 1, 0.06 ms.
-- **Index build: 0.925x the raw encoder until searchable** (section `synthetic`: 10,000 synthetic
-  news passages with real embeddings; 34.5 passages/s from scratch to the committed search index vs
-  37.3/s for sentence-transformers `encode` of 500 of the same passages, measured before and after;
-  95% of the build is the model's forward pass). Two bugs were behind the 0.40x measured before:
+- **Index build: 0.945x the raw encoder until searchable** (section `synthetic`: 10,000 synthetic
+  news passages with real embeddings; 32.7 passages/s from scratch to the committed search index vs
+  34.6/s for sentence-transformers `encode` of 500 of the same passages, measured before and after;
+  95% of the build is the model's forward pass; 0.925x before the soft-matching word pieces, whose
+  ids now come from the encoder's own tokenisation: the machine drifts more than that). Two bugs were behind the 0.40x measured before:
   `retrieval/dense.py` sets OpenMP to one thread for FAISS queries and torch shares that runtime, so
   every build embedded on one core (20 instead of 36 passages/s; the encoder now takes every core and
   restores the setting), and `encode_passages` held every passage's token embeddings at once
   (3.6 GB RSS at 10k passages; now pooled per chunk of 1,024, 1.8 GB for the whole benchmark process).
   **Quote extraction is a second commit**: spaCy (en_core_web_sm; NER is half of its time) costs
   ~10 ms a paragraph on one core, 120 s for the 20,000 paragraphs in two worker processes, so the
-  build including quotes runs at 24.4 passages/s = 0.655x. `QABOT_QUOTES=0` skips it.
-- **Whole question path at 1M passages: Searcher.search p50 11.4 ms, p95 14.7 ms** (100k: 13.8 /
-  14.9 ms), from 98 ms when first measured. Synthetic news text, random clustered vectors, index
+  build including quotes runs at 23.2 passages/s = 0.671x. `QABOT_QUOTES=0` skips it.
+- **Whole question path at 1M passages: Searcher.search p50 15.4 ms, p95 24.6 ms** (100k, exact
+  Flat: 18.2 / 20.4 ms), from 98 ms when first measured; 11.4 / 14.7 ms before soft word matching
+  (`retrieval/pieces.py`), which costs ~1.5 ms over ~250 candidate sentences (features "rest" 3.1 ->
+  4.6 ms); the ONNX question encoding measured 6.1 ms in this run against 4.6 ms in the earlier one
+  (same code: machine drift). A first pass over a cold page cache (index files evicted) measured
+  48 ms p50 / 138 ms p95: the index is memory-mapped, so the first questions after a start pay the
+  disk reads. Synthetic news text, random clustered vectors, index
   loaded with load_index(mmap=True), real ONNX question encoding (~6 ms of it). What fixed it: word
   coverage of candidates from the BM25 posting lists (no per-text tokenize), the distinct-word
   length feature from the posting rows, the five sentence answer-type attributes stored at index
