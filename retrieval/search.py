@@ -6,7 +6,10 @@ Why this shape (measured with `qabot eval`; see the README's table):
   is usually answered by one sentence, which a whole paragraph's score dilutes.
 - Scores are combined by a linear ranker learned from the gold sets (`retrieval/features.py`);
   without trained weights, by min-max weighted fusion (or RRF).
-- The highlight is the passage's best-scoring sentence.
+- Between BM25's exact stems and whole-text vectors, soft word matching (pieces.py) credits a
+  sentence for near words of the question ("spokesperson" ~ "spokeswoman").
+- The highlight is the passage's best-scoring sentence; a question about where the story was
+  filed is answered by its dateline ("YEREVAN (Azatutyun) — ..."), which nothing else restates.
 - Abstention looks at raw (unnormalised) evidence, since normalised scores always have a
   winner: a question naming something the corpus never mentions, or one far from every
   sentence, is answered with "not in the corpus".
