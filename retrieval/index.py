@@ -10,7 +10,7 @@ Layout (every file JSON, numpy or FAISS; never pickle):
     sentence_attrs-<gen>.npy      one byte a sentence: answer-type bits (features.attribute_bits)
     pieces-<gen>.npy              word-piece ids of every sentence, concatenated (pieces.py)
     piece_offsets-<gen>.npy       sentence row i owns pieces[o[i]:o[i+1]]
-    piece_table-<gen>.npy         the model's word-piece input embeddings, int8 (pieces.piece_table)
+    piece_table-<gen>.npy         the model's word-piece input embeddings, 64 dims, int8 (pieces.py)
     quotes.jsonl                  who-said-what, for other tools to read
 
 A build writes a new generation of files beside the old one and then replaces

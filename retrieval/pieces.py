@@ -11,8 +11,9 @@ Measured with benchmarks/train_ranker.py (README table): Recall@1 and highlight 
 points in cross-validation and in transfer between the two hand-written question sets;
 contextual token vectors did no better and cannot be stored for a large corpus.
 Cost: every sentence's word-piece ids are stored at index time (2 bytes a piece) with the
-embedding table (vocabulary x dim, int8, each row scaled to the int8 range: cosines are
-scale-free; 12 MB for MiniLM, cosine >= 0.999 to the float rows); a question costs ~1 ms.
+embedding table, reduced to its 64 principal directions and stored as int8 (each row scaled to
+the int8 range: cosines are scale-free): 2 MB for MiniLM's 30,522 pieces instead of 47 MB, and
+as good as the full table in cross-validation (R@1 0.901 vs 0.899). A question costs < 1 ms.
 """
 
 from __future__ import annotations
@@ -26,10 +27,17 @@ _QUESTION_WORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how"
                    "do", "has", "have", "had", "is", "are", "was", "were", "tell", "according"}
 
 
-def piece_table(encoder) -> np.ndarray:
-    """The model's word-piece input embeddings as int8, one row per vocabulary id, each row
-    scaled to fill [-127, 127] (only directions matter)."""
+PIECE_DIMS = 64
+
+
+def piece_table(encoder, dims: int = PIECE_DIMS) -> np.ndarray:
+    """The model's word-piece input embeddings, unit length, projected on their `dims` principal
+    directions, as int8: one row per vocabulary id, each row scaled to fill [-127, 127]."""
     w = encoder.model[0].auto_model.get_input_embeddings().weight.detach().float().numpy()
+    w = w / np.maximum(np.linalg.norm(w, axis=1, keepdims=True), 1e-12)
+    if dims < w.shape[1]:
+        _, _, vt = np.linalg.svd(w, full_matrices=False)
+        w = w @ vt[:dims].T
     w = w / np.maximum(np.abs(w).max(axis=1, keepdims=True), 1e-12) * 127
     return np.rint(w).astype(np.int8)
 
@@ -71,11 +79,6 @@ class SoftMatcher:
         self.pieces = pieces
         self.offsets = offsets
         self.content = content
-        # 1 / row length, once (in blocks: the float copy of a whole table would be 47 MB)
-        blocks = [np.linalg.norm(np.asarray(table[a:a + 4096], np.float32), axis=1)
-                  for a in range(0, len(table), 4096)]
-        norms = np.concatenate(blocks) if blocks else np.zeros(0, np.float32)
-        self.inv_norm = (1.0 / np.maximum(norms, 1e-12)).astype(np.float32)
 
     def question_pieces(self, ids: Sequence[int]) -> np.ndarray:
         ids = np.asarray([i for i in ids if 0 <= i < len(self.content)], dtype=np.int64)
@@ -95,9 +98,8 @@ class SoftMatcher:
         idx = np.concatenate([np.arange(a, b) for a, b in zip(starts[full], ends[full])])
         ids = np.asarray(self.pieces[idx], dtype=np.int64)
         uniq, inv = np.unique(ids, return_inverse=True)
-        a = np.asarray(self.table[uniq], np.float32) * self.inv_norm[uniq, None]
-        b = np.asarray(self.table[q_ids], np.float32) * self.inv_norm[q_ids, None]
-        sims = (a @ b.T)[inv]  # (pieces, question pieces)
+        # rows normalised as they are read: a mapped table stays on disk but for the rows used
+        sims = (unit_rows(self.table, uniq) @ unit_rows(self.table, q_ids).T)[inv]  # (pieces, q pieces)
         seg = np.concatenate([[0], np.cumsum(lens[full])[:-1]])
         out[full] = np.maximum.reduceat(sims, seg, axis=0).mean(1)
         return out

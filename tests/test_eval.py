@@ -67,7 +67,7 @@ def test_eval_cli_json(seeds_dir: Path, vectors_dir: Path, tmp_path: Path) -> No
 
 
 # tests/data/blind_*.jsonl: 40 + 8 questions written after the ranker and its features were
-# fixed, never trained on; measured R@1 0.887, R@3 0.975, highlight 0.900, answered 0.975,
+# fixed, never trained on; measured R@1 0.887, R@3 0.975, highlight 0.875, answered 0.975,
 # abstained 0.750 (6 of 8). Floors a little under, as for the gold set.
 BLIND_FLOORS = {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.85, "answer_rate": 0.95,
                 "abstention_accuracy": 0.75}
