@@ -1794,11 +1794,11 @@ compare encoders within one run.
   **Quote extraction is a second commit**: spaCy (en_core_web_sm; NER is half of its time) costs
   ~10 ms a paragraph on one core, 120 s for the 20,000 paragraphs in two worker processes, so the
   build including quotes runs at 23.2 passages/s = 0.671x. `QABOT_QUOTES=0` skips it.
-- **Whole question path at 1M passages: Searcher.search p50 15.4 ms, p95 24.6 ms** (100k, exact
-  Flat: 18.2 / 20.4 ms), from 98 ms when first measured; 11.4 / 14.7 ms before soft word matching
-  (`retrieval/pieces.py`), which costs ~1.5 ms over ~250 candidate sentences (features "rest" 3.1 ->
-  4.6 ms); the ONNX question encoding measured 6.1 ms in this run against 4.6 ms in the earlier one
-  (same code: machine drift). A first pass over a cold page cache (index files evicted) measured
+- **Whole question path at 1M passages: Searcher.search p50 14.3 ms, p95 20.4 ms** (100k, exact
+  Flat: 16.8 / 22.7 ms), from 98 ms when first measured; 11.4 / 14.7 ms before soft word matching
+  (`retrieval/pieces.py`, 64-dimensional word-piece table), which costs ~1.5 ms over ~250 candidate
+  sentences (features "rest" 3.1 -> 4.7 ms); the ONNX question encoding measured 6.5 ms in this run
+  against 4.6 ms in the earlier one (same code: machine drift). A first pass over a cold page cache (index files evicted) measured
   48 ms p50 / 138 ms p95: the index is memory-mapped, so the first questions after a start pay the
   disk reads. Synthetic news text, random clustered vectors, index
   loaded with load_index(mmap=True), real ONNX question encoding (~6 ms of it). What fixed it: word
