@@ -76,13 +76,15 @@ _BOILERPLATE = re.compile(
 )
 _BYLINE = re.compile(r"^(?:[Bb][Yy]|BY)\s+(?P<names>[A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]+)*)\s*$")
 # "YEREVAN (Azatutyun) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — "
+_DL_PLACE = r"[A-Z][A-Z.'’ -]{1,40}"  # "YEREVAN", "NEW YORK"
+_DL_REGION = r"(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # ", Ukraine", ", June 3"
+_DL_AGENCY = r"\s*\([^)]{1,40}\)"  # " (Reuters)"
 _DATELINE = re.compile(
-    r"^(?P<dl>[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"
-    r"(?:\s*\([^)]{1,40}\))?)\s*[—–]{1,2}\s+|^(?P<dl2>[A-Z][A-Z.'’ -]{1,40}(?:\s*\([^)]{1,40}\)))\s*-{1,2}\s+"
+    rf"^(?P<dl>{_DL_PLACE}{_DL_REGION}(?:{_DL_AGENCY})?)\s*[—–]{{1,2}}\s+"
+    rf"|^(?P<dl2>{_DL_PLACE}(?:{_DL_AGENCY}))\s*-{{1,2}}\s+"
 )
-# the same, as a prefix of a sentence or paragraph (any dash), for readers of the text
-DATELINE_PREFIX = re.compile(r"^[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"
-                             r"(?:\s*\([^)]{1,40}\))?\s*(?:[—–]{1,2}|--?)\s+")
+# the same parts as a prefix of a sentence or paragraph (any dash), for readers of the text
+DATELINE_PREFIX = re.compile(rf"^{_DL_PLACE}{_DL_REGION}(?:{_DL_AGENCY})?\s*(?:[—–]{{1,2}}|--?)\s+")
 _TERMINAL = ("." , "?", "!", "”", '"', "’", ":", ";", "…", ")")
 
 

@@ -112,16 +112,12 @@ class Encoder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces of each text as the model sees it (special tokens excluded)."""
-        if not texts:
-            return []
-        tok = self.tokenizer
-        if tok is not None:
-            return [len(e.ids) for e in tok.encode_batch(list(texts), add_special_tokens=False)]
-        hf = self.model.tokenizer
-        return [len(ids) for ids in hf(list(texts), add_special_tokens=False)["input_ids"]]
+        return [len(ids) for ids in self.piece_ids(texts)]
 
     def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Word-piece ids of each text (special tokens excluded, untruncated), for soft matching."""
+        if not texts:
+            return []
         tok = self.tokenizer
         if tok is not None:
             return [e.ids for e in tok.encode_batch(list(texts), add_special_tokens=False)]

@@ -360,9 +360,9 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     # generation, without re-embedding
     from .features import ATTRIBUTES_VERSION
 
-    current = "pieces" in (manifest or {}).get("files", {}) and \
-        (manifest or {}).get("settings", {}).get("attributes") == ATTRIBUTES_VERSION
-    if manifest and not (new_ids or changed or removed) and current:
+    current = bool(manifest) and "pieces" in manifest["files"] \
+        and manifest.get("settings", {}).get("attributes") == ATTRIBUTES_VERSION
+    if current and not (new_ids or changed or removed):
         _touch_mtimes(vectors, manifest, found)
         _ensure_query_encoder(vectors, encoder, manifest)
         # leftovers of a killed build go even when there is nothing to do
@@ -469,13 +469,14 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     texts = [p.text for p in new_passages]
     report.embedded_passages = len(texts)
     mode = PASSAGE_SETTINGS["sentence_vectors"]
+    new_pieces: list[np.ndarray] | None = None  # each new sentence's word pieces, as the encoder read them
     if mode == "separate":
         sent_texts = [s for p in new_passages for s in p.sentences]
         vecs = encoder.encode(texts + sent_texts) if texts else np.zeros((0, encoder.dim), np.float32)
         p_vecs, s_vecs = vecs[:len(texts)], vecs[len(texts):]
     else:
         t_enc = time.perf_counter()
-        new_pieces: list[np.ndarray] = []
+        new_pieces = []
         p_vecs, per_passage = encoder.encode_passages(texts, [p.sentence_spans for p in new_passages],
                                                       pieces=new_pieces)
         report.encode_seconds = time.perf_counter() - t_enc
@@ -509,9 +510,10 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     sparse = SparseIndex.build([p.text for p in passages])
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
     attrs = _sentence_attrs(data, kept_rows, passages[len(kept_rows):])
-    table = data.piece_table if data is not None and data.piece_table is not None else piece_table(encoder)
+    old_table = data is not None and data.piece_table is not None  # the model's: kept across generations
+    table = data.piece_table if old_table else piece_table(encoder)
     pieces, piece_offsets = _sentence_pieces(data, kept_rows, passages[len(kept_rows):], encoder, len(table),
-                                             new_pieces if mode != "separate" else None)
+                                             new_pieces)
 
     gen = _generation_name()
     names = {
@@ -524,8 +526,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "sentence_attrs": f"sentence_attrs-{gen}.npy",
         "pieces": f"pieces-{gen}.npy",
         "piece_offsets": f"piece_offsets-{gen}.npy",
-        "piece_table": manifest["files"]["piece_table"]["name"]
-        if data is not None and data.piece_table is not None else f"piece_table-{gen}.npy",
+        "piece_table": manifest["files"]["piece_table"]["name"] if old_table else f"piece_table-{gen}.npy",
     }
     dense.save(vectors / names["dense"])
     sparse.save(vectors / names["bm25"])
@@ -538,7 +539,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     np.save(vectors / names["sentence_attrs"], attrs, allow_pickle=False)
     np.save(vectors / names["pieces"], pieces, allow_pickle=False)
     np.save(vectors / names["piece_offsets"], piece_offsets, allow_pickle=False)
-    if not (vectors / names["piece_table"]).exists():
+    if not old_table:
         np.save(vectors / names["piece_table"], table, allow_pickle=False)
     quotes_count, pending = None, []
     if extract_quotes:  # the kept documents' quotes now; the new ones' in _complete_quotes
@@ -625,26 +626,27 @@ def _sentence_pieces(data: IndexData | None, kept_rows: list[int], new: list[Pas
 
     blocks: list[np.ndarray] = []
     lengths: list[np.ndarray] = []
-    todo: list[str] = []
-    if data is not None:
-        offs, p_offs = data.sentence_offsets, data.piece_offsets
-        for r in kept_rows:
-            if data.pieces is not None and p_offs is not None:
-                a, b = int(p_offs[offs[r]]), int(p_offs[offs[r + 1]])
-                blocks.append(np.asarray(data.pieces[a:b]))
-                lengths.append(np.diff(np.asarray(p_offs[offs[r]:offs[r + 1] + 1])))
-            else:
-                todo.extend(data.passages[r].sentences)
-    if todo:  # an older index: its sentences were never tokenised
-        ids, o = sentence_pieces(encoder, todo, vocab_size)
-        blocks, lengths = [ids], [np.diff(o)]
-    if new_pieces is not None and len(new_pieces) == sum(len(p.sentences) for p in new):
-        blocks.extend(new_pieces)
-        lengths.append(np.array([len(x) for x in new_pieces], np.int64))
-    else:
-        ids, o = sentence_pieces(encoder, [s for p in new for s in p.sentences], vocab_size)
+
+    def tokenised(sentences: list[str]) -> None:
+        ids, o = sentence_pieces(encoder, sentences, vocab_size)
         blocks.append(ids)
         lengths.append(np.diff(o))
+
+    if data is not None and data.pieces is not None and data.piece_offsets is not None:
+        offs, p_offs = data.sentence_offsets, data.piece_offsets
+        for r in kept_rows:
+            a, b = int(p_offs[offs[r]]), int(p_offs[offs[r + 1]])
+            blocks.append(np.asarray(data.pieces[a:b]))
+            lengths.append(np.diff(np.asarray(p_offs[offs[r]:offs[r + 1] + 1])))
+    elif data is not None:  # an older index: its sentences were never tokenised
+        tokenised([s for r in kept_rows for s in data.passages[r].sentences])
+    if new_pieces is None:
+        tokenised([s for p in new for s in p.sentences])
+    elif len(new_pieces) != sum(len(p.sentences) for p in new):
+        raise RuntimeError("word pieces out of step with sentences (bug)")
+    else:
+        blocks.extend(new_pieces)
+        lengths.append(np.array([len(x) for x in new_pieces], np.int64))
     offsets = np.zeros(sum(len(x) for x in lengths) + 1, np.int64)
     offsets[1:] = np.cumsum(np.concatenate(lengths)) if len(offsets) > 1 else []
     flat = np.concatenate(blocks) if blocks else np.zeros(0, np.int64)

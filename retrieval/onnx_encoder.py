@@ -237,13 +237,12 @@ class OnnxEncoder:
 
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         """Word pieces of each text, special tokens excluded, untruncated."""
-        if not texts:
-            return []
-        with self._lock:
-            return [len(e.ids) for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
+        return [len(ids) for ids in self.piece_ids(texts)]
 
     def piece_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Word-piece ids of each text, as `Encoder.piece_ids`."""
+        if not texts:
+            return []
         with self._lock:
             return [e.ids for e in self._counter.encode_batch(list(texts), add_special_tokens=False)]
 
