@@ -3,6 +3,7 @@ PY ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+WORDNET := $(VENV)/share/wordnet
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
@@ -18,7 +19,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# WordNet 3.0 (synonym matching, retrieval/lexicon.py): Debian's wordnet-base, copied from
+# where it is installed, else downloaded as a package and unpacked (no root needed for that)
+$(WORDNET)/data.noun: | $(BIN)/python
+	mkdir -p $(WORDNET)
+	if [ -f /usr/share/wordnet/data.noun ]; then src=/usr/share/wordnet; else \
+		d=$$(mktemp -d) && cd $$d && { apt-get download -qq wordnet-base 2>/dev/null || \
+			{ [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get download -qq wordnet-base 2>/dev/null; }; } && \
+		dpkg-deb -x wordnet-base_*.deb x && cd - >/dev/null && src=$$d/x/usr/share/wordnet; fi && \
+	cp $$src/data.noun $$src/data.verb $$src/data.adj $$src/data.adv \
+		$$src/index.noun $$src/index.verb $$src/index.adj $$src/index.adv $(WORDNET)/
+
+setup: $(STAMP) $(WORDNET)/data.noun
 
 index: setup
 	$(BIN)/qabot index

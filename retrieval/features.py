@@ -27,7 +27,7 @@ SENTENCE_FEATURES = [
     "s_dense", "s_dense_norm", "s_bm25_norm", "p_dense", "p_dense_norm", "p_bm25_norm",
     "s_coverage", "p_coverage", "s_names", "p_names",
     "who_x_name", "when_x_date", "quantity_x_number", "where_x_place", "why_x_cause",
-    "s_log_len", "s_soft", "s_soft_norm",
+    "s_log_len", "s_soft", "s_soft_norm", "s_synonyms", "s_cover_synonyms",
 ]
 ANSWER_FEATURES = [
     "top_score", "top_s_dense", "top_p_dense", "top_s_coverage", "top_p_coverage",
@@ -72,6 +72,8 @@ def asks_for_dateline(question: str) -> bool:
 def question_type(question: str) -> str:
     q = question.strip().lower()
     q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
+    # "On which day ...", "In what city ...": the preposition only carries the wh-phrase
+    q = re.sub(r"^(on|in|at|from|by|since|until|during|for|to)\s+(?=(what|which)\b)", "", q)
     for name, rx in _QTYPES:
         if rx.search(q):
             return name

@@ -11,6 +11,7 @@ Layout (every file JSON, numpy or FAISS; never pickle):
     pieces-<gen>.npy              word-piece ids of every sentence, concatenated (pieces.py)
     piece_offsets-<gen>.npy       sentence row i owns pieces[o[i]:o[i+1]]
     piece_table-<gen>.npy         the model's word-piece input embeddings, 64 dims, int8 (pieces.py)
+    synonyms-<gen>.json           WordNet-related corpus stems of every lemma stem (lexicon.py)
     quotes.jsonl                  who-said-what, for other tools to read
 
 A build writes a new generation of files beside the old one and then replaces
@@ -36,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from .documents import DEFAULT_MAX_BYTES, Document, SkipFile, file_sha256, list_files, load_document
+from .lexicon import SYNONYMS_VERSION, corpus_synonyms, load_synonyms, save_synonyms
 from .passages import Passage
 from .pieces import piece_table
 
@@ -152,6 +154,7 @@ class IndexData:
     pieces: np.ndarray | None = None  # word-piece ids of all sentences (None: index predates them)
     piece_offsets: np.ndarray | None = None
     piece_table: np.ndarray | None = None
+    synonyms: dict[str, list[str]] | None = None  # lexicon.build_synonyms (None: index predates it)
 
     def rows_of_ids(self, ids: np.ndarray) -> np.ndarray:
         """Passage rows of FAISS ids. Ids grow with every build and rows keep their order,
@@ -201,6 +204,7 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
         pieces = {key: np.load(vectors / files[key]["name"], allow_pickle=False,
                                mmap_mode="r" if mmap else None)
                   for key in ("pieces", "piece_offsets", "piece_table") if key in files}
+        synonyms = load_synonyms(vectors / files["synonyms"]["name"]) if "synonyms" in files else None
     except IndexError_:
         raise
     except Exception as exc:  # any parse failure means a damaged file
@@ -222,7 +226,7 @@ def load_index(vectors: Path, *, model_name: str | None = None, mmap: bool = Fal
         raise IndexDamaged(f"the vectors in {vectors} do not belong to its passages; {repair_hint(vectors)}")
     return IndexData(manifest, passages, ids_arr, dense, sparse, sent, offsets, sent_sparse,
                      manifest.get("documents", {}), attrs, pieces.get("pieces"), pieces.get("piece_offsets"),
-                     pieces.get("piece_table"))
+                     pieces.get("piece_table"), synonyms)
 
 
 def _load_attrs(vectors: Path, manifest: dict, mmap: bool) -> np.ndarray | None:
@@ -361,7 +365,8 @@ def _update_locked(seeds: Path, vectors: Path, *, encoder, rebuild: bool, max_by
     from .features import ATTRIBUTES_VERSION
 
     current = bool(manifest) and "pieces" in manifest["files"] \
-        and manifest.get("settings", {}).get("attributes") == ATTRIBUTES_VERSION
+        and manifest.get("settings", {}).get("attributes") == ATTRIBUTES_VERSION \
+        and manifest.get("settings", {}).get("synonyms", {}).get("version") == SYNONYMS_VERSION
     if current and not (new_ids or changed or removed):
         _touch_mtimes(vectors, manifest, found)
         _ensure_query_encoder(vectors, encoder, manifest)
@@ -436,7 +441,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
                       found: dict[str, dict], report: UpdateReport, extract_quotes: bool) -> None:
     from .dense import DenseIndex
     from .features import ATTRIBUTES_VERSION
-    from .sparse import SparseIndex
+    from .sparse import SparseIndex, stem_words
 
     # passages kept from the old generation, in their old order, then the new ones
     kept_rows: list[int] = []
@@ -515,6 +520,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     pieces, piece_offsets = _sentence_pieces(data, kept_rows, passages[len(kept_rows):], encoder, len(table),
                                              new_pieces)
 
+    synonyms, synonyms_info = corpus_synonyms(sentence_sparse.retriever.vocab_dict, stem_words)
+
     gen = _generation_name()
     names = {
         "dense": f"dense-{gen}.faiss",
@@ -527,6 +534,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "pieces": f"pieces-{gen}.npy",
         "piece_offsets": f"piece_offsets-{gen}.npy",
         "piece_table": manifest["files"]["piece_table"]["name"] if old_table else f"piece_table-{gen}.npy",
+        "synonyms": f"synonyms-{gen}.json",
     }
     dense.save(vectors / names["dense"])
     sparse.save(vectors / names["bm25"])
@@ -541,6 +549,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     np.save(vectors / names["piece_offsets"], piece_offsets, allow_pickle=False)
     if not old_table:
         np.save(vectors / names["piece_table"], table, allow_pickle=False)
+    save_synonyms(vectors / names["synonyms"], synonyms)
     quotes_count, pending = None, []
     if extract_quotes:  # the kept documents' quotes now; the new ones' in _complete_quotes
         quotes_count = _write_quotes(vectors, gen, names, manifest, [], drop, documents)
@@ -560,7 +569,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
         "faiss_index": dense.info,
         "settings": {"passages": PASSAGE_SETTINGS, "bm25": {"method": "lucene", "k1": 1.2, "b": 0.75,
                                                             "stopwords": "en", "stemmer": "english"},
-                     "attributes": ATTRIBUTES_VERSION},
+                     "attributes": ATTRIBUTES_VERSION, "synonyms": synonyms_info},
         "versions": library_versions(),
         "document_count": len(documents),
         "passage_count": len(passages),
@@ -782,7 +791,7 @@ def _sweep(vectors: Path, keep: Iterable[str]) -> None:
             continue
         if any(name.startswith(p) for p in ("dense-", "bm25-", "bm25s-", "passages-", "sentences-",
                                             "sentence_offsets-", "sentence_attrs-", "quotes-",
-                                            "pieces-", "piece_offsets-", "piece_table-",
+                                            "pieces-", "piece_offsets-", "piece_table-", "synonyms-",
                                             ".manifest.json.")):
             if path.is_dir():
                 shutil.rmtree(path, ignore_errors=True)

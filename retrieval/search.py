@@ -7,7 +7,8 @@ Why this shape (measured with `qabot eval`; see the README's table):
 - Scores are combined by a linear ranker learned from the gold sets (`retrieval/features.py`);
   without trained weights, by min-max weighted fusion (or RRF).
 - Between BM25's exact stems and whole-text vectors, soft word matching (pieces.py) credits a
-  sentence for near words of the question ("spokesperson" ~ "spokeswoman").
+  sentence for near words of the question ("spokesperson" ~ "spokeswoman"), and WordNet
+  relatives met in the sentence count too ("evidence" ~ "proof"; lexicon.py).
 - The highlight is the passage's best-scoring sentence; a question about where the story was
   filed is answered by its dateline ("YEREVAN (Azatutyun) — ..."), which nothing else restates.
 - Abstention looks at raw (unnormalised) evidence, since normalised scores always have a
@@ -155,6 +156,10 @@ class Searcher:
         self._attrs: np.ndarray | None = data.sentence_attrs
         self._attrs_stored = data.sentence_attrs is not None
         self.soft = self._soft_matcher()
+        self.synonyms = data.synonyms or {}
+        if data.synonyms is None and self.size:
+            log.warning("the index has no synonym table; run `qabot index` to add it (answers are "
+                        "ranked less well until then)")
 
     def _soft_matcher(self) -> SoftMatcher | None:
         """Soft word matching, if the index stores word pieces (built by this version)."""
@@ -267,6 +272,8 @@ class Searcher:
             soft = self.soft.coverage(self.soft.question_pieces(self.encoder.piece_ids([clean])[0]), s_rows)
             x[:, 16] = soft
             x[:, 17] = _norm(soft)
+        if self.synonyms and q_words and len(s_rows):
+            x[:, 18], x[:, 19] = self._synonym_cover(q_words, s_rows)
         x[:, 0] = s_dense
         x[:, 1] = _norm(s_dense)
         x[:, 2] = _scale(s_bm)
@@ -278,6 +285,21 @@ class Searcher:
         unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)
+
+    def _synonym_cover(self, q_words: list[str], s_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(share of question words a sentence lacks but holds a WordNet relative of, share it
+        holds either way): "evidence" is met by "proof", "spokesperson" by "spokeswoman"."""
+        words = list(dict.fromkeys(q_words))
+        sent = self.data.sentence_sparse
+        exact = sent.presence(words, s_rows)
+        related = np.zeros_like(exact)
+        for i, w in enumerate(words):
+            near = self.synonyms.get(w)
+            if near:
+                related[i] = sent.presence(near, s_rows).any(axis=0)
+        only = related & ~exact
+        n = len(words)
+        return only.sum(0) / n, (exact | related).sum(0) / n
 
     def _sentence_attributes(self, s_rows: np.ndarray, cand: np.ndarray, owner: np.ndarray,
                              local: np.ndarray) -> np.ndarray:

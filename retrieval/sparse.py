@@ -144,6 +144,23 @@ class SparseIndex:
             present += hit
         return scores, present
 
+    def presence(self, words: Sequence[str], rows: np.ndarray) -> np.ndarray:
+        """For each (stemmed, indexed) word, whether each of the given rows holds it."""
+        out = np.zeros((len(words), len(rows)), dtype=bool)
+        vocab = self.retriever.vocab_dict
+        if not len(rows):
+            return out
+        data, indices, indptr = self._postings()
+        rows = np.asarray(rows, dtype=indices.dtype)
+        for i, w in enumerate(words):
+            t = vocab.get(w)
+            if t is None or int(indptr[t]) == int(indptr[t + 1]):
+                continue
+            docs = indices[int(indptr[t]):int(indptr[t + 1])]
+            pos = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+            out[i] = docs[pos] == rows
+        return out
+
     def _postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(data, indices, indptr) as plain arrays: slicing a np.memmap costs ~40 us a call."""
         got = getattr(self, "_plain", None)

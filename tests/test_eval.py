@@ -66,17 +66,25 @@ def test_eval_cli_json(seeds_dir: Path, vectors_dir: Path, tmp_path: Path) -> No
     assert (tmp_path / "f.jsonl").exists()
 
 
-# tests/data/blind_*.jsonl: 40 + 8 questions written after the ranker and its features were
-# fixed, never trained on; measured R@1 0.887, R@3 0.975, highlight 0.875, answered 0.975,
-# abstained 0.750 (6 of 8). Floors a little under, as for the gold set.
-BLIND_FLOORS = {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.85, "answer_rate": 0.95,
-                "abstention_accuracy": 0.75}
+# Two sets never trained on, 40 + 8 questions each. tests/data/blind_*.jsonl was written after
+# the ranker and its features were fixed (measured now: R@1 0.875, R@3 0.975, highlight 0.875,
+# answered 0.950, abstained 0.750). tests/data/holdout_*.jsonl was written by someone who saw
+# only the article and the file format, never the code or the other sets, so it is the closest
+# to a stranger's questions (R@1 0.795, R@3 0.974, highlight 0.769, answered 0.950, abstained
+# 0.625). Floors a little under, as for the gold set.
+NEVER_TRAINED_ON = {
+    "blind": {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.85, "answer_rate": 0.95,
+              "abstention_accuracy": 0.75},
+    "holdout": {"recall@1": 0.77, "recall@3": 0.94, "highlight_accuracy": 0.74, "answer_rate": 0.925,
+                "abstention_accuracy": 0.625},
+}
 
 
-def test_quality_on_questions_never_trained_on(engine: Engine) -> None:
-    gold, off = read_jsonl(DATA / "blind_qa.jsonl"), read_jsonl(DATA / "blind_offtopic.jsonl")
+@pytest.mark.parametrize("name", sorted(NEVER_TRAINED_ON))
+def test_quality_on_questions_never_trained_on(engine: Engine, name: str) -> None:
+    gold, off = read_jsonl(DATA / f"{name}_qa.jsonl"), read_jsonl(DATA / f"{name}_offtopic.jsonl")
     assert len(gold) == 40 and len(off) == 8
     metrics, failures = evaluate_retrieval(lambda qs, k, mode: engine.batch_ask(qs, k, mode=mode),
                                            engine.load().data.passages, gold, off, mode="hybrid")
-    low = {k: (metrics[k], floor) for k, floor in BLIND_FLOORS.items() if metrics[k] < floor}
+    low = {k: (metrics[k], floor) for k, floor in NEVER_TRAINED_ON[name].items() if metrics[k] < floor}
     assert not low, f"quality below floors {low}; failures: {[f['id'] for f in failures][:20]}"

@@ -1,0 +1,153 @@
+"""WordNet synonyms restricted to the corpus's words, so a question meets a paraphrase.
+
+Readers ask in their own words: "evidence" for the article's "proof", "accusations" for
+"allegations", "failed to stop" for "not preventing", "spokesperson" for "spokeswoman".
+Neither BM25's exact stems nor MiniLM's vectors connect all of these; WordNet (Princeton,
+3.0) does, through synonyms, one step down the hypernym tree, similar adjectives and derivationally
+related words.
+
+At index time every single-word WordNet lemma is mapped to the corpus stems it is related
+to (`build_synonyms`); only that table, JSON, is part of the index. At question time a
+question word's related stems are looked up in the sentence BM25 posting lists (search.py),
+and the ranker learns how much a synonym match is worth (`features.py`).
+
+WordNet is read from its database files (`data.noun`, `data.verb`, `data.adj`, `data.adv`)
+as Debian's `wordnet-base` installs them (`/usr/share/wordnet`; the Makefile unpacks the same
+package into `.venv/share/wordnet` where it is not installed). NLTK's reader is not used: it
+wants files this package does not ship (`lexnames`, `index.sense`). Without WordNet the index
+carries an empty table, a warning says how to get it, and answers are ranked less well.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SYNONYMS_VERSION = 1
+_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
+_POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
+# synonyms are the synset itself; then hyponyms (and instances: a question's general word
+# meets the article's specific one, "evidence" -> "proof", "accusation" -> "allegation"),
+# similar-to, also-see, verb group, attribute (noun <-> adjective), derivationally related
+# form, pertainym. Hypernyms are left out and only a lemma's two most frequent senses are
+# followed: both added more noise than matches (README, "What each choice measured").
+_POINTERS = {"~", "~i", "&", "^", "$", "=", "+", "\\"}
+MAX_SENSES = 2
+_WORD = re.compile(r"^[a-z]+$")
+
+
+def find_wordnet() -> Path | None:
+    """The WordNet database folder: $QABOT_WORDNET if set (only there), else the venv's
+    share/wordnet (the Makefile puts it there), else Debian's."""
+    env = os.environ.get("QABOT_WORDNET")
+    candidates = [env] if env is not None else [str(Path(sys.prefix) / "share" / "wordnet"),
+                                                "/usr/share/wordnet"]
+    for c in candidates:
+        if c and all((Path(c) / f).is_file() for f in _FILES + tuple(f.replace("data.", "index.")
+                                                                     for f in _FILES)):
+            return Path(c)
+    return None
+
+
+def _synsets(folder: Path, pointers: set[str]
+             ) -> Iterator[tuple[tuple[str, int], list[str], list[tuple[str, int]]]]:
+    """(key, single-word lemmas, related synset keys) of every synset in the database files."""
+    for name in _FILES:
+        pos_file = name.split(".")[1]
+        with open(folder / name, encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):  # the licence header
+                    continue
+                fields = line.split(" | ", 1)[0].split()
+                w_cnt = int(fields[3], 16)
+                words = []
+                for i in range(w_cnt):
+                    w = re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower()
+                    if _WORD.match(w):
+                        words.append(w)
+                at = 4 + 2 * w_cnt
+                p_cnt = int(fields[at])
+                related = []
+                for i in range(p_cnt):
+                    sym, off, pos = fields[at + 1 + 4 * i: at + 4 + 4 * i]
+                    if sym in pointers:
+                        related.append((_POS_FILE[pos], int(off)))
+                yield (pos_file, int(fields[0])), words, related
+
+
+def _senses(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """(lemma, its synset keys, most frequent sense first) from the index files."""
+    for name in _FILES:
+        pos_file = name.split(".")[1]
+        with open(folder / name.replace("data.", "index."), encoding="latin-1") as f:
+            for line in f:
+                if line.startswith("  "):
+                    continue
+                fields = line.split()
+                lemma = fields[0]
+                if not _WORD.match(lemma):
+                    continue
+                p_cnt = int(fields[3])
+                synset_cnt = int(fields[2])
+                offs = fields[4 + p_cnt + 2:4 + p_cnt + 2 + synset_cnt]
+                yield lemma, [(pos_file, int(o)) for o in offs]
+
+
+def build_synonyms(folder: Path, vocab: Iterable[str], stem, max_senses: int = MAX_SENSES,
+                   pointers: set[str] | None = None) -> dict[str, list[str]]:
+    """For each stem of a WordNet lemma, the corpus stems (in `vocab`) WordNet relates it to.
+
+    `stem` is the BM25 stemmer, so question words, corpus words and lemmas meet as stems.
+    A stem never lists itself: exact matches are BM25's job.
+    """
+    vocab = set(vocab)
+    pointers = _POINTERS if pointers is None else pointers
+    words_of: dict[tuple[str, int], list[str]] = {}
+    related_of: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for key, words, related in _synsets(folder, pointers):
+        words_of[key] = words
+        related_of[key] = related
+    lemmas = sorted({w for ws in words_of.values() for w in ws})
+    stem_of = dict(zip(lemmas, stem(lemmas)))
+    in_corpus = {key: {stem_of[w] for w in ws} & vocab for key, ws in words_of.items()}
+    table: dict[str, set[str]] = {}
+    for lemma, keys in _senses(folder):
+        s = stem_of.get(lemma) or stem([lemma])[0]
+        near: set[str] = set()
+        for key in keys[:max_senses]:  # the most frequent senses: rare ones are mostly noise
+            near |= in_corpus.get(key, set())
+            for other in related_of.get(key, ()):
+                near |= in_corpus.get(other, set())
+        near.discard(s)
+        if near:
+            table.setdefault(s, set()).update(near)
+    return {s: sorted(v) for s, v in sorted(table.items())}
+
+
+def corpus_synonyms(vocab: Iterable[str], stem) -> tuple[dict[str, list[str]], dict]:
+    """The synonym table of a corpus vocabulary, and a record of its source for the manifest."""
+    folder = find_wordnet()
+    if folder is None:
+        log.warning("WordNet not found (install Debian's wordnet-base, or set QABOT_WORDNET to its "
+                    "folder, then run `qabot index --rebuild`): questions in other words than the "
+                    "documents' are matched less well")
+        return {}, {"version": SYNONYMS_VERSION, "source": None}
+    return build_synonyms(folder, vocab, stem), {"version": SYNONYMS_VERSION, "source": "wordnet-3.0"}
+
+
+def save_synonyms(path: Path, table: dict[str, list[str]]) -> None:
+    path.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def load_synonyms(path: Path) -> dict[str, list[str]]:
+    table = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(table, dict) or not all(isinstance(v, list) for v in table.values()):
+        raise ValueError(f"{path.name} is not a synonym table")
+    return table

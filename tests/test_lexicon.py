@@ -1,0 +1,94 @@
+"""WordNet synonyms (retrieval/lexicon.py): built from the real WordNet 3.0 the Makefile installs,
+stored with the index, and read by the ranker as features."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fixtures_core import copy_seeds
+
+from retrieval.features import SENTENCE_FEATURES
+from retrieval.index import load_index, update_index
+from retrieval.lexicon import build_synonyms, find_wordnet, load_synonyms
+from retrieval.search import SearchConfig, Searcher
+from retrieval.sparse import stem_words
+
+pytest_plugins = ["fixtures_core"]
+
+VOCAB = stem_words(["proof", "allegations", "spokeswoman", "receive", "potato", "evidence"])
+
+
+@pytest.fixture(scope="module")
+def wordnet() -> Path:
+    folder = find_wordnet()
+    assert folder is not None, "no WordNet: `make setup` puts Debian's wordnet-base in .venv/share/wordnet"
+    return folder
+
+
+def test_question_words_meet_the_corpus_words_wordnet_relates_them_to(wordnet):
+    table = build_synonyms(wordnet, VOCAB, stem_words)
+    asked = ["evidence", "accusations", "spokesperson", "get"]
+    stem = dict(zip(asked, stem_words(asked)))
+    proof, alleg, spokeswom, receiv = stem_words(["proof", "allegations", "spokeswoman", "receive"])
+    assert proof in table[stem["evidence"]]  # a hyponym: the article's word is the more specific
+    assert alleg in table[stem["accusations"]]
+    assert spokeswom in table[stem["spokesperson"]]  # one synset
+    assert receiv in table[stem["get"]]  # a verb's frequent sense
+    assert all(set(v) <= set(VOCAB) for v in table.values())  # only the corpus's stems
+    assert all(k not in v for k, v in table.items())  # exact matches are BM25's, not listed
+    assert stem_words(["potato"])[0] not in table[stem["evidence"]]
+
+
+def test_the_index_stores_its_synonym_table(core_seed_index, wordnet):
+    data = load_index(core_seed_index.vectors)
+    m = data.manifest
+    assert m["settings"]["synonyms"] == {"version": 1, "source": "wordnet-3.0"}
+    stored = load_synonyms(core_seed_index.vectors / m["files"]["synonyms"]["name"])
+    assert stored == data.synonyms and stored
+    vocab = set(data.sentence_sparse.retriever.vocab_dict)
+    assert stored == build_synonyms(wordnet, vocab, stem_words)
+    assert stem_words(["proof"])[0] in stored[stem_words(["evidence"])[0]]
+
+
+def test_an_index_without_synonyms_gets_them_without_re_embedding(core_fresh_index, core_encoder):
+    vectors, seeds = core_fresh_index.vectors, core_fresh_index.seeds
+    m = json.loads((vectors / "manifest.json").read_text(encoding="utf-8"))
+    (vectors / m["files"].pop("synonyms")["name"]).unlink()
+    del m["settings"]["synonyms"]
+    (vectors / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    old = load_index(vectors)
+    assert old.synonyms is None
+    report = update_index(seeds, vectors, encoder=core_encoder)
+    assert report.embedded_passages == 0 and not report.rebuilt
+    new = load_index(vectors)
+    assert new.synonyms and np.array_equal(new.sentence_vectors, old.sentence_vectors)
+
+
+def test_a_synonym_in_the_sentence_is_a_ranker_feature(core_searcher):
+    q = "Did Azerbaijan back up its accusations with any evidence?"
+    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
+    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    col = SENTENCE_FEATURES.index("s_synonyms")
+    target = next(i for i, s in enumerate(sents) if "without offering proof of the allegations" in s)
+    assert c.x[target, col] > 0  # "evidence" ~ "proof", "accusations" ~ "allegations"
+    assert c.x[target, SENTENCE_FEATURES.index("s_cover_synonyms")] >= c.x[target, col]
+    assert c.x[:, col].min() >= 0 and c.x[:, col].max() <= 1
+
+
+def test_without_wordnet_the_index_says_how_to_get_it_and_still_answers(tmp_path, core_encoder, monkeypatch,
+                                                                         caplog):
+    monkeypatch.setenv("QABOT_WORDNET", str(tmp_path / "nowhere"))
+    assert find_wordnet() is None
+    seeds, vectors = copy_seeds(tmp_path / "seeds"), tmp_path / "vectors"
+    with caplog.at_level(logging.WARNING):
+        update_index(seeds, vectors, encoder=core_encoder, extract_quotes=False)
+    assert any("WordNet not found" in r.getMessage() and "wordnet-base" in r.getMessage()
+               for r in caplog.records)
+    data = load_index(vectors)
+    assert data.synonyms == {} and data.manifest["settings"]["synonyms"]["source"] is None
+    ans = Searcher(data, core_encoder).search("How big is Armenia?")
+    assert ans.answered and "29,800" in ans.hits[0].text
