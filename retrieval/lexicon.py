@@ -11,7 +11,7 @@ to (`build_synonyms`); only that table, JSON, is part of the index. At question 
 question word's related stems are looked up in the sentence BM25 posting lists (search.py),
 and the ranker learns how much a synonym match is worth (`features.py`).
 
-WordNet is read from its database files (`data.noun`, `data.verb`, `data.adj`, `data.adv`)
+WordNet is read from its database files (`data.*` and `index.*` for noun, verb, adj, adv)
 as Debian's `wordnet-base` installs them (`/usr/share/wordnet`; the Makefile unpacks the same
 package into `.venv/share/wordnet` where it is not installed). NLTK's reader is not used: it
 wants files this package does not ship (`lexnames`, `index.sense`). Without WordNet the index
@@ -31,7 +31,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 SYNONYMS_VERSION = 1
-_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
+_KINDS = ("noun", "verb", "adj", "adv")
+_FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
 # synonyms are the synset itself; then hyponyms (and instances: a question's general word
 # meets the article's specific one, "evidence" -> "proof", "accusation" -> "allegation"),
@@ -50,78 +51,68 @@ def find_wordnet() -> Path | None:
     candidates = [env] if env is not None else [str(Path(sys.prefix) / "share" / "wordnet"),
                                                 "/usr/share/wordnet"]
     for c in candidates:
-        if c and all((Path(c) / f).is_file() for f in _FILES + tuple(f.replace("data.", "index.")
-                                                                     for f in _FILES)):
+        if c and all((Path(c) / f).is_file() for f in _FILES):
             return Path(c)
     return None
 
 
-def _synsets(folder: Path, pointers: set[str]
-             ) -> Iterator[tuple[tuple[str, int], list[str], list[tuple[str, int]]]]:
-    """(key, single-word lemmas, related synset keys) of every synset in the database files."""
-    for name in _FILES:
-        pos_file = name.split(".")[1]
-        with open(folder / name, encoding="latin-1") as f:
+def _records(folder: Path, part: str) -> Iterator[tuple[str, list[str]]]:
+    """(part of speech, fields) of every line of the data or index files, licence header skipped."""
+    for kind in _KINDS:
+        with open(folder / f"{part}.{kind}", encoding="latin-1") as f:
             for line in f:
-                if line.startswith("  "):  # the licence header
-                    continue
-                fields = line.split(" | ", 1)[0].split()
-                w_cnt = int(fields[3], 16)
-                words = []
-                for i in range(w_cnt):
-                    w = re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower()
-                    if _WORD.match(w):
-                        words.append(w)
-                at = 4 + 2 * w_cnt
-                p_cnt = int(fields[at])
-                related = []
-                for i in range(p_cnt):
-                    sym, off, pos = fields[at + 1 + 4 * i: at + 4 + 4 * i]
-                    if sym in pointers:
-                        related.append((_POS_FILE[pos], int(off)))
-                yield (pos_file, int(fields[0])), words, related
+                if not line.startswith("  "):
+                    yield kind, line.split(" | ", 1)[0].split()
+
+
+def _synsets(folder: Path) -> Iterator[tuple[tuple[str, int], list[str], list[tuple[str, int]]]]:
+    """(key, single-word lemmas, related synset keys) of every synset in the data files."""
+    for kind, fields in _records(folder, "data"):
+        w_cnt = int(fields[3], 16)
+        words = []
+        for i in range(w_cnt):
+            w = re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower()
+            if _WORD.match(w):
+                words.append(w)
+        at = 4 + 2 * w_cnt
+        related = []
+        for i in range(int(fields[at])):
+            sym, off, pos = fields[at + 1 + 4 * i: at + 4 + 4 * i]
+            if sym in _POINTERS:
+                related.append((_POS_FILE[pos], int(off)))
+        yield (kind, int(fields[0])), words, related
 
 
 def _senses(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
     """(lemma, its synset keys, most frequent sense first) from the index files."""
-    for name in _FILES:
-        pos_file = name.split(".")[1]
-        with open(folder / name.replace("data.", "index."), encoding="latin-1") as f:
-            for line in f:
-                if line.startswith("  "):
-                    continue
-                fields = line.split()
-                lemma = fields[0]
-                if not _WORD.match(lemma):
-                    continue
-                p_cnt = int(fields[3])
-                synset_cnt = int(fields[2])
-                offs = fields[4 + p_cnt + 2:4 + p_cnt + 2 + synset_cnt]
-                yield lemma, [(pos_file, int(o)) for o in offs]
+    for kind, fields in _records(folder, "index"):
+        lemma, synset_cnt, p_cnt = fields[0], int(fields[2]), int(fields[3])
+        if _WORD.match(lemma):
+            offs = fields[6 + p_cnt:6 + p_cnt + synset_cnt]
+            yield lemma, [(kind, int(o)) for o in offs]
 
 
-def build_synonyms(folder: Path, vocab: Iterable[str], stem, max_senses: int = MAX_SENSES,
-                   pointers: set[str] | None = None) -> dict[str, list[str]]:
+def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[str]]:
     """For each stem of a WordNet lemma, the corpus stems (in `vocab`) WordNet relates it to.
 
     `stem` is the BM25 stemmer, so question words, corpus words and lemmas meet as stems.
     A stem never lists itself: exact matches are BM25's job.
     """
     vocab = set(vocab)
-    pointers = _POINTERS if pointers is None else pointers
     words_of: dict[tuple[str, int], list[str]] = {}
     related_of: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for key, words, related in _synsets(folder, pointers):
+    for key, words, related in _synsets(folder):
         words_of[key] = words
         related_of[key] = related
-    lemmas = sorted({w for ws in words_of.values() for w in ws})
+    senses = list(_senses(folder))
+    lemmas = sorted({w for ws in words_of.values() for w in ws} | {lemma for lemma, _ in senses})
     stem_of = dict(zip(lemmas, stem(lemmas)))
     in_corpus = {key: {stem_of[w] for w in ws} & vocab for key, ws in words_of.items()}
     table: dict[str, set[str]] = {}
-    for lemma, keys in _senses(folder):
-        s = stem_of.get(lemma) or stem([lemma])[0]
+    for lemma, keys in senses:
+        s = stem_of[lemma]
         near: set[str] = set()
-        for key in keys[:max_senses]:  # the most frequent senses: rare ones are mostly noise
+        for key in keys[:MAX_SENSES]:  # the most frequent senses: rare ones are mostly noise
             near |= in_corpus.get(key, set())
             for other in related_of.get(key, ()):
                 near |= in_corpus.get(other, set())

@@ -119,47 +119,46 @@ class SparseIndex:
         return self.lookup(query, rows)[0]
 
     def lookup(self, query: str, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(BM25 score, number of distinct query words present) of the given rows only.
-
-        Reads the per-word posting lists (bm25s keeps them sorted by row) and looks the rows
-        up in each, so the cost grows with the rows asked about, not with the corpus.
-        """
+        """(BM25 score, number of distinct query words present) of the given rows only (`_find`)."""
         scores = np.zeros(len(rows), dtype=np.float32)
         present = np.zeros(len(rows), dtype=np.int32)
         vocab = self.retriever.vocab_dict
         ids = {vocab[w] for w in query_tokens(query) if w in vocab}
         if not ids or not len(rows):
             return scores, present
-        data, indices, indptr = self._postings()
-        rows = np.asarray(rows, dtype=indices.dtype)
+        data = self._postings()[0]
         for t in ids:
-            a, b = int(indptr[t]), int(indptr[t + 1])
-            if a == b:
-                continue
-            docs = indices[a:b]
-            pos = np.searchsorted(docs, rows)
-            pos[pos >= len(docs)] = len(docs) - 1
-            hit = docs[pos] == rows
-            scores[hit] += data[a:b][pos[hit]]
-            present += hit
+            found = self._find(t, rows)
+            if found is not None:
+                hit, at = found
+                scores[hit] += data[at[hit]]
+                present += hit
         return scores, present
 
     def presence(self, words: Sequence[str], rows: np.ndarray) -> np.ndarray:
-        """For each (stemmed, indexed) word, whether each of the given rows holds it."""
+        """For each (stemmed) word, whether each of the given rows holds it."""
         out = np.zeros((len(words), len(rows)), dtype=bool)
         vocab = self.retriever.vocab_dict
-        if not len(rows):
-            return out
-        data, indices, indptr = self._postings()
-        rows = np.asarray(rows, dtype=indices.dtype)
         for i, w in enumerate(words):
-            t = vocab.get(w)
-            if t is None or int(indptr[t]) == int(indptr[t + 1]):
-                continue
-            docs = indices[int(indptr[t]):int(indptr[t + 1])]
-            pos = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
-            out[i] = docs[pos] == rows
+            found = self._find(vocab[w], rows) if w in vocab and len(rows) else None
+            if found is not None:
+                out[i] = found[0]
         return out
+
+    def _find(self, t: int, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(which rows hold word id t, where each sits in the posting arrays), or None if no row does.
+
+        Reads t's posting list (bm25s keeps it sorted by row) and looks the rows up in it, so
+        the cost grows with the rows asked about, not with the corpus.
+        """
+        _, indices, indptr = self._postings()
+        a, b = int(indptr[t]), int(indptr[t + 1])
+        if a == b:
+            return None
+        docs = indices[a:b]
+        rows = np.asarray(rows, dtype=indices.dtype)
+        pos = np.minimum(np.searchsorted(docs, rows), len(docs) - 1)
+        return docs[pos] == rows, a + pos
 
     def _postings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(data, indices, indptr) as plain arrays: slicing a np.memmap costs ~40 us a call."""
