@@ -52,12 +52,16 @@ class Document:
     caption: str = ""
     text: str = ""
     paragraphs: list[Paragraph] = field(default_factory=list)
+    # where the byline ("By A and B") stands in `text`: kept for the first passage, so "who
+    # wrote this?" is answered by the article's own line, as the dateline answers "filed from"
+    byline_span: tuple[int, int] | None = None
 
     def meta(self) -> dict:
         """Metadata without the body, as stored in the index."""
         d = asdict(self)
         d.pop("text")
         d.pop("paragraphs")
+        d.pop("byline_span")
         d["paragraph_count"] = len(self.paragraphs)
         return d
 
@@ -74,7 +78,7 @@ _BOILERPLATE = re.compile(
     r"all rights reserved|copyright ©|©\s*\d{4})",
     re.IGNORECASE,
 )
-_BYLINE = re.compile(r"^(?:[Bb][Yy]|BY)\s+(?P<names>[A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]+)*)\s*$")
+BYLINE = re.compile(r"^(?:[Bb][Yy]|BY)\s+(?P<names>[A-Z][\w.'’-]+(?:[ ,]+(?:and\s+)?[A-Z][\w.'’-]+)*)\s*$")
 # "YEREVAN (Azatutyun) — ", "LONDON, June 3 (Reuters) - ", "WASHINGTON — "
 _DL_PLACE = r"[A-Z][A-Z.'’ -]{1,40}"  # "YEREVAN", "NEW YORK"
 _DL_REGION = r"(?:,\s*[A-Z][A-Za-z.]+(?:\s+\d{1,2})?)?"  # ", Ukraine", ", June 3"
@@ -117,7 +121,7 @@ def parse_news_text(doc: Document, text: str, *, has_title: bool = False) -> Non
     if not has_title:
         for i, (s, e) in enumerate(spans[:3]):
             block = text[s:e]
-            if _is_headingish(block) and not _BYLINE.match(block) and not _BOILERPLATE.match(block):
+            if _is_headingish(block) and not BYLINE.match(block) and not _BOILERPLATE.match(block):
                 doc.title = block.strip()
                 if i > 0:  # whatever stands above the headline is a photo caption
                     doc.caption = " ".join(text[a:b] for a, b in spans[:i])
@@ -129,9 +133,10 @@ def parse_news_text(doc: Document, text: str, *, has_title: bool = False) -> Non
         block = text[s:e]
         if _BOILERPLATE.match(block):
             continue
-        m = _BYLINE.match(block)
+        m = BYLINE.match(block)
         if m and number == 0:
             doc.authors = doc.authors or split_authors(m.group("names"))
+            doc.byline_span = doc.byline_span or (s, e)
             continue
         if _is_headingish(block):
             if number == 0 and not doc.title:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .documents import BYLINE as _BYLINE
 from .documents import DATELINE_PREFIX
 
 WEIGHTS = Path(__file__).with_name("ranker.json")
@@ -69,6 +70,26 @@ def asks_for_dateline(question: str) -> bool:
     return bool(_DATELINE_Q.search(question))
 
 
+# A question about who wrote the story: its byline answers it ("By A and B"), which no
+# other sentence restates. "Who wrote the letter?" is about the story's content, not this.
+_WRITER = r"(authors?|writers?|reporters?|journalists?|correspondents?)"
+_BYLINE_Q = re.compile(
+    r"\bbyline\b|"
+    rf"\bwho (wrote|authored|penned|reported|filed|is behind|was behind)( (this|the|that))?"
+    rf"( {_STORY})?\s*[?.!]*$|"
+    rf"\bwho (wrote|authored|penned|reported|filed)\b.{{0,20}}\b{_STORY}|"
+    rf"\b{_WRITER}\b.{{0,25}}\b(of|behind|for|wrote|authored|penned|filed) {_STORY}|"
+    rf"\b{_STORY}\b.{{0,25}}\b(written|authored|penned|reported|filed|bylined) by\b|"
+    rf"\bwho (is|are|was|were) the {_WRITER}\s*[?.!]*$|"
+    r"\bwhose (story|report|article|dispatch|piece) is (this|it)\b|\bwho wrote it\s*[?.!]*$",
+    re.I)
+
+
+def asks_for_byline(question: str) -> bool:
+    """Whether the question asks who wrote the story."""
+    return bool(_BYLINE_Q.search(question.strip()))
+
+
 def question_type(question: str) -> str:
     q = question.strip().lower()
     q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
@@ -96,21 +117,22 @@ _CAUSE = re.compile(r"\b(because|due to|since|as a result|in order to|so that|de
 
 
 @lru_cache(maxsize=200_000)
-def sentence_attributes(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool]:
-    """(has name, has date, has number, has place, has cause cue, opens with a dateline)."""
+def sentence_attributes(sentence: str) -> tuple[bool, bool, bool, bool, bool, bool, bool]:
+    """(has name, has date, has number, has place, has cause cue, opens with a dateline, is a byline)."""
     return (bool(_NAME.search(sentence)), bool(_DATE.search(sentence)), bool(_NUMBER.search(sentence)),
             bool(_PLACE.search(sentence)), bool(_CAUSE.search(sentence)),
-            bool(DATELINE_PREFIX.match(sentence)))
+            bool(DATELINE_PREFIX.match(sentence)), bool(_BYLINE.match(sentence.strip())))
 
 
-# One byte a sentence: the six attributes above, and KNOWN (computed). Stored at index time
+# One byte a sentence: the seven attributes above, and KNOWN (computed). Stored at index time
 # (`sentence_attrs-*.npy`), because running the regexes on first sight of a sentence costs
 # ~11 ms a question at a million passages. Bump ATTRIBUTES_VERSION when the regexes change:
 # an index with another version has its bits recomputed.
-ATTR_BITS = (1, 2, 4, 8, 16, 32)
+ATTR_BITS = (1, 2, 4, 8, 16, 32, 64)
 DATELINE = 32
+BYLINE = 64
 KNOWN = 128
-ATTRIBUTES_VERSION = 2
+ATTRIBUTES_VERSION = 3
 
 
 def attribute_bits(sentence: str) -> int:

@@ -11,7 +11,7 @@ Layout (every file JSON, numpy or FAISS; never pickle):
     pieces-<gen>.npy              word-piece ids of every sentence, concatenated (pieces.py)
     piece_offsets-<gen>.npy       sentence row i owns pieces[o[i]:o[i+1]]
     piece_table-<gen>.npy         the model's word-piece input embeddings, 64 dims, int8 (pieces.py)
-    synonyms-<gen>.json           WordNet-related corpus stems of every lemma stem (lexicon.py)
+    synonyms-<gen>.json           WordNet-related corpus stems of every lemma stem, and acronyms (lexicon.py)
     quotes.jsonl                  who-said-what, for other tools to read
 
 A build writes a new generation of files beside the old one and then replaces
@@ -47,7 +47,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 REQUIRED_FILES = ("dense", "bm25", "bm25_sentences", "passages", "sentences", "sentence_offsets")
 LOCK = ".index.lock"
-PASSAGE_SETTINGS = {"min_tokens": 96, "splitter": "paragraph+sentencizer+quotefix", "version": 2,
+PASSAGE_SETTINGS = {"min_tokens": 96, "splitter": "paragraph+sentencizer+quotefix", "version": 3,
                     "sentence_vectors": "late"}
 
 
@@ -520,7 +520,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     pieces, piece_offsets = _sentence_pieces(data, kept_rows, passages[len(kept_rows):], encoder, len(table),
                                              new_pieces)
 
-    synonyms, synonyms_info = corpus_synonyms(sentence_sparse.retriever.vocab_dict, stem_words)
+    synonyms, synonyms_info = corpus_synonyms(sentence_sparse.retriever.vocab_dict, stem_words,
+                                              (p.text for p in passages))
 
     gen = _generation_name()
     names = {

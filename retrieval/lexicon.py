@@ -15,7 +15,8 @@ WordNet is read from its database files (`data.*` and `index.*` for noun, verb, 
 as Debian's `wordnet-base` installs them (`/usr/share/wordnet`; the Makefile unpacks the same
 package into `.venv/share/wordnet` where it is not installed). NLTK's reader is not used: it
 wants files this package does not ship (`lexnames`, `index.sense`). Without WordNet the index
-carries an empty table, a warning says how to get it, and answers are ranked less well.
+carries only the corpus's acronyms (acronyms.py), a warning says how to get it, and answers are
+ranked less well.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from .acronyms import acronym_links, find_acronyms
+
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 1
+SYNONYMS_VERSION = 2
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -122,15 +125,27 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[s
     return {s: sorted(v) for s, v in sorted(table.items())}
 
 
-def corpus_synonyms(vocab: Iterable[str], stem) -> tuple[dict[str, list[str]], dict]:
-    """The synonym table of a corpus vocabulary, and a record of its source for the manifest."""
+def corpus_synonyms(vocab: Iterable[str], stem,
+                    texts: Iterable[str] = ()) -> tuple[dict[str, list[str]], dict]:
+    """The synonym table of a corpus: WordNet's relatives of its words, joined by the acronyms
+    its `texts` use ("ICJ" and "International Court of Justice", acronyms.py); and a record
+    of its sources for the manifest."""
+    vocab = set(vocab)
     folder = find_wordnet()
     if folder is None:
         log.warning("WordNet not found (install Debian's wordnet-base, or set QABOT_WORDNET to its "
                     "folder, then run `qabot index --rebuild`): questions in other words than the "
                     "documents' are matched less well")
-        return {}, {"version": SYNONYMS_VERSION, "source": None}
-    return build_synonyms(folder, vocab, stem), {"version": SYNONYMS_VERSION, "source": "wordnet-3.0"}
+    table = {k: set(v) for k, v in build_synonyms(folder, vocab, stem).items()} if folder else {}
+    acronyms = find_acronyms(texts)
+    links = acronym_links(acronyms, stem)
+    for s, near in links.items():
+        near = near & vocab
+        if near:
+            table.setdefault(s, set()).update(near)
+    info = {"version": SYNONYMS_VERSION, "source": "wordnet-3.0" if folder else None,
+            "acronyms": len(acronyms)}
+    return {s: sorted(v) for s, v in sorted(table.items())}, info
 
 
 def save_synonyms(path: Path, table: dict[str, list[str]]) -> None:

@@ -145,6 +145,9 @@ def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int 
     units: list[_Unit] = []
     para_units: list[list[_Unit]] = []
     spans_all: list[tuple[int, int, int]] = []
+    if doc.byline_span and doc.paragraphs and doc.byline_span[1] <= doc.paragraphs[0].start:
+        # the byline opens the first passage as a sentence of its own (cited as paragraph 1)
+        spans_all.append((*doc.byline_span, doc.paragraphs[0].number))
     for p in doc.paragraphs:
         for s, e in split_sentences(p.text):
             spans_all.append((p.start + s, p.start + e, p.number))

@@ -10,7 +10,8 @@ Why this shape (measured with `qabot eval`; see the README's table):
   sentence for near words of the question ("spokesperson" ~ "spokeswoman"), and WordNet
   relatives met in the sentence count too ("evidence" ~ "proof"; lexicon.py).
 - The highlight is the passage's best-scoring sentence; a question about where the story was
-  filed is answered by its dateline ("YEREVAN (Azatutyun) — ..."), which nothing else restates.
+  filed is answered by its dateline ("YEREVAN (Azatutyun) — ..."), and one about who wrote it
+  by its byline ("By A and B"), which nothing else restates.
 - Abstention looks at raw (unnormalised) evidence, since normalised scores always have a
   winner: a question naming something the corpus never mentions, or one far from every
   sentence, is answered with "not in the corpus".
@@ -28,10 +29,12 @@ import numpy as np
 
 from .answer import Answer, Hit, make_citation
 from .features import (
+    BYLINE,
     DATELINE,
     KNOWN,
     SENTENCE_FEATURES,
     LinearModel,
+    asks_for_byline,
     asks_for_dateline,
     attribute_bits,
     count_supported,
@@ -376,10 +379,10 @@ class Searcher:
         if c is None:
             return Answer(question, False, [])
         s_score = self.sentence_scores(c, cfg)
-        datelines = self._datelines(c, cfg)
-        if len(datelines):  # "where was this story filed from?": the dateline answers it
+        furniture = self._furniture(c, cfg)
+        if len(furniture):  # "where was this story filed from?", "who wrote it?": the article's own line
             s_score = s_score.copy()
-            s_score[datelines] += float(s_score.max() - s_score.min()) + 1.0
+            s_score[furniture] += float(s_score.max() - s_score.min()) + 1.0
         p_score = np.full(len(c.rows), -np.inf)
         np.maximum.at(p_score, c.owner, s_score)
         order = np.argsort(-p_score, kind="stable")
@@ -407,15 +410,16 @@ class Searcher:
             ))
             if len(hits) >= k:
                 break
-        answered = not c.unknown_names if len(datelines) else self._answerable(c, s_score, p_score, cfg)
+        answered = not c.unknown_names if len(furniture) else self._answerable(c, s_score, p_score, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
 
     @staticmethod
-    def _datelines(c: Candidates, cfg: SearchConfig) -> np.ndarray:
-        """Candidate sentences that open with a dateline, if the question asks where the story was filed."""
-        if c.attrs is None or cfg.mode != "hybrid" or not asks_for_dateline(c.question):
+    def _furniture(c: Candidates, cfg: SearchConfig) -> np.ndarray:
+        """Candidate datelines if the question asks where the story was filed, bylines if who wrote it."""
+        if c.attrs is None or cfg.mode != "hybrid":
             return np.zeros(0, np.int64)
-        return np.flatnonzero(c.attrs & DATELINE)
+        bit = DATELINE if asks_for_dateline(c.question) else BYLINE if asks_for_byline(c.question) else 0
+        return np.flatnonzero(c.attrs & bit) if bit else np.zeros(0, np.int64)
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""

@@ -46,12 +46,15 @@ def test_question_words_meet_the_corpus_words_wordnet_relates_them_to(wordnet):
 def test_the_index_stores_its_synonym_table(core_seed_index, wordnet):
     data = load_index(core_seed_index.vectors)
     m = data.manifest
-    assert m["settings"]["synonyms"] == {"version": 1, "source": "wordnet-3.0"}
+    assert m["settings"]["synonyms"] == {"version": 2, "source": "wordnet-3.0", "acronyms": 2}  # ICJ, EU
     stored = load_synonyms(core_seed_index.vectors / m["files"]["synonyms"]["name"])
     assert stored == data.synonyms and stored
     vocab = set(data.sentence_sparse.retriever.vocab_dict)
-    assert stored == build_synonyms(wordnet, vocab, stem_words)
+    wordnet_only = build_synonyms(wordnet, vocab, stem_words)
+    assert all(set(v) <= set(stored[k]) for k, v in wordnet_only.items())
     assert stem_words(["proof"])[0] in stored[stem_words(["evidence"])[0]]
+    justice, icj = stem_words(["justice", "icj"])
+    assert icj in stored[justice] and justice in stored[icj] and icj not in wordnet_only.get(justice, [])
 
 
 def test_an_index_without_synonyms_gets_them_without_re_embedding(core_fresh_index, core_encoder):
@@ -89,6 +92,9 @@ def test_without_wordnet_the_index_says_how_to_get_it_and_still_answers(tmp_path
     assert any("WordNet not found" in r.getMessage() and "wordnet-base" in r.getMessage()
                for r in caplog.records)
     data = load_index(vectors)
-    assert data.synonyms == {} and data.manifest["settings"]["synonyms"]["source"] is None
+    assert data.manifest["settings"]["synonyms"]["source"] is None
+    assert stem_words(["proof"])[0] not in data.synonyms.get(stem_words(["evidence"])[0], [])
+    assert set(data.synonyms) == set(stem_words(["icj", "international", "court", "justice",
+                                                  "eu", "european", "union"]))  # the acronyms alone
     ans = Searcher(data, core_encoder).search("How big is Armenia?")
     assert ans.answered and "29,800" in ans.hits[0].text

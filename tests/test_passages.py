@@ -50,7 +50,9 @@ def assert_well_formed(doc: Document, passages: list[Passage], enc) -> None:
 
 
 def body_words(doc: Document) -> list[str]:
-    return re.findall(r"\S+", " ".join(p.text for p in doc.paragraphs))
+    """The words passages must carry: the byline (it opens the first passage), then the body."""
+    byline = doc.text[slice(*doc.byline_span)] if doc.byline_span else ""
+    return re.findall(r"\S+", " ".join([byline] + [p.text for p in doc.paragraphs]))
 
 
 def passage_words(passages: list[Passage]) -> list[str]:
@@ -74,6 +76,21 @@ def test_seed_passages(core_encoder):
         assert len({doc.paragraphs[n - 1].heading for n in p.paragraphs}) == 1
         assert p.heading == doc.paragraphs[p.paragraphs[0] - 1].heading
     assert passages[-1].heading == "Brussels Meeting"
+
+
+def test_the_byline_opens_the_first_passage_as_its_own_sentence(core_encoder):
+    doc = load_document(SEED, SEED_NAME)
+    first = passages_of(doc, core_encoder)[0]
+    assert first.sentences[0] == "By Heghine Buniatian and Astghik Bedevian"
+    assert first.sentences[1].startswith("YEREVAN (Azatutyun) —")
+    assert first.paragraphs[0] == 1  # cited with the paragraph it stands above
+    assert doc.paragraphs[0].text.startswith("YEREVAN")  # and never a body paragraph
+
+
+def test_text_without_a_byline_starts_with_its_first_paragraph(core_encoder):
+    doc = doc_from_text("A Headline Here\n\nFirst paragraph here, long enough.\n\nSecond one.\n")
+    assert doc.byline_span is None
+    assert passages_of(doc, core_encoder)[0].sentences[0] == "First paragraph here, long enough."
 
 
 def test_seed_sentences_open_with_their_quote_marks(core_encoder):

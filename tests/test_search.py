@@ -256,5 +256,26 @@ def test_dateline_questions_are_told_from_others():
     assert not asks_for_dateline("What did the report say about Aghdam?")
 
 
+@pytest.mark.parametrize("question", [
+    "Who wrote this article?",
+    "Who are the authors of this report?",
+    "Which journalists wrote this piece?",
+])
+def test_who_wrote_the_story_is_answered_by_its_byline(core_searcher, question):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered
+    assert ans.hits[0].highlight == "By Heghine Buniatian and Astghik Bedevian"
+
+
+def test_byline_questions_are_told_from_others():
+    from retrieval.features import asks_for_byline
+
+    assert asks_for_byline("who is the author?")
+    assert asks_for_byline("The story was written by whom?")
+    assert not asks_for_byline("Who wrote the letter to Michel?")
+    assert not asks_for_byline("Who reported the shortages of food?")
+    assert not asks_for_byline("Were journalists allowed into Karabakh?")
+
+
 def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searcher):
     assert not core_searcher.search("Which news agency filed this report from Tbilisi?", 3).answered
