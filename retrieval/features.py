@@ -21,6 +21,7 @@ import numpy as np
 
 from .documents import BYLINE as _BYLINE
 from .documents import DATELINE_PREFIX
+from .speakers import PERSON_TITLES, person_names
 
 WEIGHTS = Path(__file__).with_name("ranker.json")
 
@@ -287,6 +288,38 @@ _ASKS = {
 _NUM = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
                   r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
                   r"billion|dozen)\b", re.I)
+
+
+# "Who is the spokesperson of ...?", "What is the name of Karabakh's president?": a person is
+# asked for by role. "When will they meet next?": a future event is asked about.
+_TITLES = "|".join(sorted((t for t in PERSON_TITLES if t.isalpha()), key=len, reverse=True))
+_PERSON_Q = re.compile(
+    rf"^(who (is|was|are|were) (the|its|their|his|her|[\w-]+['’]s) ([\w-]+ ){{0,3}}({_TITLES})\b|"
+    r"(what|tell me) (is|was|are|were) the names? of\b|name the\b)", re.I)
+_FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|shall|next|upcoming|"
+                       r"(is|are) (scheduled|planned|expected|due|set))\b", re.I)
+_FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
+                     r"later this|is to|are to|soon|future)\b", re.I)
+
+
+def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
+    """For a person asked for by role, or a future event asked about: does the answer's sentence
+    hold one (a person the question does not name; a future reference)?
+
+    None when the question asks for neither. "Who is the spokesperson of the Russian Foreign
+    Ministry?" against a sentence naming only the ministry is one the documents cannot answer;
+    nor is "When will they meet next?" by a sentence on their last meeting.
+    """
+    q = question.strip()
+    if _PERSON_Q.search(q):
+        asked = q.lower()
+        surnames = {n.split()[-1] for n in person_names(passage)}  # "Grigoryan" once "Tigran Grigoryan"
+        named = person_names(sentence) + [w for w in re.findall(r"\b[A-Z][\w-]+\b", sentence)
+                                          if w in surnames]
+        return any(not all(w.lower() in asked for w in n.split()) for n in named)
+    if _FUTURE_Q.search(q):
+        return bool(_FUTURE.search(sentence))
+    return None
 
 
 def measure_supported(question: str, passage: str) -> bool | None:

@@ -34,6 +34,7 @@ from .features import (
     KNOWN,
     SENTENCE_FEATURES,
     LinearModel,
+    answer_type_supported,
     asks_for_byline,
     asks_for_dateline,
     attribute_bits,
@@ -432,6 +433,10 @@ class Searcher:
         if count_supported(c.question, top.text, stem_words) is False:
             return False
         if measure_supported(c.question, top.text) is False:  # "how old", "in kilometres" without one
+            return False
+        mine = np.flatnonzero(c.owner == int(np.argmax(p_score)))
+        sentence = top.sentences[int(c.local[mine[np.argmax(s_score[mine])]])]
+        if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future
             return False
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
             return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)

@@ -115,6 +115,21 @@ def split_title_name(text: str) -> tuple[str, str]:
     return title, " ".join(name)
 
 
+_CAP_RUN = re.compile(r"(?:[A-Z][\w’'-]*\s+)*[A-Z][\w’'-]*")
+
+
+def person_names(text: str) -> list[str]:
+    """Full personal names written in `text` ("Azerbaijani President Ilham Aliyev" -> "Ilham Aliyev"):
+    the name part of every capitalised run, when it has two words or more and none is an
+    organisation's or company's ("Foreign Ministry", "Saryarka Copper" are not people)."""
+    out = []
+    for m in _CAP_RUN.finditer(text):
+        words = split_title_name(m.group(0))[1].split()
+        if len(words) >= 2 and not any(w.lower() in ORG_HEADS or w.lower() in COMPANY_WORDS for w in words):
+            out.append(" ".join(words))
+    return out
+
+
 def head_word(text: str) -> str:
     """The head noun of a description: the last word before 'of', lowercased."""
     words = strip_determiner(tidy(text)).split()
