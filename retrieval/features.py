@@ -294,10 +294,12 @@ _NUM = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleve
 # asked for by role. "When will they meet next?": a future event is asked about.
 _TITLES = "|".join(sorted((t for t in PERSON_TITLES if t.isalpha()), key=len, reverse=True))
 _PERSON_Q = re.compile(
-    rf"^(who (is|was|are|were) (the|its|their|his|her|[\w-]+['’]s) ([\w-]+ ){{0,3}}({_TITLES})\b|"
+    r"^(who (is|was|are|were) (the|its|their|his|her|([\w-]+ ){0,2}[\w-]+['’]s) "
+    rf"([\w-]+ ){{0,3}}({_TITLES})\b|"
     r"(what|tell me) (is|was|are|were) the names? of\b|name the\b)", re.I)
 _FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|shall|next|upcoming|"
-                       r"(is|are) (scheduled|planned|expected|due|set))\b", re.I)
+                       r"(is|are) (scheduled|planned|expected|due|set)|"
+                       r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
 _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
                      r"later this|is to|are to|soon|future)\b", re.I)
 

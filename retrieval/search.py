@@ -76,6 +76,11 @@ def clean_question(q: str) -> str:
     """Whitespace, control characters and lone surrogates folded; cut to MAX_QUESTION_CHARS."""
     return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
+# Words a question uses to say what kind of answer it wants, rarely the documents' own words.
+_FRAME_STEMS = frozenset(stem_words([
+    "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
+    "kind", "type", "sort",
+]))
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "is", "are", "was", "were",
     "did", "does", "do", "can", "could", "should", "would", "will", "has", "have", "had", "tell", "give",
@@ -286,7 +291,9 @@ class Searcher:
         x[:, 5] = _scale(p_bm)[owner]
         x[:, 7] = p_cov[owner]
         x[:, 9] = p_names[owner]
-        unknown_words = sum(1 for w in qset if w not in self._vocab) / len(qset) if qset else 1.0
+        # words naming what is asked ("What position does she hold?") say nothing of the topic
+        topic = qset - _FRAME_STEMS
+        unknown_words = sum(1 for w in topic if w not in self._vocab) / len(topic) if topic else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)
 

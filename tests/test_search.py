@@ -279,3 +279,48 @@ def test_byline_questions_are_told_from_others():
 
 def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searcher):
     assert not core_searcher.search("Which news agency filed this report from Tbilisi?", 3).answered
+
+
+# --- the asked type must be in the answer ---------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [
+    "Who is the head of Azerbaijan's foreign ministry?",  # the article names no such person
+    "When will Pashinyan and Aliyev sign the peace treaty?",  # nor any date ahead
+    "When are the leaders due to meet again?",
+])
+def test_a_person_or_a_future_date_the_article_lacks_abstains(core_searcher, question):
+    assert not core_searcher.search(question, 3).answered
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Who is the president of Azerbaijan?", "Ilham Aliyev"),
+    ("Who is the spokeswoman of the Armenian foreign ministry?", "Ani Badalyan"),
+    ("What position does Ani Badalyan hold?", "spokeswoman"),  # "position", "hold": the asked kind
+    ("What is Tigran Grigoryan's job?", "analysts"),
+])
+def test_a_person_asked_by_role_or_a_role_asked_of_a_person_is_answered(core_searcher, question, name):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered and name in ans.hits[0].highlight
+
+
+def test_answer_type_support_reads_the_sentence():
+    from retrieval.features import answer_type_supported
+
+    passage = "One of those analysts, Tigran Grigoryan, spoke. Grigoryan told RFE/RL. The ministry said."
+    q = "Who is the analyst quoted by the service?"
+    assert answer_type_supported(q, "Grigoryan told RFE/RL.", passage)  # the surname of a full name
+    assert not answer_type_supported(q, "The ministry said.", passage)
+    # a person the question names is no answer to it
+    assert answer_type_supported("Who is Tigran Grigoryan's adviser?", "Grigoryan told RFE/RL.",
+                                 passage) is False
+    assert answer_type_supported("When will they meet next?", "They will meet in May.", "")
+    assert not answer_type_supported("When will they meet next?", "They met on July 15.", "")
+    assert answer_type_supported("When did they meet?", "They met on July 15.", "") is None
+
+
+def test_person_names_leave_titles_and_organisations_out():
+    from retrieval.speakers import person_names
+
+    text = "Armenian Prime Minister Nikol Pashinyan met the Azerbaijani Foreign Ministry in Lachin."
+    assert person_names(text) == ["Nikol Pashinyan"]
