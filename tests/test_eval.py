@@ -23,7 +23,7 @@ FLOORS = {
     "mrr@10": 0.94,
     "highlight_accuracy": 0.86,
     "answer_rate": 0.97,
-    "abstention_accuracy": 0.95,
+    "abstention_accuracy": 0.97,
 }
 
 
@@ -67,16 +67,16 @@ def test_eval_cli_json(seeds_dir: Path, vectors_dir: Path, tmp_path: Path) -> No
 
 
 # Two sets never trained on, 40 + 8 questions each. tests/data/blind_*.jsonl was written after
-# the ranker and its features were fixed (measured now: R@1 0.875, R@3 0.975, highlight 0.875,
-# answered 0.950, abstained 0.750). tests/data/holdout_*.jsonl was written by someone who saw
+# the ranker and its features were fixed (measured now: R@1 0.875, R@3 0.975, highlight 0.900,
+# answered 0.950, abstained 0.875). tests/data/holdout_*.jsonl was written by someone who saw
 # only the article and the file format, never the code or the other sets, so it is the closest
-# to a stranger's questions (R@1 0.795, R@3 0.974, highlight 0.769, answered 0.950, abstained
-# 0.625). Floors a little under, as for the gold set.
+# to a stranger's questions (R@1 0.800, R@3 0.975, highlight 0.800, answered 0.975, abstained
+# 1.000). Floors a little under, as for the gold set (one question of eight is 0.125).
 NEVER_TRAINED_ON = {
-    "blind": {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.85, "answer_rate": 0.95,
+    "blind": {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.875, "answer_rate": 0.95,
               "abstention_accuracy": 0.75},
-    "holdout": {"recall@1": 0.77, "recall@3": 0.94, "highlight_accuracy": 0.74, "answer_rate": 0.925,
-                "abstention_accuracy": 0.625},
+    "holdout": {"recall@1": 0.775, "recall@3": 0.95, "highlight_accuracy": 0.775, "answer_rate": 0.95,
+                "abstention_accuracy": 0.875},
 }
 
 
