@@ -69,6 +69,8 @@ def paragraph_label(paragraphs: Sequence[int]) -> str:
     ps = sorted(paragraphs)
     if not ps:
         return ""
+    if ps == [0]:  # passages.CAPTION
+        return "photo caption"
     if len(ps) == 1:
         return f"para. {ps[0]}"
     if ps == list(range(ps[0], ps[-1] + 1)):

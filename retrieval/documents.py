@@ -55,6 +55,8 @@ class Document:
     # where the byline ("By A and B") stands in `text`: kept for the first passage, so "who
     # wrote this?" is answered by the article's own line, as the dateline answers "filed from"
     byline_span: tuple[int, int] | None = None
+    # where the photo caption stands: a passage of its own (a reader asks what the photo shows)
+    caption_span: tuple[int, int] | None = None
 
     def meta(self) -> dict:
         """Metadata without the body, as stored in the index."""
@@ -62,6 +64,7 @@ class Document:
         d.pop("text")
         d.pop("paragraphs")
         d.pop("byline_span")
+        d.pop("caption_span")
         d["paragraph_count"] = len(self.paragraphs)
         return d
 
@@ -125,6 +128,7 @@ def parse_news_text(doc: Document, text: str, *, has_title: bool = False) -> Non
                 doc.title = block.strip()
                 if i > 0:  # whatever stands above the headline is a photo caption
                     doc.caption = " ".join(text[a:b] for a, b in spans[:i])
+                    doc.caption_span = (spans[0][0], spans[i - 1][1])
                 body_from = i + 1
                 break
     heading = ""

@@ -47,7 +47,7 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 REQUIRED_FILES = ("dense", "bm25", "bm25_sentences", "passages", "sentences", "sentence_offsets")
 LOCK = ".index.lock"
-PASSAGE_SETTINGS = {"min_tokens": 96, "splitter": "paragraph+sentencizer+quotefix", "version": 3,
+PASSAGE_SETTINGS = {"min_tokens": 96, "splitter": "paragraph+sentencizer+quotefix", "version": 4,
                     "sentence_vectors": "late"}
 
 

@@ -133,6 +133,9 @@ def _split_word(text: str, s: int, e: int, limit: int, count: TokenCounter) -> l
     return pieces
 
 
+CAPTION = 0  # the paragraph number of a photo caption's sentences (body paragraphs count from 1)
+
+
 def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int = 254,
                   min_tokens: int = 48) -> list[Passage]:
     """Passages of `doc`: paragraphs, short ones merged forward, long ones split by sentence.
@@ -145,6 +148,10 @@ def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int 
     units: list[_Unit] = []
     para_units: list[list[_Unit]] = []
     spans_all: list[tuple[int, int, int]] = []
+    if doc.caption_span and (not doc.paragraphs or doc.caption_span[1] <= doc.paragraphs[0].start):
+        # the photo caption is a passage of its own, cited as such (paragraph number 0)
+        s0, e0 = doc.caption_span
+        spans_all.extend((s0 + s, s0 + e, CAPTION) for s, e in split_sentences(text[s0:e0]))
     if doc.byline_span and doc.paragraphs and doc.byline_span[1] <= doc.paragraphs[0].start:
         # the byline opens the first passage as a sentence of its own (cited as paragraph 1)
         spans_all.append((*doc.byline_span, doc.paragraphs[0].number))
@@ -159,8 +166,8 @@ def make_passages(doc: Document, count_tokens: TokenCounter, *, max_tokens: int 
             u = _Unit(ps, pe, n, c if len(pieces) == 1 else count_tokens([text[ps:pe]])[0])
             units.append(u)
             by_para.setdefault(n, []).append(u)
-    headings = {p.number: p.heading for p in doc.paragraphs}
-    para_units = [by_para[p.number] for p in doc.paragraphs if p.number in by_para]
+    headings = {CAPTION: "", **{p.number: p.heading for p in doc.paragraphs}}
+    para_units = [by_para[n] for n in [CAPTION] + [p.number for p in doc.paragraphs] if n in by_para]
 
     # 2. groups: paragraphs merged while short, or split while long
     groups: list[list[_Unit]] = []

@@ -292,8 +292,8 @@ class Searcher:
         x[:, 7] = p_cov[owner]
         x[:, 9] = p_names[owner]
         # words naming what is asked ("What position does she hold?") say nothing of the topic
-        topic = qset - _FRAME_STEMS
-        unknown_words = sum(1 for w in topic if w not in self._vocab) / len(topic) if topic else 1.0
+        unknown = [w for w in qset if w not in self._vocab and w not in _FRAME_STEMS]
+        unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)
 

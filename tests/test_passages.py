@@ -13,7 +13,7 @@ import pytest
 from fixtures_core import SEED, SEED_NAME, news_text
 
 from retrieval.documents import Document, Paragraph, load_document, parse_news_text
-from retrieval.passages import Passage, make_passages, split_sentences
+from retrieval.passages import CAPTION, Passage, make_passages, split_sentences
 
 pytest_plugins = ["fixtures_core"]
 
@@ -50,9 +50,11 @@ def assert_well_formed(doc: Document, passages: list[Passage], enc) -> None:
 
 
 def body_words(doc: Document) -> list[str]:
-    """The words passages must carry: the byline (it opens the first passage), then the body."""
+    """The words passages must carry: the photo caption (a passage of its own), the byline (it
+    opens the first body passage), then the body."""
+    caption = doc.text[slice(*doc.caption_span)] if doc.caption_span else ""
     byline = doc.text[slice(*doc.byline_span)] if doc.byline_span else ""
-    return re.findall(r"\S+", " ".join([byline] + [p.text for p in doc.paragraphs]))
+    return re.findall(r"\S+", " ".join([caption, byline] + [p.text for p in doc.paragraphs]))
 
 
 def passage_words(passages: list[Passage]) -> list[str]:
@@ -69,18 +71,26 @@ def test_seed_passages(core_encoder):
     assert passage_words(passages) == body_words(doc)
     # every paragraph lands in exactly one passage, in order; short ones were merged
     numbers = [n for p in passages for n in p.paragraphs]
-    assert numbers == list(range(1, 22))
+    assert numbers == list(range(0, 22))  # 0: the photo caption
     assert len(passages) < 21
     # merging never crosses a section heading
-    for p in passages:
+    for p in passages[1:]:  # after the caption
         assert len({doc.paragraphs[n - 1].heading for n in p.paragraphs}) == 1
         assert p.heading == doc.paragraphs[p.paragraphs[0] - 1].heading
     assert passages[-1].heading == "Brussels Meeting"
 
 
+def test_the_photo_caption_is_a_passage_of_its_own(core_encoder):
+    doc = load_document(SEED, SEED_NAME)
+    caption = passages_of(doc, core_encoder)[0]
+    assert caption.paragraphs == [CAPTION] and caption.text == doc.caption
+    assert caption.sentences == [doc.caption]
+    assert caption.text.startswith("A view of an Azerbaijani checkpoint")
+
+
 def test_the_byline_opens_the_first_passage_as_its_own_sentence(core_encoder):
     doc = load_document(SEED, SEED_NAME)
-    first = passages_of(doc, core_encoder)[0]
+    first = passages_of(doc, core_encoder)[1]
     assert first.sentences[0] == "By Heghine Buniatian and Astghik Bedevian"
     assert first.sentences[1].startswith("YEREVAN (Azatutyun) —")
     assert first.paragraphs[0] == 1  # cited with the paragraph it stands above

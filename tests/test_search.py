@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from fixtures_core import SEED_ID, SEED_TITLE
 
-from retrieval.answer import Answer, render_text
+from retrieval.answer import Answer, paragraph_label, render_text
 
 pytest_plugins = ["fixtures_core"]
 
@@ -36,8 +36,8 @@ def assert_valid(ans: Answer, k: int, searcher) -> None:
         assert h.highlight in p.sentences
         assert h.title == SEED_TITLE
         assert h.citation.startswith(f"[{h.rank}] {SEED_TITLE}")
-        assert "para." in h.citation or "paras." in h.citation
-        assert str(h.paragraphs[0]) in h.citation
+        assert f", {paragraph_label(h.paragraphs)}, " in h.citation  # "para. 3", or "photo caption"
+        assert paragraph_label(h.paragraphs).startswith(("para. ", "paras. ", "photo caption"))
         assert HIT_KEYS <= set(h.to_json())
 
 
@@ -248,6 +248,12 @@ def test_where_the_story_was_filed_and_who_wrote_it_are_answered_by_its_own_line
     ans = core_searcher.search(question, 3)
     assert ans.answered
     assert ans.hits[0].highlight.startswith(opening)
+
+
+def test_what_the_photo_shows_is_answered_from_its_caption_and_cited_as_such(core_searcher):
+    ans = core_searcher.search("Which river does the bridge near the checkpoint cross?", 3)
+    assert ans.answered and "Hakari river" in ans.hits[0].highlight
+    assert ans.hits[0].paragraphs == [0] and ", photo caption, " in ans.hits[0].citation
 
 
 def test_dateline_questions_are_told_from_others():
