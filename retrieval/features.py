@@ -274,6 +274,7 @@ _MEASURES: dict[str, re.Pattern] = {
     "weight": re.compile(r"\b(tons?|tonnes?|kilograms?|kg)\b", re.I),
     "population": re.compile(r"\b(population|inhabitants|residents|people|citizens)\b", re.I),
     "duration": re.compile(r"\b(years?|months?|weeks?|days?|decades?|hours?)\b|\bsince\b", re.I),
+    "votes": re.compile(r"\b(votes?|voted|ballots?|in favou?r|abstentions?|unanimous(ly)?)\b", re.I),
 }
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
@@ -281,6 +282,9 @@ _ASKS = {
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
     "duration": re.compile(r"^\s*(how long (has|have|had|did|does|do)\b|for how long\b|since when\b)", re.I),
+    "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
+                        r"how many (votes|judges|members|lawmakers|deputies|senators) "
+                        r"(voted|backed|supported|opposed|approved))\b", re.I),
     "money": re.compile(r"\b(how much (money|did|does|do|will|would|is|was)\b.*"
                         r"\b(cost|pay|paid|spend|spent|worth)|"
                         r"in (dollars|euros|roubles|rubles|drams|manats))\b", re.I),
@@ -334,12 +338,12 @@ def measure_supported(question: str, passage: str) -> bool | None:
     asked = [f for f, rx in _ASKS.items() if rx.search(question)]
     if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):
         asked += [f for f, rx in _MEASURES.items()
-                  if f not in asked and f not in ("population", "duration") and rx.search(question)]
+                  if f not in asked and f not in ("population", "duration", "votes") and rx.search(question)]
     if not asked:
         return None
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
-            if _NUM.search(window):
+            if _NUM.search(window) or m.group(0).lower().startswith("unanimous"):  # a vote needs no count
                 return True
     return False

@@ -163,6 +163,10 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("How long has she been mayor?", "She was elected mayor in Lyon.", False),
     ("How long has she been mayor?", "She has been mayor since 2019.", True),
     ("How long has the blockade lasted?", "The seven-month blockade goes on.", True),
+    ("What was the vote count in parliament?", "Parliament approved the bill on Tuesday.", False),
+    ("What was the vote count in parliament?", "Parliament approved the bill by 87 votes to 12.", True),
+    ("What was the vote count in parliament?", "Parliament voted unanimously for the bill.", True),
+    ("Who voted against the bill?", "Anything at all.", None),
     ("Who said aid must reach the population?", "Anything at all.", None),  # not a measure question
     ("How big is Armenia?", "Anything at all.", None),
 ])
