@@ -19,7 +19,7 @@ credit "The ICJ court ordered ..." for "When did the International Court of Just
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 _SMALL = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "to", "at", "&"}
 _CAP = r"[A-Z][\w’'-]*"
@@ -48,11 +48,14 @@ def _phrases(run: str, longest: int = 8) -> Iterator[tuple[str, list[str]]]:
                 yield " ".join(words[a:b + 1]), words[a:b + 1]
 
 
-def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
-    """Acronym -> its long form, for the acronyms the texts define or use unambiguously."""
+def find_acronyms(texts: Sequence[str]) -> dict[str, str]:
+    """Acronym -> its long form, for the acronyms the texts define or use unambiguously.
+
+    Two passes: the acronyms first, then only the phrases whose initials spell one of them,
+    so a large corpus's capitalised phrases are never all held at once.
+    """
     defined: dict[str, str] = {}
     used: set[str] = set()
-    by_initials: dict[str, set[str]] = {}
     for text in texts:
         for m in _DEFINED.finditer(text):
             letters = _letters(m.group(1))
@@ -66,10 +69,14 @@ def find_acronyms(texts: Iterable[str]) -> dict[str, str]:
                     defined.setdefault(m.group(1), " ".join(tail))
                     break
         used.update(_ACRONYM.findall(text))
+    wanted = {_letters(a) for a in used - set(defined)}
+    by_initials: dict[str, set[str]] = {}
+    for text in texts if wanted else ():
         for run in _RUN.findall(text):
             for phrase, words in _phrases(run):
-                if not any(w.isupper() for w in words):  # "RFE/RL Armenian Service" is no long form
-                    by_initials.setdefault(_initials(words), set()).add(phrase)
+                key = _initials(words)
+                if key in wanted and not any(w.isupper() for w in words):  # not "RFE/RL Armenian Service"
+                    by_initials.setdefault(key, set()).add(phrase)
     out = dict(defined)
     for acronym in sorted(used - set(defined)):
         phrases = by_initials.get(_letters(acronym), set())

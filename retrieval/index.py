@@ -521,7 +521,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
                                              new_pieces)
 
     synonyms, synonyms_info = corpus_synonyms(sentence_sparse.retriever.vocab_dict, stem_words,
-                                              (p.text for p in passages))
+                                              [p.text for p in passages])
 
     gen = _generation_name()
     names = {

@@ -26,7 +26,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .acronyms import acronym_links, find_acronyms
@@ -126,7 +126,7 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[s
 
 
 def corpus_synonyms(vocab: Iterable[str], stem,
-                    texts: Iterable[str] = ()) -> tuple[dict[str, list[str]], dict]:
+                    texts: Sequence[str] = ()) -> tuple[dict[str, list[str]], dict]:
     """The synonym table of a corpus: WordNet's relatives of its words, joined by the acronyms
     its `texts` use ("ICJ" and "International Court of Justice", acronyms.py); and a record
     of its sources for the manifest."""
