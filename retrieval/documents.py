@@ -3,7 +3,10 @@
 Every format ends up as the same `Document`: metadata plus the body paragraphs, each with
 its character offsets into `Document.text`, so a citation can point at the exact place.
 News furniture (photo caption, headline, byline, dateline, section headings, newsletter
-boilerplate) is recognised and kept out of the paragraphs, so it never becomes a passage.
+boilerplate) is recognised and kept out of the paragraphs. Two pieces of it are still read:
+the photo caption becomes a passage of its own and the byline opens the first passage
+(passages.py), because readers ask what the photo shows and who wrote the story; their spans
+are kept for that.
 Unreadable files are skipped with a warning that names them; they never stop the rest.
 """
 

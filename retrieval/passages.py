@@ -3,7 +3,9 @@
 Passages follow paragraphs, because news paragraphs are the unit a reader cites. Very
 short paragraphs are merged into their neighbour (a one-line quote means little alone);
 long ones are split at sentence boundaries so no passage exceeds the model's window
-(counted with the model's own tokenizer: nothing is ever truncated silently).
+(counted with the model's own tokenizer: nothing is ever truncated silently). A photo
+caption is a passage of its own (paragraph number 0, cited as "photo caption"), and a byline
+is the first passage's first sentence, so "Who wrote this?" has a sentence to be answered by.
 """
 
 from __future__ import annotations
