@@ -91,6 +91,35 @@ def asks_for_byline(question: str) -> bool:
     return bool(_BYLINE_Q.search(question.strip()))
 
 
+# "Which outlet did Grigoryan speak to?": news names the outlet in its attribution ("...,"
+# Grigoryan told RFE/RL's Armenian Service), the end of a sentence that a long quote fills.
+_OUTLET = (r"outlet|newspaper|paper|agency|broadcaster|channel|service|radio|station|publication|media|"
+           r"network|website|magazine|programme|program|show|television|tv")
+_OUTLET_Q = re.compile(
+    rf"\b(which|what) ([\w-]+ ){{0,2}}({_OUTLET})\b.{{0,60}}\b(speak|spoke|talk|talked|give|gave|tell|told|"
+    r"comment|commented|interview|interviewed|remarks?|statements?)\b", re.I)
+_TO_WHOM_Q = re.compile(
+    r"\b(to whom|who) did .{1,40}\b(speak|talk|tell|give (his|her|their) (comments|remarks|interview))\b",
+    re.I)
+_TOLD = (r"(told|telling|said to|speaking to|spoke to|talking to|talked to|in an interview with|"
+         r"interviewed by|in comments to|quoted by)\s+(the\s+)?[A-Z]")
+_ADDRESSED = re.compile(rf"\b{_TOLD}")
+
+
+def asks_for_addressee(question: str) -> bool:
+    """Whether the question asks whom (which outlet) someone spoke to."""
+    return bool(_OUTLET_Q.search(question) or _TO_WHOM_Q.search(question))
+
+
+def names_an_addressee(sentence: str, speaker: str = "") -> bool:
+    """Whether the sentence says whom it was told to ("X told Reuters", "in an interview with the
+    BBC"); with `speaker`, whom that speaker told it to ("Grigoryan told ...", not "[by Michel]
+    ... Grigoryan told ...")."""
+    if not speaker:
+        return bool(_ADDRESSED.search(sentence))
+    return bool(re.search(rf"\b{re.escape(speaker)}\w*[’']?s?\b[^“”\"]{{0,40}}\b{_TOLD}", sentence, re.I))
+
+
 def question_type(question: str) -> str:
     q = question.strip().lower()
     q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
@@ -309,8 +338,9 @@ _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due
 
 
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
-    """For a person asked for by role, or a future event asked about: does the answer's sentence
-    hold one (a person the question does not name; a future reference)?
+    """For a person asked for by role, a future event or the outlet someone spoke to: does the
+    answer's sentence hold one (a person the question does not name; a future reference; whom
+    it was told to)?
 
     None when the question asks for neither. "Who is the spokesperson of the Russian Foreign
     Ministry?" against a sentence naming only the ministry is one the documents cannot answer;
@@ -325,6 +355,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return any(not all(w.lower() in asked for w in n.split()) for n in named)
     if _FUTURE_Q.search(q):
         return bool(_FUTURE.search(sentence))
+    if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
+        return names_an_addressee(sentence)
     return None
 
 

@@ -35,12 +35,14 @@ from .features import (
     SENTENCE_FEATURES,
     LinearModel,
     answer_type_supported,
+    asks_for_addressee,
     asks_for_byline,
     asks_for_dateline,
     attribute_bits,
     count_supported,
     load_models,
     measure_supported,
+    names_an_addressee,
     question_names,
     question_type,
 )
@@ -421,13 +423,26 @@ class Searcher:
         answered = not c.unknown_names if len(furniture) else self._answerable(c, s_score, p_score, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
 
-    @staticmethod
-    def _furniture(c: Candidates, cfg: SearchConfig) -> np.ndarray:
-        """Candidate datelines if the question asks where the story was filed, bylines if who wrote it."""
+    def _furniture(self, c: Candidates, cfg: SearchConfig) -> np.ndarray:
+        """The candidate sentences that answer by their form: datelines if the question asks where
+        the story was filed, bylines if who wrote it, attributions naming whom it was told to
+        (with the question's names) if which outlet someone spoke to."""
         if c.attrs is None or cfg.mode != "hybrid":
             return np.zeros(0, np.int64)
         bit = DATELINE if asks_for_dateline(c.question) else BYLINE if asks_for_byline(c.question) else 0
-        return np.flatnonzero(c.attrs & bit) if bit else np.zeros(0, np.int64)
+        if bit:
+            return np.flatnonzero(c.attrs & bit)
+        if not asks_for_addressee(c.question):
+            return np.zeros(0, np.int64)
+        names = question_names(c.question)
+        found = []
+        for i, (j, loc) in enumerate(zip(c.owner, c.local)):
+            sent = self.data.passages[c.rows[j]].sentences[loc]
+            # the question's person as the one who told it ("Grigoryan told ..."), any of their names
+            if any(names_an_addressee(sent, n.rstrip("s’'")) for n in names) if names \
+                    else names_an_addressee(sent):
+                found.append(i)
+        return np.asarray(found, np.int64)
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""

@@ -327,3 +327,28 @@ def test_person_names_leave_titles_and_organisations_out():
 
     text = "Armenian Prime Minister Nikol Pashinyan met the Azerbaijani Foreign Ministry in Lachin."
     assert person_names(text) == ["Nikol Pashinyan"]
+
+
+@pytest.mark.parametrize("question", [
+    "Which news service did Tigran Grigoryan talk to?",
+    "To whom did Grigoryan speak?",
+])
+def test_whom_someone_spoke_to_is_answered_by_their_attribution(core_searcher, question):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered and ans.hits[0].highlight.endswith("Grigoryan told RFE/RL’s Armenian Service.")
+
+
+def test_an_outlet_the_article_never_names_abstains(core_searcher):
+    assert not core_searcher.search("Which newspaper did Pashinyan give an interview to?", 3).answered
+
+
+def test_an_attribution_names_its_own_speaker():
+    from retrieval.features import asks_for_addressee, names_an_addressee
+
+    sent = "“By including such a point [by Michel] …,” Grigoryan told RFE/RL’s Armenian Service."
+    assert names_an_addressee(sent) and names_an_addressee(sent, "grigoryan")
+    assert not names_an_addressee(sent, "michel")  # Michel is quoted about, not the one who told
+    assert names_an_addressee("Aliyev said in an interview with the BBC that ...", "Aliyev")
+    assert not names_an_addressee("He told reporters he would stay.")
+    assert asks_for_addressee("Which outlet did Grigoryan give his comments to?")
+    assert not asks_for_addressee("Which outlet reported the story?")
