@@ -128,19 +128,39 @@ class Engine:
         quotes = self.quotes
         if quotes is None:
             return answers
-        from .quotes import parse_speech_question
+        from .quotes import parse_role_question, parse_speech_question
         from .search import clean_question
 
         for i, q in enumerate(questions):
             clean = clean_question(q)
             sq = parse_speech_question(clean)
-            # a speech question about something the corpus never names keeps its abstention
-            if sq is not None and not searcher.unknown_names(clean):
-                ans = self._quote_answer(clean, sq, k, quotes, answers[i])
-                if ans is not None:
-                    ans.question, ans.notice = q, answers[i].notice
-                    answers[i] = ans
+            role = parse_role_question(clean) if sq is None else None
+            # a question about something the corpus never names keeps its abstention
+            if (sq is None and role is None) or searcher.unknown_names(clean):
+                continue
+            ans = self._quote_answer(clean, sq, k, quotes, answers[i]) if sq is not None \
+                else self._role_answer(clean, role, k, quotes, answers[i])
+            if ans is not None:
+                ans.question, ans.notice = q, answers[i].notice
+                answers[i] = ans
         return answers
+
+    def _role_answer(self, question: str, person: str, k: int, quotes, fallback: Answer) -> Answer | None:
+        """"What post does Michel hold?": the sentence that names the person by their office
+        ("..., added the president of the European Council"), first; then the passages search
+        found. None (the search's answer stands) when no quote names them so."""
+        found = quotes.by_description(person)
+        if not found:
+            return None
+        first = self._quote_hits(question, found, 1, verb="")
+        if not first:
+            return None
+        rest = [h for h in (fallback.hits or fallback.abstained_hits) if h.passage_id != first[0].passage_id]
+        hits = first + rest[:k - 1]
+        for n, h in enumerate(hits, 1):
+            h.rank = n
+            h.citation = re.sub(r"^\[\d+\]", f"[{n}]", h.citation)
+        return Answer(question, True, hits)
 
     def _quote_answer(self, question: str, sq, k: int, quotes, fallback: Answer) -> Answer | None:
         """The quotes that answer a speech question, as passages with the quote's sentence highlighted.
@@ -148,11 +168,20 @@ class Engine:
         Quotes are ranked by word overlap with the topic (from the quote index) plus the dense
         similarity of the question to the quote's sentence; None when no quote fits.
         """
-        import numpy as np
 
         found = quotes.answer(sq, k=max(10, k * 3))
         if not found:
             return None
+        # a specific verb in the question ("urge", "call", "accuse") should be the quote's verb
+        verb = stem_words([sq.verb])[0] if sq.verb and sq.verb not in _GENERIC_VERBS else ""
+        hits = self._quote_hits(question, found, k, verb)
+        return Answer(question, True, hits, kind="quotes") if hits else None
+
+    def _quote_hits(self, question: str, found: list[dict], k: int, verb: str) -> list[Hit]:
+        """Quote records as hits: one per passage, the quote's sentence highlighted, ranked by the
+        quote index's score, the sentence's closeness to the question and its BM25."""
+        import numpy as np
+
         searcher = self.load()
         data = searcher.data
         qv = searcher.encoder.encode([question])[0]
@@ -162,13 +191,11 @@ class Engine:
             if loc is not None:
                 located.append((rank, rec, *loc))
         if not located:
-            return None
+            return []
         rows = np.array([int(data.sentence_offsets[row]) + sent for _, _, row, sent in located])
         dense = np.asarray(data.sentence_vectors[rows]) @ qv
         bm = data.sentence_sparse.scores_for(" ".join(question.split()), rows)
         bm = bm / bm.max() if bm.max() > 0 else bm
-        # a specific verb in the question ("urge", "call", "accuse") should be the quote's verb
-        verb = stem_words([sq.verb])[0] if sq.verb and sq.verb not in _GENERIC_VERBS else ""
         scored = []
         for (rank, rec, row, sent), d, b in zip(located, dense, bm):
             if verb and verb in stem_words(_WORDS.findall(data.passages[row].sentences[sent].lower())):
@@ -197,9 +224,7 @@ class Engine:
             ))
             if len(hits) >= k:
                 break
-        if not hits:
-            return None
-        return Answer(question, True, hits, kind="quotes")
+        return hits
 
     def _locate(self, doc_id: str, offset: int) -> tuple[int, int] | None:
         """(passage row, sentence index) holding a character offset of a document."""

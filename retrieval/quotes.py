@@ -894,6 +894,32 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
     return None
 
 
+# "What is Charles Michel's official title?", "What post does Michel hold?": the office of a
+# person, which the article may give only where it names them by it ("..., added the
+# president of the European Council"); the quote index knows that description is theirs.
+_ROLE_NOUN = r"(?:title|position|post|job|role|office|rank|occupation|profession)"
+_Q_ROLE = [
+    re.compile(rf"^what(?: is|'s| was) (?P<spk>.+?)'s? (?:official |current |exact )?{_ROLE_NOUN}$", re.I),
+    re.compile(rf"^what (?:official |current )?{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
+               r"(?:hold|have|occupy|fill|serve in)$", re.I),
+]
+
+
+def parse_role_question(question: str) -> str | None:
+    """The person whose office a question asks for ("What post does Michel hold?" -> "Michel")."""
+    q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
+    for rx in _Q_ROLE:
+        m = rx.match(q)
+        if m:
+            spk = strip_determiner(m.group("spk").strip(" \"'"))
+            words = spk.split()
+            # a name, not a description ("the Armenian Prime Minister" is answered by search)
+            if words and spk[0].isupper() and len(words) <= 5 and \
+                    not any(w.lower() in PERSON_TITLES or w.lower() in ORG_HEADS for w in words):
+                return spk
+    return None
+
+
 class QuoteIndex:
     """Quotes by speaker and by wording, built from `Quote.to_json` dicts; no spaCy needed."""
 
@@ -958,6 +984,20 @@ class QuoteIndex:
             elif kt <= set(re.sub(r"'s\b", "", canon).split()):
                 tiers[3].append(i)
         return next((t for t in tiers if t), [])
+
+    def by_description(self, name: str) -> list[dict]:
+        """The speaker's quotes attributed by a description of their office rather than their
+        name ("added the president of the European Council"), best first: the article's own
+        words for what the person is."""
+        out = []
+        for i in self._speaker_ids(name):
+            q = self.quotes[i]
+            written = fold(strip_determiner(tidy(q.get("speaker_as_written", ""))))
+            names = set(fold(q["speaker"]).split())
+            words = written.split()
+            if words and not names & set(words) and any(w in PERSON_TITLES for w in words):
+                out.append(q)
+        return out
 
     def by_speaker(self, name: str) -> list[dict]:
         """Every quote of the speaker named (surname, full name or alias; case and accents ignored)."""
