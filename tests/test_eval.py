@@ -18,10 +18,10 @@ from retrieval.engine import Engine
 from retrieval.evaluate import DATA, evaluate_retrieval, read_jsonl
 
 FLOORS = {
-    "recall@1": 0.87,
-    "recall@3": 0.97,
-    "mrr@10": 0.94,
-    "highlight_accuracy": 0.86,
+    "recall@1": 0.89,
+    "recall@3": 0.98,
+    "mrr@10": 0.95,
+    "highlight_accuracy": 0.875,
     "answer_rate": 0.97,
     "abstention_accuracy": 0.97,
 }
@@ -70,15 +70,15 @@ def test_eval_cli_json(seeds_dir: Path, vectors_dir: Path, tmp_path: Path) -> No
 # the ranker and its features were fixed (measured now: R@1 0.875, R@3 0.975, highlight 0.900,
 # answered 0.950, abstained 0.875). tests/data/holdout_*.jsonl and fresh_*.jsonl were written by
 # helpers who saw only the article and the file format, never the code or the other sets, so
-# they are the closest to a stranger's questions (holdout: R@1 0.825, R@3 0.975, highlight 0.850,
-# answered 0.975, abstained 1.000; fresh: 0.887, 0.975, 0.900, 0.975, 1.000). Floors a little
+# they are the closest to a stranger's questions (holdout: R@1 0.850, R@3 1.000, highlight 0.875,
+# answered 0.975, abstained 1.000; fresh: 0.912, 1.000, 0.925, 0.975, 1.000). Floors a little
 # under, as for the gold set (one question of eight is 0.125).
 NEVER_TRAINED_ON = {
     "blind": {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.875, "answer_rate": 0.95,
               "abstention_accuracy": 0.75},
-    "holdout": {"recall@1": 0.80, "recall@3": 0.95, "highlight_accuracy": 0.825, "answer_rate": 0.95,
+    "holdout": {"recall@1": 0.825, "recall@3": 0.975, "highlight_accuracy": 0.85, "answer_rate": 0.95,
                 "abstention_accuracy": 0.875},
-    "fresh": {"recall@1": 0.85, "recall@3": 0.95, "highlight_accuracy": 0.875, "answer_rate": 0.95,
+    "fresh": {"recall@1": 0.875, "recall@3": 0.975, "highlight_accuracy": 0.90, "answer_rate": 0.95,
               "abstention_accuracy": 0.875},
 }
 
