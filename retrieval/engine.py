@@ -146,8 +146,8 @@ class Engine:
         return answers
 
     def _role_answer(self, question: str, person: str, k: int, quotes, fallback: Answer) -> Answer | None:
-        """"What post does Michel hold?": the sentence that names the person by their office
-        ("..., added the president of the European Council"), first; then the passages search
+        """For "What post does Michel hold?": the sentence that names the person by their office
+        ("..., added the president of the European Council") first, then the passages search
         found. None (the search's answer stands) when no quote names them so."""
         found = quotes.by_description(person)
         if not found:
@@ -168,7 +168,6 @@ class Engine:
         Quotes are ranked by word overlap with the topic (from the quote index) plus the dense
         similarity of the question to the quote's sentence; None when no quote fits.
         """
-
         found = quotes.answer(sq, k=max(10, k * 3))
         if not found:
             return None

@@ -987,8 +987,8 @@ class QuoteIndex:
 
     def by_description(self, name: str) -> list[dict]:
         """The speaker's quotes attributed by a description of their office rather than their
-        name ("added the president of the European Council"), best first: the article's own
-        words for what the person is."""
+        name ("added the president of the European Council"): the article's own words for what
+        the person is."""
         out = []
         for i in self._speaker_ids(name):
             q = self.quotes[i]
