@@ -24,7 +24,8 @@ from collections.abc import Callable, Iterator, Sequence
 _SMALL = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "to", "at", "&"}
 _CAP = r"[A-Z][\w’'-]*"
 # a run of capitalised words, small words allowed between them
-_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:{'|'.join(w for w in _SMALL if w != '&')}|&)\s+)*{_CAP})*")
+_SMALL_ALT = "|".join(map(re.escape, sorted(_SMALL)))
+_RUN = re.compile(rf"{_CAP}(?:\s+(?:(?:{_SMALL_ALT})\s+)*{_CAP})*")
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z&]{1,9})\)")
 _ACRONYM = re.compile(r"(?<![/\w])[A-Z][A-Z&]{1,5}(?![/\w])")  # not one half of "RFE/RL"
 

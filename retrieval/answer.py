@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .passages import CAPTION
+
 
 @dataclass
 class Hit:
@@ -69,7 +71,7 @@ def paragraph_label(paragraphs: Sequence[int]) -> str:
     ps = sorted(paragraphs)
     if not ps:
         return ""
-    if ps == [0]:  # passages.CAPTION
+    if ps == [CAPTION]:
         return "photo caption"
     if len(ps) == 1:
         return f"para. {ps[0]}"

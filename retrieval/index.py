@@ -512,7 +512,8 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
     offsets[1:] = np.cumsum(counts)
     if int(offsets[-1]) != sentence_vectors.shape[0]:
         raise RuntimeError("sentence vectors out of step with passages (bug)")
-    sparse = SparseIndex.build([p.text for p in passages])
+    passage_texts = [p.text for p in passages]
+    sparse = SparseIndex.build(passage_texts)
     sentence_sparse = SparseIndex.build([s for p in passages for s in p.sentences])
     attrs = _sentence_attrs(data, kept_rows, passages[len(kept_rows):])
     old_table = data is not None and data.piece_table is not None  # the model's: kept across generations
@@ -521,7 +522,7 @@ def _write_generation(vectors: Path, encoder, data: IndexData | None, manifest: 
                                              new_pieces)
 
     synonyms, synonyms_info = corpus_synonyms(sentence_sparse.retriever.vocab_dict, stem_words,
-                                              [p.text for p in passages])
+                                              passage_texts)
 
     gen = _generation_name()
     names = {

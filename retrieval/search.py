@@ -374,11 +374,17 @@ class Searcher:
             s = cfg.w_dense * _norm(c.s_dense) + (1 - cfg.w_dense) * _norm(c.s_bm)
         return (1 - cfg.sentence_mix) * p[c.owner] + cfg.sentence_mix * s
 
+    @staticmethod
+    def _top_sentence(c: Candidates, s_score: np.ndarray, p_score: np.ndarray) -> tuple[int, int]:
+        """(the first candidate passage, its best-scoring candidate sentence): what an answer shows first."""
+        top = int(np.argmax(p_score))
+        mine = np.flatnonzero(c.owner == top)
+        return top, int(mine[np.argmax(s_score[mine])])
+
     def answer_features(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray) -> np.ndarray:
         order = np.argsort(-p_score, kind="stable")
-        top = int(order[0])
+        top, best = self._top_sentence(c, s_score, p_score)
         mine = c.owner == top
-        best = int(np.flatnonzero(mine)[np.argmax(s_score[mine])])
         margin = float(p_score[top] - p_score[order[1]]) if len(order) > 1 else 1.0
         return np.array([
             float(p_score[top]), float(c.s_dense[mine].max()), float(c.p_dense[top]),
@@ -451,13 +457,13 @@ class Searcher:
         if c.unknown_names:
             return False
         f = self.answer_features(c, s_score, p_score)
-        top = self.data.passages[int(c.rows[int(np.argmax(p_score))])]
+        top_j, best = self._top_sentence(c, s_score, p_score)
+        top = self.data.passages[int(c.rows[top_j])]
         if count_supported(c.question, top.text, stem_words) is False:
             return False
         if measure_supported(c.question, top.text) is False:  # "how old", "in kilometres" without one
             return False
-        mine = np.flatnonzero(c.owner == int(np.argmax(p_score)))
-        sentence = top.sentences[int(c.local[mine[np.argmax(s_score[mine])]])]
+        sentence = top.sentences[int(c.local[best])]
         if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future
             return False
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
