@@ -56,9 +56,14 @@ _QTYPES = [
 
 # A question about the story itself: where it was filed from, by which agency. News puts that
 # in the dateline ("YEREVAN (Azatutyun) — ..."), which no other sentence restates.
-_STORY = r"(this|the) (story|report|article|dispatch|piece)"
+_STORY = r"(this|the) (news )?(story|report|article|dispatch|piece)"
+_PLACE_ASKED = r"(city|town|place|country|capital|location)"
 _DATELINE_Q = re.compile(
     r"\bdatelin|"
+    # "From which city was this report filed?", "What town is the article written from?"
+    rf"\b(which|what) {_PLACE_ASKED}\b.{{0,20}}\b{_STORY}\b.{{0,20}}\b(filed|written|reported|sent|"
+    r"produced|datelined)\b|"
+    rf"\bwhere did {_STORY} (come|originate) from\b|\bwhere (was|is) {_STORY} based\b|"
     r"\b(which|what) (news |wire )?(service|agency|outlet)\b.{0,30}\b(filed|wrote|reported|produced|"
     r"published|source)|"
     rf"\b{_STORY}\b.{{0,40}}\b(filed|written|reported|come|came)\b.{{0,12}}\bfrom\b|"

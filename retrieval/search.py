@@ -79,6 +79,8 @@ def clean_question(q: str) -> str:
     return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
+# how far down a passage holding what the question asks for may come up from
+SUPPORTED_DEPTH = 3
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
     "kind", "type", "sort",
@@ -401,6 +403,8 @@ class Searcher:
             s_score[furniture] += float(s_score.max() - s_score.min()) + 1.0
         p_score = np.full(len(c.rows), -np.inf)
         np.maximum.at(p_score, c.owner, s_score)
+        if not len(furniture) and cfg.mode == "hybrid":
+            s_score, p_score = self._supported_first(c, s_score, p_score)
         order = np.argsort(-p_score, kind="stable")
         hits: list[Hit] = []
         seen_text: set[str] = set()
@@ -449,6 +453,30 @@ class Searcher:
                     else names_an_addressee(sent):
                 found.append(i)
         return np.asarray(found, np.int64)
+
+    def _supports_asked(self, c: Candidates, j: int) -> bool:
+        """Whether candidate passage j holds the quantity the question asks for: a count of the
+        thing counted, a number in the unit asked. (A person or a future date is weaker evidence:
+        some passage down the list names one, even for questions the corpus cannot answer.)"""
+        text = self.data.passages[int(c.rows[j])].text
+        return (count_supported(c.question, text, stem_words) is not False
+                and measure_supported(c.question, text) is not False)
+
+    def _supported_first(self, c: Candidates, s_score: np.ndarray,
+                         p_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """When the first passage lacks the quantity asked but one of the next few holds it ("How
+        many leaders met?" and "the three leaders agreed"), that one goes first."""
+        order = np.argsort(-p_score, kind="stable")
+        if self._supports_asked(c, int(order[0])):
+            return s_score, p_score
+        for j in order[1:SUPPORTED_DEPTH]:
+            if self._supports_asked(c, int(j)):
+                s_score = s_score.copy()
+                s_score[c.owner == j] += float(s_score.max() - s_score.min()) + 1.0
+                p_score = np.full(len(c.rows), -np.inf)
+                np.maximum.at(p_score, c.owner, s_score)
+                break
+        return s_score, p_score
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""

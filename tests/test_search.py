@@ -265,6 +265,10 @@ def test_dateline_questions_are_told_from_others():
 
     assert asks_for_dateline("where is this story datelined from")
     assert asks_for_dateline("Which news service filed this report from the Armenian capital?")
+    assert asks_for_dateline("From which city was this report filed?")
+    assert asks_for_dateline("Where did this story come from?")
+    assert not asks_for_dateline("Which city did the report say was hit?")
+    assert not asks_for_dateline("Which city hosted the talks reported in this article?")
     assert not asks_for_dateline("What did the Russian news agency say?")
     assert not asks_for_dateline("Which outlet did Grigoryan give his comments to?")
     assert not asks_for_dateline("What did the report say about Aghdam?")
@@ -278,6 +282,12 @@ def test_byline_questions_are_told_from_others():
     assert not asks_for_byline("Who wrote the letter to Michel?")
     assert not asks_for_byline("Who reported the shortages of food?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
+
+
+def test_a_count_question_is_answered_by_the_passage_that_counts_the_thing_asked(core_searcher):
+    # the first passage by score names the trilateral meeting; the third counts its leaders
+    ans = core_searcher.search("How many leaders took part in the Brussels meeting?", 3)
+    assert ans.answered and "the three leaders" in ans.hits[0].highlight
 
 
 def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searcher):
