@@ -11,8 +11,9 @@ for "who", a reason for "why"). Weights are learned from the gold sets by
 from __future__ import annotations
 
 import json
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -340,6 +341,57 @@ _FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|sha
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
 _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
                      r"later this|is to|are to|soon|future)\b", re.I)
+
+
+# "Who is the spokesperson for Armenia's foreign ministry?", "Who speaks for the ministry?":
+# the holder of a role somewhere. News names the holder beside the role ("the ministry
+# spokeswoman, Ani Badalyan") and often names where only in the sentence before ("The
+# Armenian Foreign Ministry pointed to ...").
+_SPOKES = r"spokes(?:person|woman|man|people|men|women)|press secretary"
+_ROLE_Q = re.compile(
+    r"^who (?:is|was|are|were) (?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
+    rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES})(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
+    r"^who (?P<speaks>speaks|spoke|talks|talked) for\b", re.I)
+
+
+def asked_role(question: str) -> str | None:
+    """A pattern for the role a question asks the holder of ("spokesperson" also meets
+    "spokeswoman"), or None when it asks for none."""
+    m = _ROLE_Q.search(question.strip())
+    if not m:
+        return None
+    head = "spokesperson" if m.group("speaks") else m.group("role").split()[-1].lower()
+    if re.fullmatch(_SPOKES, head):
+        return _SPOKES
+    return re.escape(head) + r"s?"
+
+
+def _same_name(word: str, name: str) -> bool:
+    """"Armenian" and "armenia", "Azerbaijani" and "azerbaijan": one name, told apart by ending."""
+    w, n = word.lower(), name.lower()
+    common = len(os.path.commonprefix([w, n]))
+    return common >= 4 and common >= min(len(w), len(n)) - 2
+
+
+def holds_role(sentence: str, role: str, names: Sequence[str] = ()) -> bool:
+    """Whether the sentence names a person beside the role: "the ministry spokeswoman, Ani
+    Badalyan", "Ani Badalyan, the ministry's spokeswoman", "President Ilham Aliyev". Where the
+    sentence qualifies the role by a name ("Azerbaijani President ..."), that name must be one
+    of `names` (the question's): the president of Karabakh is not the Azerbaijani one."""
+    if not re.search(rf"\b(?:{role})\b", sentence, re.I):
+        return False
+    for name in person_names(sentence):
+        n = re.escape(name)
+        m = re.search(rf"((?:[A-Z][\w'’.-]*\s+){{0,3}})\b(?i:{role}),?\s+(?:[A-Z][\w'’.-]*\s+)*{n}", sentence)
+        if m:
+            qualifier = [w for w in m.group(1).split() if w.lower() not in ("the", "a", "an")]
+            initials = "".join(w[0] for w in qualifier).lower()  # "European Union head", "the EU's head"
+            if not qualifier or initials in names or \
+                    all(any(_same_name(w, q) for q in names) for w in qualifier):
+                return True
+        elif re.search(rf"{n},\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,4}}(?i:{role})\b", sentence):
+            return True
+    return False
 
 
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:

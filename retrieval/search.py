@@ -35,11 +35,13 @@ from .features import (
     SENTENCE_FEATURES,
     LinearModel,
     answer_type_supported,
+    asked_role,
     asks_for_addressee,
     asks_for_byline,
     asks_for_dateline,
     attribute_bits,
     count_supported,
+    holds_role,
     load_models,
     measure_supported,
     names_an_addressee,
@@ -442,6 +444,9 @@ class Searcher:
         bit = DATELINE if asks_for_dateline(c.question) else BYLINE if asks_for_byline(c.question) else 0
         if bit:
             return np.flatnonzero(c.attrs & bit)
+        role = asked_role(c.question)
+        if role:
+            return self._role_holders(c, role)
         if not asks_for_addressee(c.question):
             return np.zeros(0, np.int64)
         names = question_names(c.question)
@@ -477,6 +482,22 @@ class Searcher:
                 np.maximum.at(p_score, c.owner, s_score)
                 break
         return s_score, p_score
+
+    def _role_holders(self, c: Candidates, role: str) -> np.ndarray:
+        """Sentences naming a person beside the role asked for, where that sentence or the one
+        before it names every name of the question ("the ministry spokeswoman, Ani Badalyan"
+        after "The Armenian Foreign Ministry pointed to ..."): the question's names pick whose
+        spokeswoman, so one of another ministry is not taken for her."""
+        names = [re.sub(r"['’]s$", "", n) for n in question_names(c.question)]
+        found = []
+        for i, (j, loc) in enumerate(zip(c.owner, c.local)):
+            sents = self.data.passages[c.rows[j]].sentences
+            if not holds_role(sents[loc], role, names):
+                continue
+            context = (sents[loc - 1] + " " + sents[loc] if loc else sents[loc]).lower()
+            if all(n in context for n in names):
+                found.append(i)
+        return np.asarray(found, np.int64)
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""

@@ -3,6 +3,7 @@ them by it, which the quote index knows (engine.py, quotes.py)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,43 @@ def test_the_description_must_not_be_the_name(engine):
 def test_without_such_a_description_search_answers(engine):
     ans = engine.ask("What position does Nikol Pashinyan hold?", 3)
     assert ans.answered and "Armenian Prime Minister Nikol Pashinyan" in ans.hits[0].highlight
+
+
+# --- the holder of a role ("Who is the spokesperson for ...?") ------------------------------
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    ("Who is the spokeswoman of the Armenian Foreign Ministry?", "spokeswoman"),
+    ("Who speaks for the Armenian government?", "spokesman"),  # any of the family
+    ("Who is Armenia's foreign minister?", "minister"),
+    ("Who is the EU's top official?", "officials"),
+    ("Who was the host of the talks?", None),
+    ("Who said the ministry spokeswoman was right?", None),
+])
+def test_the_role_a_question_asks_the_holder_of(question, role):
+    from retrieval.features import asked_role
+
+    got = asked_role(question)
+    assert (got is None) if role is None else bool(re.fullmatch(got, role))
+
+
+def test_a_role_holder_is_named_beside_the_role_and_not_qualified_by_another_name():
+    from retrieval.features import asked_role, holds_role
+
+    spokes = asked_role("Who speaks for them?")
+    assert holds_role("“Follow this line,” the ministry spokeswoman, Ani Badalyan, said.", spokes)
+    assert holds_role("Ani Badalyan, the ministry's spokeswoman, said so.", spokes)
+    assert not holds_role("The spokeswoman met Ani Badalyan later that day.", spokes)
+    president = asked_role("Who is the president of Karabakh?")
+    assert holds_role("Azerbaijani President Ilham Aliyev met him.", president, ["azerbaijan"])
+    assert not holds_role("Azerbaijani President Ilham Aliyev met him.", president, ["karabakh"])
+    head = asked_role("Who is the head of the EU?")
+    assert holds_role("European Union head Charles Michel said", head, ["eu"])
+
+
+def test_a_spokeswoman_is_found_where_the_sentence_before_names_her_ministry(engine):
+    # "The Armenian Foreign Ministry pointed to ... 'Other ...,' the ministry spokeswoman, Ani Badalyan, said"
+    ans = engine.ask("Who is the spokeswoman of Armenia's Foreign Ministry?")
+    assert ans.answered and "Ani Badalyan" in ans.hits[0].highlight
+    other = engine.ask("Who is the spokesperson of Russia's Foreign Ministry?")
+    assert not other.answered or "Badalyan" not in other.hits[0].highlight
