@@ -122,37 +122,42 @@ class Engine:
         searcher = self.load()
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         config = replace(searcher.config, mode=mode) if mode else None
-        answers = searcher.batch_search(questions, k, config=config)
+        from .search import clean_question
+
+        cleaned = [clean_question(q) for q in questions]
+        vecs = searcher.encode_questions(cleaned, config)  # once: the quote answers reuse them
+        answers = searcher.batch_search(questions, k, config=config, vectors=vecs)
         if (mode or searcher.config.mode) != "hybrid":
             return answers
         quotes = self.quotes
         if quotes is None:
             return answers
         from .quotes import parse_role_question, parse_speech_question
-        from .search import clean_question
 
         for i, q in enumerate(questions):
-            clean = clean_question(q)
+            clean = cleaned[i]
+            qv = vecs[i] if vecs is not None else None
             sq = parse_speech_question(clean)
             role = parse_role_question(clean) if sq is None else None
             # a question about something the corpus never names keeps its abstention
             if (sq is None and role is None) or searcher.unknown_names(clean):
                 continue
-            ans = self._quote_answer(clean, sq, k, quotes, answers[i]) if sq is not None \
-                else self._role_answer(clean, role, k, quotes, answers[i])
+            ans = self._quote_answer(clean, sq, k, quotes, answers[i], qv) if sq is not None \
+                else self._role_answer(clean, role, k, quotes, answers[i], qv)
             if ans is not None:
                 ans.question, ans.notice = q, answers[i].notice
                 answers[i] = ans
         return answers
 
-    def _role_answer(self, question: str, person: str, k: int, quotes, fallback: Answer) -> Answer | None:
+    def _role_answer(self, question: str, person: str, k: int, quotes, fallback: Answer,
+                     qv=None) -> Answer | None:
         """For "What post does Michel hold?": the sentence that names the person by their office
         ("..., added the president of the European Council") first, then the passages search
         found. None (the search's answer stands) when no quote names them so."""
         found = quotes.by_description(person)
         if not found:
             return None
-        first = self._quote_hits(question, found, 1, verb="")
+        first = self._quote_hits(question, found, 1, verb="", qv=qv)
         if not first:
             return None
         rest = [h for h in (fallback.hits or fallback.abstained_hits) if h.passage_id != first[0].passage_id]
@@ -162,7 +167,8 @@ class Engine:
             h.citation = re.sub(r"^\[\d+\]", f"[{n}]", h.citation)
         return Answer(question, True, hits)
 
-    def _quote_answer(self, question: str, sq, k: int, quotes, fallback: Answer) -> Answer | None:
+    def _quote_answer(self, question: str, sq, k: int, quotes, fallback: Answer,
+                      qv=None) -> Answer | None:
         """The quotes that answer a speech question, as passages with the quote's sentence highlighted.
 
         Quotes are ranked by word overlap with the topic (from the quote index) plus the dense
@@ -173,17 +179,19 @@ class Engine:
             return None
         # a specific verb in the question ("urge", "call", "accuse") should be the quote's verb
         verb = stem_words([sq.verb])[0] if sq.verb and sq.verb not in _GENERIC_VERBS else ""
-        hits = self._quote_hits(question, found, k, verb)
+        hits = self._quote_hits(question, found, k, verb, qv=qv)
         return Answer(question, True, hits, kind="quotes") if hits else None
 
-    def _quote_hits(self, question: str, found: list[dict], k: int, verb: str) -> list[Hit]:
+    def _quote_hits(self, question: str, found: list[dict], k: int, verb: str, qv=None) -> list[Hit]:
         """Quote records as hits: one per passage, the quote's sentence highlighted, ranked by the
-        quote index's score, the sentence's closeness to the question and its BM25."""
+        quote index's score, the sentence's closeness to the question (`qv`, its vector, if
+        already encoded) and its BM25."""
         import numpy as np
 
         searcher = self.load()
         data = searcher.data
-        qv = searcher.encoder.encode([question])[0]
+        if qv is None:
+            qv = searcher.encoder.encode([question])[0]
         located = []
         for rank, rec in enumerate(found):
             loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))

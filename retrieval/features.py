@@ -384,7 +384,8 @@ def holds_role(sentence: str, role: str, names: Sequence[str] = ()) -> bool:
         n = re.escape(name)
         m = re.search(rf"((?:[A-Z][\w'’.-]*\s+){{0,3}})\b(?i:{role}),?\s+(?:[A-Z][\w'’.-]*\s+)*{n}", sentence)
         if m:
-            qualifier = [w for w in m.group(1).split() if w.lower() not in ("the", "a", "an")]
+            qualifier = [w for w in m.group(1).split()  # "Armenian Prime Minister": "Prime" is the role's
+                         if w.lower() not in ("the", "a", "an") and w.lower() not in PERSON_TITLES]
             initials = "".join(w[0] for w in qualifier).lower()  # "European Union head", "the EU's head"
             if not qualifier or initials in names or \
                     all(any(_same_name(w, q) for q in names) for w in qualifier):

@@ -195,9 +195,16 @@ class Searcher:
     def search(self, question: str, k: int = 3, *, config: SearchConfig | None = None) -> Answer:
         return self.batch_search([question], k, config=config)[0]
 
-    def batch_search(self, questions: Sequence[str], k: int = 3, *,
-                     config: SearchConfig | None = None) -> list[Answer]:
-        """Answers for many questions; the questions are encoded in one batch."""
+    def encode_questions(self, clean: Sequence[str], config: SearchConfig | None = None) -> np.ndarray | None:
+        """Vectors of cleaned questions, in one batch (None where the mode reads no vectors)."""
+        if (config or self.config).mode == "bm25" or self.size == 0:
+            return None
+        return self.encoder.encode([c or " " for c in clean])
+
+    def batch_search(self, questions: Sequence[str], k: int = 3, *, config: SearchConfig | None = None,
+                     vectors: np.ndarray | None = None) -> list[Answer]:
+        """Answers for many questions; the questions are encoded in one batch (or `vectors`,
+        from `encode_questions`, are theirs)."""
         cfg = config or self.config
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         # whitespace and control characters folded; overlong questions cut (the model reads
@@ -205,7 +212,7 @@ class Searcher:
         clean = [clean_question(q) for q in questions]
         if self.size == 0:
             return [Answer(q, False, []) for q in questions]
-        vecs = self.encoder.encode([c or " " for c in clean]) if cfg.mode != "bm25" else None
+        vecs = vectors if vectors is not None or cfg.mode == "bm25" else self.encode_questions(clean, cfg)
         out = []
         for i, q in enumerate(questions):
             qv = vecs[i] if vecs is not None else None
