@@ -515,13 +515,16 @@ class Searcher:
         f = self.answer_features(c, s_score, p_score)
         top_j, best = self._top_sentence(c, s_score, p_score)
         top = self.data.passages[int(c.rows[top_j])]
-        if count_supported(c.question, top.text, stem_words) is False:
+        counted = count_supported(c.question, top.text, stem_words)
+        if counted is False:
             return False
         if measure_supported(c.question, top.text) is False:  # "how old", "in kilometres" without one
             return False
         sentence = top.sentences[int(c.local[best])]
         if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future
             return False
+        if counted:  # "How many leaders met?" and "the three leaders": the passage counts them
+            return True
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
             return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)
         dense = float(max(f[1], f[2]))
