@@ -80,9 +80,9 @@ def clean_question(q: str) -> str:
     """Whitespace, control characters and lone surrogates folded; cut to MAX_QUESTION_CHARS."""
     return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
-# Words a question uses to say what kind of answer it wants, rarely the documents' own words.
-# how far down a passage holding what the question asks for may come up from
+# how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 3
+# Words a question uses to say what kind of answer it wants, rarely the documents' own words.
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
     "kind", "type", "sort",
