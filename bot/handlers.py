@@ -90,8 +90,15 @@ def _quote_index(engine):
 # --- asking -------------------------------------------------------------------------------------
 
 
-async def _typing(context: Ctx, chat_id: int) -> None:
-    """Best effort: a lost typing indicator must never cost an answer."""
+# An answer sent sooner than this needs no "typing..." first; a slower one gets it. Most
+# answers take tens of milliseconds, and the indicator would cost one more request each.
+TYPING_DELAY = 0.5
+
+
+async def _typing(context: Ctx, chat_id: int, delay: float = TYPING_DELAY) -> None:
+    """Best effort, after `delay` (cancelled once the answer is ready): a lost typing indicator
+    must never cost an answer."""
+    await asyncio.sleep(delay)
     with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
@@ -114,9 +121,12 @@ async def answer_question(update: Update, context: Ctx, question: str, *, reply_
                         f"Please try again in {wait} s.", reply_to=reply_to)
         return
     stats.questions += 1
-    context.application.create_task(_typing(context, chat.id))  # the limiter drops it when busy
+    typing = context.application.create_task(_typing(context, chat.id))  # the limiter drops it when busy
     t0 = time.perf_counter()
-    answer, docs = await context.bot_data["asker"].ask(question)  # the engine cuts overlong ones
+    try:
+        answer, docs = await context.bot_data["asker"].ask(question)  # the engine cuts overlong ones
+    finally:
+        typing.cancel()
     ms = (time.perf_counter() - t0) * 1000
     stats.search_ms.append(ms)
     if answer.answered and answer.hits:

@@ -228,3 +228,32 @@ def test_allowed_chats_gate():
         asyncio.run(gate(update(2), ctx))
     open_ctx = SimpleNamespace(bot_data={"config": BotConfig(token=TEST_TOKEN)})
     asyncio.run(gate(update(2), open_ctx))
+
+
+def test_typing_is_shown_only_for_an_answer_slower_than_the_delay(botapi, new_id):
+    """The real PTB Bot against the fake server: a typing indicator cancelled before its delay
+    (a fast answer) is never sent; one whose delay passes is."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from telegram import Bot
+
+    from bot.handlers import _typing
+
+    fast, slow = new_id(), new_id()
+    for chat in (fast, slow):
+        botapi.build_message(chat, "a question")  # the chat exists; nothing is delivered
+
+    async def scenario() -> None:
+        async with Bot(TEST_TOKEN, base_url=botapi.base_url) as tg:
+            ctx = SimpleNamespace(bot=tg)  # _typing reads only context.bot
+            quick = asyncio.create_task(_typing(ctx, fast, delay=0.5))
+            late = asyncio.create_task(_typing(ctx, slow, delay=0.05))
+            await asyncio.sleep(0.02)
+            quick.cancel()  # the answer was ready first
+            await asyncio.wait_for(late, 10)
+            await asyncio.sleep(0.6)
+
+    asyncio.run(scenario())
+    assert botapi.sent("sendChatAction", chat_id=fast) == []
+    assert [c.params["action"] for c in botapi.sent("sendChatAction", chat_id=slow)] == ["typing"]
