@@ -26,6 +26,12 @@ class BatchAsker:
         self._tasks: set[asyncio.Task] = set()  # the loop keeps only weak references to tasks
         self.batches = 0
 
+    @property
+    def busy(self) -> bool:
+        """More questions wait than one batch takes: the bot is behind, and should spend its
+        time on answers rather than on niceties such as typing indicators."""
+        return len(self._pending) > self.max_batch
+
     async def ask(self, question: str) -> tuple[Answer, Mapping[str, Mapping]]:
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
         self._pending.append((question, fut))

@@ -96,9 +96,13 @@ TYPING_DELAY = 0.5
 
 
 async def _typing(context: Ctx, chat_id: int, delay: float = TYPING_DELAY) -> None:
-    """Best effort, after `delay` (cancelled once the answer is ready): a lost typing indicator
-    must never cost an answer."""
+    """Best effort, after `delay` (cancelled once the answer is ready), and not while questions
+    queue up (each indicator is a request the answers behind it wait for): a lost typing
+    indicator must never cost an answer."""
     await asyncio.sleep(delay)
+    asker = getattr(context, "bot_data", {}).get("asker")
+    if asker is not None and asker.busy:
+        return
     with contextlib.suppress(TelegramError):
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
 
