@@ -24,6 +24,16 @@ _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "tho
 _WORDS = re.compile(r"[^\W_]+")
 
 
+def _lead_with(first: Hit, fallback: Answer, k: int) -> list[Hit]:
+    """`first`, then the search's hits for the question (without first's passage), renumbered."""
+    rest = [h for h in (fallback.hits or fallback.abstained_hits) if h.passage_id != first.passage_id]
+    hits = [first] + rest[:k - 1]
+    for n, h in enumerate(hits, 1):
+        h.rank = n
+        h.citation = re.sub(r"^\[\d+\]", f"[{n}]", h.citation)
+    return hits
+
+
 class Engine:
     """Question answering over the corpus in `settings.seeds`, indexed in `settings.vectors`."""
 
@@ -157,35 +167,36 @@ class Engine:
         found = quotes.by_description(person)
         if not found:
             return None
-        first = self._quote_hits(question, found, 1, verb="", qv=qv)
+        first = self._quote_hits(question, found, 1, verbs=set(), qv=qv)
         if not first:
             return None
-        rest = [h for h in (fallback.hits or fallback.abstained_hits) if h.passage_id != first[0].passage_id]
-        hits = first + rest[:k - 1]
-        for n, h in enumerate(hits, 1):
-            h.rank = n
-            h.citation = re.sub(r"^\[\d+\]", f"[{n}]", h.citation)
-        return Answer(question, True, hits)
+        return Answer(question, True, _lead_with(first[0], fallback, k))
 
     def _quote_answer(self, question: str, sq, k: int, quotes, fallback: Answer,
                       qv=None) -> Answer | None:
-        """The quotes that answer a speech question, as passages with the quote's sentence highlighted.
-
-        Quotes are ranked by word overlap with the topic (from the quote index) plus the dense
-        similarity of the question to the quote's sentence; None when no quote fits.
-        """
+        """The quotes that answer a speech question, as passages with the quote's sentence
+        highlighted (see `_quote_hits`); None when no quote fits."""
         found = quotes.answer(sq, k=max(10, k * 3))
         if not found:
             return None
-        # a specific verb in the question ("urge", "call", "accuse") should be the quote's verb
-        verb = stem_words([sq.verb])[0] if sq.verb and sq.verb not in _GENERIC_VERBS else ""
-        hits = self._quote_hits(question, found, k, verb, qv=qv)
+        # a specific verb in the question ("urge", "call on", "blame") should be the quote's verb
+        # or its kin ("push ... to" is met by "urged")
+        from .quotes import speech_verbs
+
+        verbs = set(stem_words(sorted(speech_verbs(sq.verb, question)))) \
+            if sq.verb and sq.verb not in _GENERIC_VERBS else set()
+        hits = self._quote_hits(question, found, k, verbs, qv=qv)
+        if hits and sq.speaker is None:  # matched by topic alone: its best quote, then the search's
+            hits = _lead_with(hits[0], fallback, k)
         return Answer(question, True, hits, kind="quotes") if hits else None
 
-    def _quote_hits(self, question: str, found: list[dict], k: int, verb: str, qv=None) -> list[Hit]:
-        """Quote records as hits: one per passage, the quote's sentence highlighted, ranked by the
-        quote index's score, the sentence's closeness to the question (`qv`, its vector, if
-        already encoded) and its BM25."""
+    def _quote_hits(self, question: str, found: list[dict], k: int, verbs: set[str],
+                    qv=None) -> list[Hit]:
+        """Quote records as hits: one per passage, the quote's sentence highlighted, ranked as the
+        search ranks those sentences for the question (`qv`, its vector, if already encoded),
+        a quote with the question's verb or its kin (`verbs`, stems) one standard unit higher.
+        (The quote index's topic overlap and the sentence's bare dense and BM25 scores ranked
+        them before: 62 of 72 speech questions highlighted the evidence, against 66 now.)"""
         import numpy as np
 
         searcher = self.load()
@@ -200,16 +211,19 @@ class Engine:
         if not located:
             return []
         rows = np.array([int(data.sentence_offsets[row]) + sent for _, _, row, sent in located])
-        dense = np.asarray(data.sentence_vectors[rows]) @ qv
-        bm = data.sentence_sparse.scores_for(" ".join(question.split()), rows)
-        bm = bm / bm.max() if bm.max() > 0 else bm
+        # the search's own ranking of these sentences, in standard units; a quote in a sentence
+        # it never considered comes after those it did, in the quote index's order
+        learned = searcher.sentence_scores_of(question, qv, rows)
+        if np.isfinite(learned).any():
+            learned = np.where(np.isfinite(learned), learned, np.nanmin(learned) - 1.0)
+            spread = float(learned.std())
+            learned = (learned - learned.mean()) / spread if spread > 0 else np.zeros_like(learned)
+        else:
+            learned = np.zeros(len(rows))
         scored = []
-        for (rank, rec, row, sent), d, b in zip(located, dense, bm):
-            if verb and verb in stem_words(_WORDS.findall(data.passages[row].sentences[sent].lower())):
-                b += 1.0
-            # topic overlap from the quote index, closeness of the quote's sentence to the
-            # whole question, and its BM25 (which weighs the question's verb: "urge", "call")
-            scored.append((float(rec.get("score", 0.0)) + float(d) + 0.5 * float(b), -rank, row, sent, rec))
+        for (rank, rec, row, sent), z in zip(located, learned):
+            words = set(stem_words(_WORDS.findall(data.passages[row].sentences[sent].lower())))
+            scored.append((float(z) + float(bool(verbs & words)), -rank, row, sent, rec))
         scored.sort(key=lambda x: (-x[0], -x[1]))
         hits: list[Hit] = []
         seen: set[int] = set()

@@ -1,5 +1,7 @@
 """Capitals and seats of government standing for their countries ("Moscow said ...", "the
-Kremlin said ..." = Russia said), as news writes.
+Kremlin said ..." = Russia said), as news writes; and bodies and regions named for what they
+are made of ("the UN's top court" is the International Court of Justice, "the two South
+Caucasus leaders" lead Armenia and Azerbaijan).
 
 A question may name a government by its capital or its seat while the article names the
 country, or the other way round. For BM25 and for the unknown-name check, such a name the
@@ -67,3 +69,35 @@ def as_countries(text: str, known: Callable[[str], bool]) -> str:
         return capital if capital and known(capital) else name
 
     return _CAPITAL.sub(swap, text)
+
+
+# the UN's courts, agencies and missions, and its chief, by names no other body shares (a
+# multi-word name like "Security Council" is made of words any article may hold)
+_UN_BODIES = ["ICJ", "UNSC", "UNHCR", "UNICEF", "UNESCO", "IAEA", "UNRWA", "OCHA", "UNDP", "OHCHR",
+              "UNIFIL", "MONUSCO", "UNFICYP", "UNMISS", "Guterres"]
+# a region, or a body, and the countries or bodies it is made of: a question may name the
+# whole where the article names the parts
+MADE_OF: dict[str, list[str]] = {
+    "UN": _UN_BODIES, "United Nations": _UN_BODIES, "U.N.": _UN_BODIES,
+    "South Caucasus": ["Armenia", "Azerbaijan", "Georgia", "Nagorno-Karabakh", "Karabakh"],
+    "Transcaucasia": ["Armenia", "Azerbaijan", "Georgia"],
+    "Caucasus": ["Armenia", "Azerbaijan", "Georgia", "Chechnya", "Dagestan", "Nagorno-Karabakh"],
+    "Central Asia": ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"],
+    "Baltic states": ["Estonia", "Latvia", "Lithuania"], "Baltics": ["Estonia", "Latvia", "Lithuania"],
+    "Balkans": ["Albania", "Bosnia", "Bulgaria", "Croatia", "Kosovo", "Montenegro", "North Macedonia",
+                "Serbia", "Slovenia"],
+    "Scandinavia": ["Denmark", "Norway", "Sweden"],
+    "Nordic countries": ["Denmark", "Finland", "Iceland", "Norway", "Sweden"],
+    "Gulf states": ["Bahrain", "Kuwait", "Oman", "Qatar", "Saudi Arabia", "United Arab Emirates"],
+    "Levant": ["Israel", "Jordan", "Lebanon", "Palestine", "Syria"],
+    "Maghreb": ["Algeria", "Libya", "Mauritania", "Morocco", "Tunisia"],
+    "Horn of Africa": ["Djibouti", "Eritrea", "Ethiopia", "Somalia"],
+}
+_WHOLE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, MADE_OF), key=len, reverse=True))
+                    + r")(?=’s|'s|\b)")
+
+
+def without_known_wholes(text: str, known: Callable[[str], bool]) -> str:
+    """`text` without each region or body the corpus knows a part of (`known(part)` true):
+    what the unknown-name check reads, since such a whole is no name the corpus lacks."""
+    return _WHOLE.sub(lambda m: "" if any(known(part) for part in MADE_OF[m.group(1)]) else m.group(1), text)

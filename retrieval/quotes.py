@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.documents import DATELINE_PREFIX
+from retrieval.gazetteer import STANDS_FOR
+from retrieval.sparse import stem_words
 from retrieval.speakers import (
     ORG_HEADS,
     PERSON_TITLES,
@@ -848,9 +850,12 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"charge[ds]?|promise[ds]?|write|wrote|tweet(?:ed)?|suggest(?:ed|s)?|note[ds]?|"
                  r"critici[sz]e[ds]?|demand(?:ed|s)?|state[ds]?|stress(?:ed)?|ask(?:ed)?|think|thinks|thought|"
                  r"believe[ds]?|mention(?:ed)?|comment(?:ed)?|respond(?:ed)?|react(?:ed)?|reply|replied|"
-                 r"condemn(?:ed)?|reject(?:ed)?|dismiss(?:ed)?|express(?:ed)?|order(?:ed)?|allege[ds]?")
-_Q_WHO = re.compile(rf"^(?:who|which \w+)\s+(?:has\s+|had\s+|did\s+)?(?P<verb>{_SPEECH_VERBS})\b"
-                    r"\s*(?P<rest>.*)$", re.I)
+                 r"condemn(?:ed)?|reject(?:ed)?|dismiss(?:ed)?|express(?:ed)?|order(?:ed)?|allege[ds]?|"
+                 r"push(?:ed|es)?|press(?:ed|es)?|encourage[ds]?|appeal(?:ed|s)?|blame[ds]?|denounce[ds]?|"
+                 r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?")
+# "Which Armenian analyst decried ...?": up to three words name the kind of speaker
+_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{1,3}}?)\s+(?:has\s+|had\s+|did\s+)?"
+                    rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
 _Q_WHAT = re.compile(
     rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
     r"said|say|describe|characteri[sz]e|think|feel)\b(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"
@@ -864,6 +869,46 @@ _Q_BY = re.compile(r"^(?:quotes|statements|comments|remarks)\s+(?:by|from)\s+(?P
                    r"(?:\s+(?:about|on|regarding)\s+(?P<topic>.+))?$", re.I)
 _Q_WAS = re.compile(r"^what\s+(?:was|has been|is being)\s+said\s+(?:about|on|regarding)\s+(?P<topic>.+)$",
                     re.I)
+# "What was Michel's view on the two routes?", "How does Michel see ...?": what they said about it
+_STANCE = r"(?:view|views|position|stance|opinion|take|assessment|reaction|response|attitude|verdict|line)"
+_Q_STANCE = re.compile(
+    rf"^(?:what(?: is| was|'s| were| are)|describe|explain)\s+(?P<spk>.+?)'s?\s+(?:\w+\s+)?{_STANCE}"
+    r"\s+(?:on|of|about|regarding|concerning|to|towards?)\s+(?P<topic>.+)$", re.I)
+_Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard|assess|judge|feel about)\s+"
+                    r"(?P<topic>.+)$", re.I)
+# "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
+_Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion) of)\s+(?P<spk>[^,]+?),\s*"
+                          r"(?P<topic>.+)$", re.I)
+_Q_ACCORDING_LAST = re.compile(r"^(?P<topic>.+?),?\s+according to\s+(?P<spk>[^,]+?)$", re.I)
+# what an article is, not a speaker ("According to the report, ...")
+_NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporting", "statement", "author",
+                 "reporter", "correspondent", "document", "passage", "source", "sources", "it"}
+
+
+# verbs a reporter uses for the same act: a question's "push ... to" is met by "urged", its
+# "blame" by "accused" (general English, not any one article's words)
+VERB_FAMILIES = [
+    {"urge", "push", "encourage", "appeal", "demand", "exhort"},
+    {"accuse", "blame", "charge", "allege"},
+    {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain"},
+    {"deny", "reject", "dismiss", "refute", "rebuff"},
+    {"praise", "welcome", "hail", "commend"},
+    {"promise", "pledge", "vow"},
+    {"warn", "caution"},
+]
+_CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
+
+
+def speech_verbs(verb: str, question: str = "") -> set[str]:
+    """The base forms a quote's verb may take for a question's `verb` ("called on" -> urge, push, ...)."""
+    base = _IRREGULAR.get(verb.lower(), verb.lower())
+    if base.startswith("call") and _CALL_ON.search(question):
+        base = "urge"
+    stem = _stem([base])[0]
+    for fam in VERB_FAMILIES:
+        if stem in _stem(sorted(fam)):
+            return set(fam)
+    return {base}
 
 
 def parse_speech_question(question: str) -> SpeechQuery | None:
@@ -873,6 +918,12 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
     q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
     if not q or len(q) > 500:
         return None
+    m = _Q_ACCORDING.match(q) or _Q_ACCORDING_LAST.match(q)
+    if m:
+        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+        words = fold(spk).split()
+        if words and fold(spk) not in _STOP and words[-1] not in _NOT_SPEAKERS and len(words) <= 6:
+            return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
     m = _Q_WHO.match(q)
     if m:
         rest = m.group("rest").strip(" \"'“”:")
@@ -882,6 +933,12 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
     m = _Q_WAS.match(q)
     if m:
         return SpeechQuery(None, m.group("topic").strip(" \"'“”"), "say")
+    for rx in (_Q_STANCE, _Q_SEE):
+        m = rx.match(q)
+        if m:
+            spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+            if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
+                return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
     for rx in (_Q_ALL, _Q_WHAT, _Q_BY):
         m = rx.match(q)
         if m:
@@ -972,10 +1029,16 @@ class QuoteIndex:
             return []
         tiers: list[list[int]] = [[], [], [], []]
         kt = set(key.split())
+        # a country, or its capital, speaks through its government ("Baku blamed ..." is what
+        # the Azerbaijani Foreign Ministry said): organisations named by its demonym count as it
+        country = fold(STANDS_FOR.get(strip_determiner(tidy(name)), "")) or key
+        nation = stem_words([country])[0] if len(country.split()) == 1 else ""
         for i, q in enumerate(self.quotes):
             canon = fold(q["speaker"])
             aliases = {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon}
-            if key == canon:
+            words = canon.split()
+            if canon in (key, country) or nation and q.get("speaker_kind") == "org" and len(words) > 1 \
+                    and stem_words(words[:1])[0] == nation:
                 tiers[0].append(i)
             elif key in aliases:
                 tiers[1].append(i)

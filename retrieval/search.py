@@ -48,7 +48,7 @@ from .features import (
     question_names,
     question_type,
 )
-from .gazetteer import as_countries
+from .gazetteer import as_countries, without_known_wholes
 from .index import IndexData
 from .pieces import SoftMatcher, content_mask
 from .sparse import _import_bm25s, query_tokens, stem_words
@@ -223,6 +223,23 @@ class Searcher:
             out.append(ans)
         return out
 
+    def sentence_scores_of(self, clean: str, qv: np.ndarray | None, rows: np.ndarray,
+                           config: SearchConfig | None = None) -> np.ndarray:
+        """The ranker's score of given sentence rows for a question (NaN for a sentence outside
+        its candidates): a speaker's quotes are ordered by what orders every other answer."""
+        cfg = config or self.config
+        out = np.full(len(rows), np.nan)
+        c = self.candidates(clean, qv, cfg)
+        if c is None:
+            return out
+        scores = self.sentence_scores(c, cfg)
+        where = {int(r): i for i, r in enumerate(self.data.sentence_offsets[c.rows[c.owner]] + c.local)}
+        for n, r in enumerate(rows):
+            i = where.get(int(r))
+            if i is not None:
+                out[n] = scores[i]
+        return out
+
     # -- candidates and features --
 
     def candidates(self, clean: str, qv: np.ndarray | None, cfg: SearchConfig) -> Candidates | None:
@@ -354,6 +371,7 @@ class Searcher:
 
     def _unknown_names(self, lexical: str) -> list[str]:
         """unknown_names of a question already in its lexical form."""
+        lexical = without_known_wholes(lexical, self.known)
         unknown = []
         for i, m in enumerate(_TOKEN.finditer(lexical)):
             word = m.group(0)

@@ -17,6 +17,7 @@ from retrieval.quotes import (
     find_quote_spans,
     parse_speech_question,
     same_speaker,
+    speech_verbs,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,6 +139,12 @@ def test_answer_ranks_by_topic(seed_index):
      "the peacekeepers"),
     ("Who accused the peacekeepers of helping Armenian units?", None,
      "the peacekeepers of helping Armenian units"),
+    ("According to Grigoryan, what could Baku achieve?", "Grigoryan", "what could Baku achieve"),
+    ("What did Baku demand at the meeting, according to Aliyev's office?", "Aliyev's office",
+     "What did Baku demand at the meeting"),
+    ("What was Michel's view on the two aid routes?", "Michel", "the two aid routes"),
+    ("How does Michel see the Aghdam route?", "Michel", "the Aghdam route"),
+    ("Which Armenian analyst decried the diplomats?", None, "the diplomats"),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)
@@ -147,6 +154,7 @@ def test_parse_speech_question(question, speaker, topic):
 @pytest.mark.parametrize("question", [
     "What is the Lachin corridor?", "How big is Armenia?", "When did the talks take place?",
     "Who is Charles Michel?", "", "What did the talks achieve?",
+    "According to the article, when did the talks take place?", "Which three leaders met in Brussels?",
 ])
 def test_parse_speech_question_negatives(question):
     assert parse_speech_question(question) is None
@@ -310,3 +318,24 @@ def test_that_clause_the_parse_lost_is_still_reported(nlp):
     quotes = extract_corpus_quotes([_doc(text)], nlp)
     assert any(q.kind == "indirect" and q.quote.startswith("it had not been asked") for q in quotes)
     assert not any("rebuke" in q.quote for q in quotes)
+
+
+@pytest.mark.parametrize("verb,question,kin", [
+    ("call", "What did Michel call on the leaders to do?", "urge"),
+    ("push", "What did the EU chief push them to do?", "urge"),
+    ("blaming", "Why is Baku blaming the peacekeepers?", "accuse"),
+    ("criticised", "Who criticised the diplomats?", "decry"),
+])
+def test_speech_verbs_are_met_by_their_kin(verb, question, kin):
+    assert kin in speech_verbs(verb, question)
+
+
+def test_a_plain_call_is_not_an_appeal():
+    assert speech_verbs("call", "Who called the blockade genocide?") == {"call"}
+
+
+def test_a_country_or_its_capital_speaks_through_its_ministries(seed_index):
+    for name in ("Azerbaijan", "Baku"):
+        speakers = {q["speaker"] for q in seed_index.by_speaker(name)}
+        assert "Azerbaijani Foreign Ministry" in speakers, name
+    assert {q["speaker"] for q in seed_index.by_speaker("Moscow")} == {"Russian Foreign Ministry"}

@@ -201,6 +201,34 @@ def test_capitals_stand_for_their_countries_only_when_the_corpus_does_not_name_t
     assert as_countries("What did the Pentagon say?", known) == "What did the Pentagon say?"
 
 
+def test_a_whole_counts_as_known_only_when_the_corpus_names_a_part():
+    from retrieval.gazetteer import without_known_wholes
+
+    known = {"ICJ", "Armenia"}.__contains__
+    assert without_known_wholes("What did the UN's top court order?", known) == \
+        "What did the 's top court order?"
+    assert without_known_wholes("Who met the South Caucasus leaders?", known) == "Who met the  leaders?"
+    assert without_known_wholes("What did the Baltic states say?", known) == "What did the Baltic states say?"
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("What exactly did the UN's top court require Azerbaijan to do?", "unimpeded movement"),
+    ("Who hosted the talks between the South Caucasus leaders?", "Charles Michel"),
+])
+def test_a_whole_of_a_named_part_is_not_an_unknown_name(core_searcher, question, needle):
+    """The article names the ICJ, not the UN; Armenia and Azerbaijan, not the South Caucasus."""
+    ans = core_searcher.search(question, 3)
+    assert ans.answered and not core_searcher.unknown_names(question)
+    assert any(needle in h.text for h in ans.hits)
+
+
+@pytest.mark.parametrize("question", [
+    "What did the Baltic states say about the blockade?", "Has Central Asia offered to mediate?",
+])
+def test_a_whole_of_no_named_part_is_still_unknown(core_searcher, question):
+    assert core_searcher.unknown_names(question) and not core_searcher.search(question, 3).answered
+
+
 @pytest.mark.parametrize(("question", "needle"), [
     ("On what day did Moscow's foreign ministry voice concern over shortages in Karabakh?", "Saturday"),
     ("Did Baku agree to Moscow's request to lift the blockade?", "rejected Russia"),
