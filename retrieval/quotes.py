@@ -879,6 +879,18 @@ _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
 _Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion) of)\s+(?P<spk>[^,]+?),\s*"
                           r"(?P<topic>.+)$", re.I)
+# "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
+# question about a speech act of a named speaker (capitalised words, or "the ... ministry")
+_SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"
+               r"demanding|critici[sz]ing|describing|suggesting|alleging|pushing|pressing|asking|rejecting")
+_AUX = r"^(?i:(?:why|how come|when)\s+)?(?i:did|does|do|has|have|had|is|was|are|were|will|would|can|could)\s+"
+_NAMED = (r"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|ministry|government|side|leadership|"
+          r"office|authorities|opposition|leaders?|spokes(?:wo)?man|spokesperson))*)")
+_Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
+# "Did Baku provide evidence for its claims ...?": the claims are what the subject said
+_Q_CLAIMS = re.compile(
+    rf"{_AUX}{_NAMED}\s+(?P<verb>[a-z]+)\b(?P<topic>.*\b(?:its|his|her|their)\s+"
+    r"(?:claims?|accusations?|allegations?|assertions?|charges?|statements?|remarks?)\b.*)$")
 _Q_ACCORDING_LAST = re.compile(r"^(?P<topic>.+?),?\s+according to\s+(?P<spk>[^,]+?)$", re.I)
 # what an article is, not a speaker ("According to the report, ...")
 _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporting", "statement", "author",
@@ -894,6 +906,7 @@ VERB_FAMILIES = [
     {"deny", "reject", "dismiss", "refute", "rebuff"},
     {"praise", "welcome", "hail", "commend"},
     {"promise", "pledge", "vow"},
+    {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove"},
     {"warn", "caution"},
 ]
 _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
@@ -924,6 +937,12 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         words = fold(spk).split()
         if words and fold(spk) not in _STOP and words[-1] not in _NOT_SPEAKERS and len(words) <= 6:
             return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
+    m = _Q_AUX.match(q) or _Q_CLAIMS.match(q)
+    if m:
+        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+        words = fold(spk).split()
+        if words and words[0] not in _STOP and len(words) <= 6:
+            return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), m.group("verb").lower())
     m = _Q_WHO.match(q)
     if m:
         rest = m.group("rest").strip(" \"'“”:")

@@ -202,9 +202,11 @@ class Searcher:
         return self.encoder.encode([c or " " for c in clean])
 
     def batch_search(self, questions: Sequence[str], k: int = 3, *, config: SearchConfig | None = None,
-                     vectors: np.ndarray | None = None) -> list[Answer]:
+                     vectors: np.ndarray | None = None,
+                     boosts: Sequence[dict[int, float] | None] | None = None) -> list[Answer]:
         """Answers for many questions; the questions are encoded in one batch (or `vectors`,
-        from `encode_questions`, are theirs)."""
+        from `encode_questions`, are theirs). `boosts[i]` raises sentence rows for question i
+        by so many standard units of its sentence scores (the quotes of a speaker asked about)."""
         cfg = config or self.config
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         # whitespace and control characters folded; overlong questions cut (the model reads
@@ -217,7 +219,7 @@ class Searcher:
         for i, q in enumerate(questions):
             qv = vecs[i] if vecs is not None else None
             cands = self.candidates(clean[i], qv, cfg)
-            ans = self._answer(q, cands, k, cfg)
+            ans = self._answer(q, cands, k, cfg, boosts[i] if boosts else None)
             if len(" ".join(q.split())) > MAX_QUESTION_CHARS:  # spaces alone do not count
                 ans.notice = f"The question was cut to its first {MAX_QUESTION_CHARS} characters."
             out.append(ans)
@@ -420,10 +422,16 @@ class Searcher:
             float(c.x[best, 6]), float(c.x[best, 7]), float(len(c.unknown_names)), c.unknown_words, margin,
         ])
 
-    def _answer(self, question: str, c: Candidates | None, k: int, cfg: SearchConfig) -> Answer:
+    def _answer(self, question: str, c: Candidates | None, k: int, cfg: SearchConfig,
+                boost: dict[int, float] | None = None) -> Answer:
         if c is None:
             return Answer(question, False, [])
         s_score = self.sentence_scores(c, cfg)
+        if boost:
+            rows = self.data.sentence_offsets[c.rows[c.owner]] + c.local
+            add = np.array([boost.get(int(r), 0.0) for r in rows])
+            if add.any():
+                s_score = s_score + add * (float(s_score.std()) or 1.0)
         furniture = self._furniture(c, cfg)
         if len(furniture):  # "where was this story filed from?", "who wrote it?": the article's own line
             s_score = s_score.copy()

@@ -1,0 +1,73 @@
+"""Questions about who said what, answered by the search with the speaker's quotes raised
+(engine.py `_speech_boosts`): the quote index says who spoke, the ranker says which sentence answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.config import Settings
+from retrieval.engine import Engine
+
+
+@pytest.fixture(scope="module")
+def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
+    e = Engine(Settings(seeds=seeds_dir, vectors=vectors_dir))
+    e.load()
+    return e
+
+
+@pytest.mark.parametrize(("question", "needle", "speaker"), [
+    # the claims are what the subject said; "provide" is met by its kin "offering"
+    ("Did Baku provide any proof for its claims about the peacekeepers?", "without offering proof",
+     "Azerbaijani Foreign Ministry"),
+    # "According to X, ...": the question as that speaker put it
+    ("According to Grigoryan, what might Azerbaijan be able to undo?", "nullify the previous decisions",
+     "Tigran Grigoryan"),
+])
+def test_the_speakers_quote_answers(engine, question, needle, speaker):
+    ans = engine.ask(question, 3)
+    assert ans.answered and ans.kind == "quotes"
+    assert needle in ans.hits[0].highlight
+    assert ans.hits[0].extra["speaker"] == speaker
+    assert [h.rank for h in ans.hits] == list(range(1, len(ans.hits) + 1))
+
+
+def test_the_questions_verb_raises_its_kin(engine):
+    """"call on" is met by "urged", in a sentence that names no one but "he": it is raised
+    above Michel's other quotes, and highlighted in its passage."""
+    from retrieval.engine import QUOTE_BOOST, QUOTE_VERB_BOOST
+    from retrieval.quotes import parse_speech_question
+
+    question = "What did Michel call on Aliyev and Pashinyan to take?"
+    boosts, recs = engine._speech_boosts(question, parse_speech_question(question), engine.quotes)
+    raised = {recs[r]["quote"][:20]: b for r, b in boosts.items()}
+    assert raised["take further courage"] == QUOTE_BOOST + QUOTE_VERB_BOOST
+    assert raised["Real progress depend"] == QUOTE_BOOST
+    ans = engine.ask(question, 3)
+    assert any("he urged them" in h.highlight for h in ans.hits)
+
+
+def test_the_reporters_own_sentence_still_competes(engine):
+    """Whether Michel suggested progress is told by the reporter ("Michel gave no indications
+    that ..."), not by any quote of his: raising his quotes must not hide it."""
+    ans = engine.ask("Did Michel suggest that Aliyev and Pashinyan had narrowed their differences on the "
+                     "peace treaty?", 3)
+    assert ans.answered and "gave no indications" in ans.hits[0].highlight
+    assert not ans.hits[0].extra.get("speaker")
+
+
+def test_the_search_alone_answers_what_it_does_not_read_as_speech(engine):
+    ans = engine.ask("Has Baku offered any proof for what it alleges about the peacekeepers?", 3)
+    assert ans.answered and ans.kind == "passages" and "without offering proof" in ans.hits[0].highlight
+
+
+def test_a_country_speaks_through_its_ministry(engine):
+    ans = engine.ask("Why is Azerbaijan blaming the peacekeepers?", 3)
+    assert ans.answered
+    assert any("accused the peacekeepers" in h.highlight for h in ans.hits)
+
+
+def test_an_unknown_speaker_still_abstains(engine):
+    assert not engine.ask("What did the Turkish Foreign Ministry say about the corridor?", 3).answered
