@@ -50,6 +50,7 @@ class Engine:
         self._quotes = None
         self._spans: dict | None = None
         self._rows: dict[str, int] | None = None
+        self._stems: dict[int, set[str]] = {}
         self._lock = threading.Lock()
 
     # -- building --
@@ -73,6 +74,7 @@ class Engine:
                 self._quotes = None
                 self._spans = None
                 self._rows = None
+                self._stems = {}
         return report
 
     # -- loading --
@@ -197,8 +199,8 @@ class Engine:
             if loc is None:
                 continue
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
-            words = set(stem_words(_WORDS.findall(data.passages[loc[0]].sentences[loc[1]].lower())))
-            boosts[row] = max(boosts.get(row, 0.0), QUOTE_BOOST + QUOTE_VERB_BOOST * bool(verbs & words))
+            held = bool(verbs) and bool(verbs & self._sentence_stems(row, *loc))
+            boosts[row] = max(boosts.get(row, 0.0), QUOTE_BOOST + QUOTE_VERB_BOOST * held)
             recs.setdefault(row, rec)
         return (boosts, recs) if boosts else None
 
@@ -217,6 +219,13 @@ class Engine:
                            "confidence": rec.get("confidence", 0.0)}
         if any(h.extra.get("speaker") for h in ans.hits):
             ans.kind = "quotes"
+
+    def _sentence_stems(self, row: int, passage: int, sentence: int) -> set[str]:
+        """The stemmed words of sentence `row` (of `passage`), kept: quotes recur across questions."""
+        if row not in self._stems:
+            text = self.load().data.passages[passage].sentences[sentence]
+            self._stems[row] = set(stem_words(_WORDS.findall(text.lower())))
+        return self._stems[row]
 
     def _passage_rows(self) -> dict[str, int]:
         if self._rows is None:

@@ -1003,6 +1003,7 @@ class QuoteIndex:
         self.quotes: list[dict] = [q.to_json() if isinstance(q, Quote) else dict(q) for q in quotes]
         self._qterms = [set(_terms(q.get("quote", ""), keep_stop=True)) for q in self.quotes]
         self._sterms = [set(_terms(q.get("sentence", ""))) for q in self.quotes]
+        self._keys: list[tuple[str, set[str], set[str], str, str]] | None = None
 
     # persistence
     def save(self, path: str | os.PathLike) -> None:
@@ -1041,6 +1042,19 @@ class QuoteIndex:
         """(canonical speaker, number of quotes), most quoted first."""
         return Counter(q["speaker"] for q in self.quotes).most_common()
 
+    def _speaker_keys(self) -> list[tuple[str, set[str], set[str], str, str]]:
+        """(canonical, aliases, words without 's, kind, stem of the first word) of each quote's
+        speaker, folded once: a lookup compares them for every quote."""
+        if self._keys is None:
+            self._keys = []
+            for q in self.quotes:
+                canon = fold(q["speaker"])
+                words = canon.split()
+                self._keys.append((canon, {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon},
+                                   set(re.sub(r"'s\b", "", canon).split()), q.get("speaker_kind", ""),
+                                   stem_words(words[:1])[0] if len(words) > 1 else ""))
+        return self._keys
+
     def _speaker_ids(self, name: str) -> list[int]:
         key = fold(strip_determiner(tidy(name)))
         key = re.sub(r"'s$", "", key)
@@ -1052,18 +1066,14 @@ class QuoteIndex:
         # the Azerbaijani Foreign Ministry said): organisations named by its demonym count as it
         country = fold(STANDS_FOR.get(strip_determiner(tidy(name)), "")) or key
         nation = stem_words([country])[0] if len(country.split()) == 1 else ""
-        for i, q in enumerate(self.quotes):
-            canon = fold(q["speaker"])
-            aliases = {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon}
-            words = canon.split()
-            if canon in (key, country) or nation and q.get("speaker_kind") == "org" and len(words) > 1 \
-                    and stem_words(words[:1])[0] == nation:
+        for i, (canon, aliases, words, kind, first) in enumerate(self._speaker_keys()):
+            if canon in (key, country) or nation and kind == "org" and first == nation:
                 tiers[0].append(i)
             elif key in aliases:
                 tiers[1].append(i)
-            elif q.get("speaker_kind") == "person" and len(kt) == 1 and canon.split()[-1] == key:
+            elif kind == "person" and len(kt) == 1 and canon.split()[-1] == key:
                 tiers[2].append(i)
-            elif kt <= set(re.sub(r"'s\b", "", canon).split()):
+            elif kt <= words:
                 tiers[3].append(i)
         return next((t for t in tiers if t), [])
 
