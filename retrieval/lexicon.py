@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 2
+SYNONYMS_VERSION = 3
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -45,6 +45,12 @@ _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
 _POINTERS = {"~", "~i", "&", "^", "$", "=", "+", "\\"}
 MAX_SENSES = 2
 _WORD = re.compile(r"^[a-z]+$")
+# phrasal verbs ("turn down" = reject, "back up" = support, "brush off" = dismiss): a two-word
+# lemma ending in a particle is keyed "<stem of its verb>_<particle>", as `phrasal_key` reads a
+# question's words
+PARTICLES = frozenset("up down off out on in over away back about around through into for with upon aside "
+                      "forward".split())
+_PHRASAL = re.compile(r"^([a-z]+)_([a-z]+)$")
 
 
 def find_wordnet() -> Path | None:
@@ -86,11 +92,22 @@ def _synsets(folder: Path) -> Iterator[tuple[tuple[str, int], list[str], list[tu
         yield (kind, int(fields[0])), words, related
 
 
+def phrasal_key(verb_stem: str, particle: str) -> str:
+    """The table key of a phrasal verb: "turn_down" for "turned down"."""
+    return f"{verb_stem}_{particle}"
+
+
+def _phrasal(lemma: str) -> tuple[str, str] | None:
+    m = _PHRASAL.match(lemma)
+    return (m.group(1), m.group(2)) if m and m.group(2) in PARTICLES else None
+
+
 def _senses(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
-    """(lemma, its synset keys, most frequent sense first) from the index files."""
+    """(lemma, its synset keys, most frequent sense first) from the index files: single words
+    and phrasal verbs."""
     for kind, fields in _records(folder, "index"):
         lemma, synset_cnt, p_cnt = fields[0], int(fields[2]), int(fields[3])
-        if _WORD.match(lemma):
+        if _WORD.match(lemma) or kind == "verb" and _phrasal(lemma):
             offs = fields[6 + p_cnt:6 + p_cnt + synset_cnt]
             yield lemma, [(kind, int(o)) for o in offs]
 
@@ -108,8 +125,13 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[s
         words_of[key] = words
         related_of[key] = related
     senses = list(_senses(folder))
-    lemmas = sorted({w for ws in words_of.values() for w in ws} | {lemma for lemma, _ in senses})
+    lemmas = sorted({w for ws in words_of.values() for w in ws}
+                    | {lemma for lemma, _ in senses if _WORD.match(lemma)}
+                    | {ph[0] for lemma, _ in senses if (ph := _phrasal(lemma))})
     stem_of = dict(zip(lemmas, stem(lemmas)))
+    for lemma, _ in senses:
+        if ph := _phrasal(lemma):
+            stem_of[lemma] = phrasal_key(stem_of[ph[0]], ph[1])
     in_corpus = {key: {stem_of[w] for w in ws} & vocab for key, ws in words_of.items()}
     table: dict[str, set[str]] = {}
     for lemma, keys in senses:

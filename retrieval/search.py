@@ -50,6 +50,7 @@ from .features import (
 )
 from .gazetteer import as_countries, without_known_wholes
 from .index import IndexData
+from .lexicon import PARTICLES, phrasal_key
 from .pieces import SoftMatcher, content_mask
 from .sparse import _import_bm25s, query_tokens, stem_words
 
@@ -80,6 +81,7 @@ def clean_question(q: str) -> str:
     """Whitespace, control characters and lone surrogates folded; cut to MAX_QUESTION_CHARS."""
     return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
+_PHRASE_WORDS = re.compile(r"[a-z]+")
 # how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 3
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
@@ -314,7 +316,7 @@ class Searcher:
             x[:, 16] = soft
             x[:, 17] = _norm(soft)
         if self.synonyms and q_words and len(s_rows):
-            x[:, 18], x[:, 19] = self._synonym_cover(q_words, s_rows)
+            x[:, 18], x[:, 19] = self._synonym_cover(q_words, s_rows, self._phrasal_relatives(clean))
         x[:, 0] = s_dense
         x[:, 1] = _norm(s_dense)
         x[:, 2] = _scale(s_bm)
@@ -329,15 +331,30 @@ class Searcher:
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)
 
-    def _synonym_cover(self, q_words: list[str], s_rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _phrasal_relatives(self, clean: str) -> dict[str, list[str]]:
+        """{verb stem: WordNet relatives of the phrasal verb it heads in the question}: "turn
+        down" is met by "rejected", "back up" by "support", where "turn" and "back" are not."""
+        words = _PHRASE_WORDS.findall(clean.lower())
+        out: dict[str, list[str]] = {}
+        for verb, particle in zip(words, words[1:]):
+            if particle in PARTICLES:
+                head = stem_words([verb])[0]
+                near = self.synonyms.get(phrasal_key(head, particle))
+                if near:
+                    out.setdefault(head, []).extend(near)
+        return out
+
+    def _synonym_cover(self, q_words: list[str], s_rows: np.ndarray,
+                       phrasal: dict[str, list[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(share of question words a sentence lacks but holds a WordNet relative of, share it
-        holds either way): "evidence" is met by "proof", "spokesperson" by "spokeswoman"."""
+        holds either way): "evidence" is met by "proof", "spokesperson" by "spokeswoman"; a
+        phrasal verb's head by the phrase's relatives (`phrasal`)."""
         words = list(dict.fromkeys(q_words))
         sent = self.data.sentence_sparse
         exact = sent.presence(words, s_rows)
         related = np.zeros_like(exact)
         for i, w in enumerate(words):
-            near = self.synonyms.get(w)
+            near = self.synonyms.get(w, []) + (phrasal or {}).get(w, [])
             if near:
                 related[i] = sent.presence(near, s_rows).any(axis=0)
         only = related & ~exact

@@ -13,7 +13,7 @@ from fixtures_core import copy_seeds
 
 from retrieval.features import SENTENCE_FEATURES
 from retrieval.index import load_index, update_index
-from retrieval.lexicon import build_synonyms, find_wordnet, load_synonyms
+from retrieval.lexicon import SYNONYMS_VERSION, build_synonyms, find_wordnet, load_synonyms, phrasal_key
 from retrieval.search import SearchConfig, Searcher
 from retrieval.sparse import stem_words
 
@@ -43,10 +43,26 @@ def test_question_words_meet_the_corpus_words_wordnet_relates_them_to(wordnet):
     assert stem_words(["potato"])[0] not in table[stem["evidence"]]
 
 
+def test_a_phrasal_verb_meets_what_its_verb_alone_does_not(wordnet):
+    """"turn down" is "reject" and "brush off" is "dismiss"; "turn" and "brush" are neither."""
+    vocab = stem_words(["rejected", "dismissed"])
+    table = build_synonyms(wordnet, vocab, stem_words)
+    turn, brush = stem_words(["turned", "brushing"])
+    assert vocab[0] in table[phrasal_key(turn, "down")] and vocab[0] not in table.get(turn, [])
+    assert vocab[1] in table[phrasal_key(brush, "off")] and vocab[1] not in table.get(brush, [])
+
+
+def test_the_search_reads_a_questions_phrasal_verbs(core_searcher):
+    relatives = core_searcher._phrasal_relatives("What request from Moscow did Baku turn down?")
+    assert stem_words(["rejected"])[0] in relatives[stem_words(["turn"])[0]]
+    assert core_searcher._phrasal_relatives("Where did the talks take place?") == {}
+
+
 def test_the_index_stores_its_synonym_table(core_seed_index, wordnet):
     data = load_index(core_seed_index.vectors)
     m = data.manifest
-    assert m["settings"]["synonyms"] == {"version": 2, "source": "wordnet-3.0", "acronyms": 2}  # ICJ, EU
+    assert m["settings"]["synonyms"] == {"version": SYNONYMS_VERSION, "source": "wordnet-3.0",
+                                         "acronyms": 2}  # ICJ, EU
     stored = load_synonyms(core_seed_index.vectors / m["files"]["synonyms"]["name"])
     assert stored == data.synonyms and stored
     vocab = set(data.sentence_sparse.retriever.vocab_dict)
