@@ -43,7 +43,8 @@ _QTYPES = [
     ("when", re.compile(r"^(when|what (date|day|month|year|time)|on what (date|day)|"
                         r"which (day|date|month|year)|how long ago|since when)\b", re.I)),
     ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
-                            r"what (is the )?(number|size|area|percentage|share|amount|total)|"
+                            r"what (is |was |were |are )?(the )?(\w+ )?(number|size|area|percentage|share|"
+                            r"amount|total|toll|figure|count|population|length|distance|budget|sum)s?|"
                             r"what percentage)\b", re.I)),
     ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
                        r"president|politician|man|woman|country|organi[sz]ation|body|outlet|agency|court"
@@ -314,6 +315,8 @@ _MEASURES: dict[str, re.Pattern] = {
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
+    "area": re.compile(r"\b(land|surface|total|territorial) area\b|^\s*what(’s|'s| is| was)? (the )?area\b",
+                       re.I),
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
     "duration": re.compile(r"^\s*(how long (has|have|had|did|does|do)\b|for how long\b|since when\b)", re.I),

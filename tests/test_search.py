@@ -169,6 +169,9 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("Who voted against the bill?", "Anything at all.", None),
     ("Who said aid must reach the population?", "Anything at all.", None),  # not a measure question
     ("How big is Armenia?", "Anything at all.", None),
+    ("What land area was cited for the country?", "The seven-month blockade goes on.", False),
+    ("What land area was cited for the country?", "The country covers 29,800 square kilometers.", True),
+    ("What is the area of the country?", "It has 29,800 square kilometers.", True),
 ])
 def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     from retrieval.features import measure_supported
@@ -393,3 +396,16 @@ def test_an_attribution_names_its_own_speaker():
     assert not names_an_addressee("He told reporters he would stay.")
     assert asks_for_addressee("Which outlet did Grigoryan give his comments to?")
     assert not asks_for_addressee("Which outlet reported the story?")
+
+
+@pytest.mark.parametrize(("question", "qtype"), [
+    ("What land area was cited for Azerbaijan?", "quantity"),  # a word before the measure
+    ("What was the death toll?", "quantity"),
+    ("What population figure was given?", "quantity"),
+    ("What did the total agreement say?", "other"),
+    ("What is the Lachin corridor?", "other"),
+])
+def test_quantity_questions_are_told_by_their_measure_word(question, qtype):
+    from retrieval.features import question_type
+
+    assert question_type(question) == qtype
