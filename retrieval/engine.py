@@ -185,6 +185,9 @@ class Engine:
         "Did Michel suggest they narrowed their differences?" is answered by "Michel gave no
         indications that ...", which quotes no one."""
         found = quotes.answer(sq, k=30)
+        if not found and sq.speaker:  # "the EU chief": whom the article describes so
+            person = self._described(sq.speaker)
+            found = quotes.answer(replace(sq, speaker=person), k=30) if person else []
         if not found:
             return None
         from .quotes import speech_verbs
@@ -203,6 +206,24 @@ class Engine:
             boosts[row] = max(boosts.get(row, 0.0), QUOTE_BOOST + QUOTE_VERB_BOOST * held)
             recs.setdefault(row, rec)
         return (boosts, recs) if boosts else None
+
+    def _described(self, speaker: str) -> str | None:
+        """The person a description names ("the EU chief" -> "Charles Michel"): someone the
+        passages closest to it name beside the role, qualified by its names ("European Union
+        head Charles Michel", "the EU's top official, Charles Michel"); None if none is."""
+        from .features import described_role, role_holder
+
+        role = described_role(speaker)
+        if role is None:
+            return None
+        found = self.load().search(speaker, 3)
+        rows = self._passage_rows()
+        for hit in found.hits or found.abstained_hits:
+            for sentence in self.load().data.passages[rows[hit.passage_id]].sentences:
+                person = role_holder(sentence, *role)
+                if person:
+                    return person
+        return None
 
     def _mark_quotes(self, ans: Answer, recs: dict[int, dict]) -> None:
         """A speech question is answered (the quotes found say the corpus holds it); each hit

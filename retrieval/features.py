@@ -381,8 +381,13 @@ def holds_role(sentence: str, role: str, names: Sequence[str] = ()) -> bool:
     Badalyan", "Ani Badalyan, the ministry's spokeswoman", "President Ilham Aliyev". Where the
     sentence qualifies the role by a name ("Azerbaijani President ..."), that name must be one
     of `names` (the question's): the president of Karabakh is not the Azerbaijani one."""
+    return role_holder(sentence, role, names) is not None
+
+
+def role_holder(sentence: str, role: str, names: Sequence[str] = ()) -> str | None:
+    """The person `holds_role` finds beside the role, or None."""
     if not re.search(rf"\b(?:{role})\b", sentence, re.I):
-        return False
+        return None
     for name in person_names(sentence):
         n = re.escape(name)
         m = re.search(rf"((?:[A-Z][\w'’.-]*\s+){{0,3}})\b(?i:{role}),?\s+(?:[A-Z][\w'’.-]*\s+)*{n}", sentence)
@@ -392,10 +397,30 @@ def holds_role(sentence: str, role: str, names: Sequence[str] = ()) -> bool:
             initials = "".join(w[0] for w in qualifier).lower()  # "European Union head", "the EU's head"
             if not qualifier or initials in names or \
                     all(any(_same_name(w, q) for q in names) for w in qualifier):
-                return True
+                return name
         elif re.search(rf"{n},\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,4}}(?i:{role})\b", sentence):
-            return True
-    return False
+            return name
+    return None
+
+
+# the words news uses for whoever leads a body: a reader's "EU chief" is the article's
+# "European Union head" or "the EU's top official"
+_LEADS = ("chief", "head", "leader", "president", "boss", "chairman", "chairwoman", "chair", "top official")
+_KIN_TITLES = {**{w: _LEADS for w in _LEADS}, "premier": ("premier", "prime minister"),
+               "official": ("official", "top official"), "diplomat": ("diplomat", "minister", "ambassador")}
+
+
+def described_role(speaker: str) -> tuple[str, list[str]] | None:
+    """(role pattern, qualifying names) when a speaker is a description rather than a name:
+    "the EU chief" -> (chief|head|leader|..., ["eu"]), for `holds_role` to find who it is."""
+    words = [re.sub(r"['’]s$", "", w) for w in speaker.split() if w.lower() not in ("the", "a", "an")]
+    if not words or words[-1].lower() not in PERSON_TITLES:
+        return None
+    kin = _KIN_TITLES.get(words[-1].lower(), (words[-1].lower(),))
+    names = [w.lower() for w in words[:-1] if w.lower() not in PERSON_TITLES]
+    if not names:  # "the chief" says not whose
+        return None
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in kin), names
 
 
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:

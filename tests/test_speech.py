@@ -71,3 +71,20 @@ def test_a_country_speaks_through_its_ministry(engine):
 
 def test_an_unknown_speaker_still_abstains(engine):
     assert not engine.ask("What did the Turkish Foreign Ministry say about the corridor?", 3).answered
+
+
+@pytest.mark.parametrize(("description", "person"), [
+    ("the EU chief", "Charles Michel"),  # "European Union head Charles Michel"
+    ("the EU's top official", "Charles Michel"),  # "the European Union's top official, Charles Michel"
+    ("the Armenian premier", "Nikol Pashinyan"),  # "Armenian Prime Minister Nikol Pashinyan"
+    ("the Azerbaijani president", "Ilham Aliyev"),
+    ("the Russian president", None),  # the article names none
+    ("the chief", None),  # not whose
+])
+def test_a_speaker_described_by_office_is_found(engine, description, person):
+    assert engine._described(description) == person
+
+
+def test_a_described_speakers_quotes_are_raised(engine):
+    ans = engine.ask("What did the EU chief urge the two leaders to take?", 3)
+    assert ans.answered and ans.hits[0].extra.get("speaker") == "Charles Michel"
