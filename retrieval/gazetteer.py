@@ -56,13 +56,14 @@ _CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=l
 
 def as_countries(text: str, known: Callable[[str], bool]) -> str:
     """`text` with each capital or seat the corpus does not know (`known(name)` false) replaced
-    by its country when the corpus knows that, else by the country's capital (a seat only);
-    everything else as written."""
+    by its country when the corpus knows that, else by the country's capital (a seat only); a
+    capital it knows, with its country beside it when it knows that too ("Did Baku turn down
+    ...?" is met by "Azerbaijan has rejected ..."); everything else as written."""
     def swap(m: re.Match) -> str:
         name = m.group(1)
-        if known(name):
-            return name
         country = STANDS_FOR[name]
+        if known(name):
+            return f"{name} {country}" if name in CAPITALS and known(country) else name
         if known(country):
             return country
         capital = next((c for c, k in CAPITALS.items() if k == country), None) if name in SEATS else None

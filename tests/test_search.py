@@ -194,11 +194,13 @@ def test_capitals_stand_for_their_countries_only_when_the_corpus_does_not_name_t
     from retrieval.gazetteer import as_countries
 
     known = {"Russia", "Azerbaijan", "Baku"}.__contains__
-    assert as_countries("Did Baku agree to Moscow's request?", known) == "Did Baku agree to Russia's request?"
+    assert as_countries("Did Baku agree to Moscow's request?", known) == \
+        "Did Baku Azerbaijan agree to Russia's request?"
     assert as_countries("What did Paris say?", known) == "What did Paris say?"  # France unknown too
     assert as_countries("Moscow’s view", known) == "Russia’s view"
     # seats of government too; for a country the corpus does not name, its capital if named
-    assert as_countries("What did the Kremlin ask of Baku?", known) == "What did the Russia ask of Baku?"
+    assert as_countries("What did the Kremlin ask of Baku?", known) == \
+        "What did the Russia ask of Baku Azerbaijan?"
     assert as_countries("What did the White House say?", {"Washington"}.__contains__) == \
         "What did the Washington say?"
     assert as_countries("What did the Pentagon say?", known) == "What did the Pentagon say?"
