@@ -978,6 +978,15 @@ _Q_ROLE = [
     re.compile(rf"^what(?: is|'s| was) (?P<spk>.+?)'s? (?:official |current |exact )?{_ROLE_NOUN}$", re.I),
     re.compile(rf"^what (?:official |current )?{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
                r"(?:hold|have|occupy|fill|serve in)$", re.I),
+    # "Which EU institution does Michel preside over?", "What body is Michel in charge of?": the
+    # body a person leads, which the article may give only in that description too
+    re.compile(r"^(?:what|which) (?:[\w-]+ ){0,2}?(?:institution|body|organi[sz]ation|agency|council|bloc|"
+               r"group|ministry|government|party|court|commission) (?:does|did) (?P<spk>.+?) "
+               r"(?:preside over|head|lead|chair|run|direct|oversee)$", re.I),
+    re.compile(r"^(?:what|which) (?:[\w-]+ ){0,2}?(?:institution|body|organi[sz]ation|agency|council|bloc|"
+               r"group|ministry|government|party|court|commission) (?:is|was) (?P<spk>.+?) "
+               r"(?:in charge of|the (?:head|president|leader|chair) of|head of|president of|leading|"
+               r"heading)$", re.I),
 ]
 
 

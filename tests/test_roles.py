@@ -26,6 +26,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("what position did the Armenian Prime Minister have?", None),  # no person named
     ("What is the title of the report?", None),
     ("What did Michel say?", None),
+    ("Which EU body does Charles Michel head?", "Charles Michel"),  # the body a person leads
+    ("What institution is Michel in charge of?", "Michel"),
+    ("Which body does the Armenian Prime Minister lead?", None),  # a description: search answers
 ])
 def test_role_questions_are_told_from_others(question, person):
     assert parse_role_question(question) == person
@@ -38,6 +41,11 @@ def test_an_office_named_only_by_description_is_found(engine):
     assert [h.rank for h in ans.hits] == list(range(1, len(ans.hits) + 1))
     assert all(h.citation.startswith(f"[{h.rank}] ") for h in ans.hits)
     assert len({h.passage_id for h in ans.hits}) == len(ans.hits)
+
+
+def test_the_body_a_person_leads_is_found_in_their_description(engine):
+    ans = engine.ask("Which European body does Charles Michel lead?", 3)
+    assert ans.answered and "the president of the European Council" in ans.hits[0].highlight
 
 
 def test_the_description_must_not_be_the_name(engine):
