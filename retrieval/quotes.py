@@ -842,6 +842,7 @@ class SpeechQuery:
     speaker: str | None
     topic: str
     verb: str = ""
+    kind: str = ""  # "Which analyst said ...?": what the speaker is, when not who
 
 
 _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[ds]?|warn(?:ed|s)?|"
@@ -854,7 +855,7 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"push(?:ed|es)?|press(?:ed|es)?|encourage[ds]?|appeal(?:ed|s)?|blame[ds]?|denounce[ds]?|"
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
-_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{1,3}}?)\s+(?:has\s+|had\s+|did\s+)?"
+_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+)*? (?P<kind>[\w'-]+))\s+(?:has\s+|had\s+|did\s+)?"
                     rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
 _Q_WHAT = re.compile(
     rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
@@ -897,6 +898,13 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
                  "reporter", "correspondent", "document", "passage", "source", "sources", "it"}
 
 
+# what readers and reporters call the same kind of speaker
+_SPEAKER_KINDS = [
+    {"analyst", "commentator", "expert", "observer", "pundit", "critic", "scholar"},
+    {"official", "diplomat", "envoy"},
+    {"court", "tribunal", "judge", "judges"},
+    {"leader", "leaders", "leadership"},
+]
 # verbs a reporter uses for the same act: a question's "push ... to" is met by "urged", its
 # "blame" by "accused" (general English, not any one article's words)
 VERB_FAMILIES = [
@@ -948,7 +956,7 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         rest = m.group("rest").strip(" \"'“”:")
         if not rest and m.group("verb").lower() not in ("said", "say"):
             return None
-        return SpeechQuery(None, rest, m.group("verb").lower())
+        return SpeechQuery(None, rest, m.group("verb").lower(), (m.group("kind") or "").lower())
     m = _Q_WAS.match(q)
     if m:
         return SpeechQuery(None, m.group("topic").strip(" \"'“”"), "say")
@@ -1122,10 +1130,21 @@ class QuoteIndex:
             scored = [x for x in scored if x[0] >= best * 0.75]
         return [dict(self.quotes[i], score=round(s, 3)) for s, i in scored[:k]]
 
+    def _kind_ids(self, kind: str) -> list[int]:
+        """Quotes of speakers the article calls a `kind` or its kin ("One of those analysts"
+        for "Which commentator ...?", "The ICJ court" for "Which court ...?")."""
+        kin = next((f for f in _SPEAKER_KINDS if kind in f), {kind})
+        stems = set(_stem(sorted(kin)))
+        return [i for i, q in enumerate(self.quotes)
+                if stems & set(_stem(re.findall(r"[a-z]+", " ".join([q.get("speaker_as_written", ""),
+                                                                     *q.get("aliases", [])]).lower())))]
+
     def answer(self, query: SpeechQuery, k: int = 10) -> list[dict]:
-        """The speaker's quotes ranked by the topic (or, without a speaker, the best matches)."""
-        if query.speaker:
-            ids = self._speaker_ids(query.speaker)
+        """The speaker's quotes ranked by the topic (or, without a speaker, the best matches;
+        those of speakers of the kind asked, if any)."""
+        ids = self._kind_ids(query.kind) if query.kind and not query.speaker else []
+        if query.speaker or ids:
+            ids = ids or self._speaker_ids(query.speaker)
             terms = set(_terms(query.topic or ""))
             ranked = sorted(ids, key=lambda i: (-self._score(i, terms) if terms else 0, i))
             return [dict(self.quotes[i], score=round(self._score(i, terms), 3)) for i in ranked[:k]]

@@ -339,3 +339,15 @@ def test_a_country_or_its_capital_speaks_through_its_ministries(seed_index):
         speakers = {q["speaker"] for q in seed_index.by_speaker(name)}
         assert "Azerbaijani Foreign Ministry" in speakers, name
     assert {q["speaker"] for q in seed_index.by_speaker("Moscow")} == {"Russian Foreign Ministry"}
+
+
+def test_which_kind_of_speaker_picks_the_speakers_called_so(seed_index):
+    """"Which commentator ...?" is asked of those the article calls analysts; "Which court"
+    of the court; a kind the article never names falls back to the quotes on the topic."""
+    q = parse_speech_question("Which Armenian commentator criticised the diplomats?")
+    assert q.kind == "commentator" and q.speaker is None
+    assert {r["speaker"] for r in seed_index.answer(q)} == {"Tigran Grigoryan"}
+    q = parse_speech_question("Which court ordered Azerbaijan to open the road?")
+    assert {r["speaker"] for r in seed_index.answer(q)} == {"International Court of Justice"}
+    q = parse_speech_question("Which country said the peacekeepers helped Armenian units?")
+    assert seed_index.answer(q)[0]["speaker"] == "Azerbaijani Foreign Ministry"
