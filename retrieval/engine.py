@@ -40,6 +40,12 @@ def _lead_with(first: Hit, fallback: Answer, k: int) -> list[Hit]:
     return hits
 
 
+def _quote_extra(rec: dict) -> dict:
+    """What a hit whose highlight is a quote says of it: who, as written, what, how quoted."""
+    return {"speaker": rec["speaker"], "speaker_as_written": rec.get("speaker_as_written", ""),
+            "quote": rec["quote"], "kind": rec.get("kind", ""), "confidence": rec.get("confidence", 0.0)}
+
+
 class Engine:
     """Question answering over the corpus in `settings.seeds`, indexed in `settings.vectors`."""
 
@@ -190,9 +196,10 @@ class Engine:
             found = quotes.answer(replace(sq, speaker=person), k=30) if person else []
         if not found:
             return None
-        from .quotes import speech_verbs
+        from .quotes import OPINION_VERBS, in_own_words, speech_verbs
 
         data = self.load().data
+        opinion = sq.verb in OPINION_VERBS  # what they think: their own words say it
         verbs = set(stem_words(sorted(speech_verbs(sq.verb, question)))) \
             if sq.verb and sq.verb not in _GENERIC_VERBS else set()
         boosts: dict[int, float] = {}
@@ -202,7 +209,8 @@ class Engine:
             if loc is None:
                 continue
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
-            held = bool(verbs) and bool(verbs & self._sentence_stems(row, *loc))
+            held = bool(verbs) and bool(verbs & self._sentence_stems(row, *loc)) \
+                or opinion and in_own_words(rec)
             boosts[row] = max(boosts.get(row, 0.0), QUOTE_BOOST + QUOTE_VERB_BOOST * held)
             recs.setdefault(row, rec)
         return (boosts, recs) if boosts else None
@@ -235,9 +243,7 @@ class Engine:
         for h in ans.hits:
             rec = recs.get(int(data.sentence_offsets[rows[h.passage_id]]) + h.highlight_index)
             if rec is not None:
-                h.extra = {"speaker": rec["speaker"], "speaker_as_written": rec.get("speaker_as_written", ""),
-                           "quote": rec["quote"], "kind": rec.get("kind", ""),
-                           "confidence": rec.get("confidence", 0.0)}
+                h.extra = _quote_extra(rec)
         if any(h.extra.get("speaker") for h in ans.hits):
             ans.kind = "quotes"
 
@@ -261,17 +267,15 @@ class Engine:
         found = quotes.by_description(person)
         if not found:
             return None
-        first = self._quote_hits(question, found, 1, verbs=set(), qv=qv)
+        first = self._quote_hits(question, found, 1, qv=qv)
         if not first:
             return None
         return Answer(question, True, _lead_with(first[0], fallback, k))
 
-    def _quote_hits(self, question: str, found: list[dict], k: int, verbs: set[str],
-                    qv=None) -> list[Hit]:
+    def _quote_hits(self, question: str, found: list[dict], k: int, qv=None) -> list[Hit]:
         """Quote records as hits (for an office named by description): one per passage, the
         quote's sentence highlighted, ranked as the search ranks those sentences for the question
-        (`qv`, its vector, if already encoded), one standard unit higher with the question's verb
-        or its kin (`verbs`, stems)."""
+        (`qv`, its vector, if already encoded)."""
         import numpy as np
 
         searcher = self.load()
@@ -297,8 +301,7 @@ class Engine:
             learned = np.zeros(len(rows))
         scored = []
         for (rank, rec, row, sent), z in zip(located, learned):
-            words = set(stem_words(_WORDS.findall(data.passages[row].sentences[sent].lower())))
-            scored.append((float(z) + float(bool(verbs & words)), -rank, row, sent, rec))
+            scored.append((float(z), -rank, row, sent, rec))
         scored.sort(key=lambda x: (-x[0], -x[1]))
         hits: list[Hit] = []
         seen: set[int] = set()
@@ -313,10 +316,7 @@ class Engine:
                 rank=n, score=round(score, 6), passage_id=p.passage_id, doc_id=p.doc_id,
                 title=meta.get("title", p.doc_id), paragraphs=list(p.paragraphs), text=p.text,
                 highlight=p.sentences[sent], citation=make_citation(meta, p.paragraphs, p.doc_id, n),
-                highlight_index=sent,
-                extra={"speaker": rec["speaker"], "speaker_as_written": rec.get("speaker_as_written", ""),
-                       "quote": rec["quote"], "kind": rec.get("kind", ""),
-                       "confidence": rec.get("confidence", 0.0)},
+                highlight_index=sent, extra=_quote_extra(rec),
             ))
             if len(hits) >= k:
                 break

@@ -853,7 +853,8 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"believe[ds]?|mention(?:ed)?|comment(?:ed)?|respond(?:ed)?|react(?:ed)?|reply|replied|"
                  r"condemn(?:ed)?|reject(?:ed)?|dismiss(?:ed)?|express(?:ed)?|order(?:ed)?|allege[ds]?|"
                  r"push(?:ed|es)?|press(?:ed|es)?|encourage[ds]?|appeal(?:ed|s)?|blame[ds]?|denounce[ds]?|"
-                 r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?")
+                 r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"
+                 r"favou?r(?:ed|s)?|prefer(?:red|s)?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+)*? (?P<kind>[\w'-]+))\s+(?:has\s+|had\s+|did\s+)?"
                     rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
@@ -920,6 +921,18 @@ VERB_FAMILIES = [
 _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 
 
+# a question asking what someone thinks ("What is Michel's view on ...?", "Does he favour ...?")
+# is answered by their own words: a direct quote in the first person ("I see both options ...")
+OPINION_VERBS = frozenset({"view", "think", "thinks", "believe", "believes", "feel", "feels", "see",
+                           "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard"})
+_FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our)\b")
+
+
+def in_own_words(rec: dict) -> bool:
+    """Whether a quote is the speaker's own words in the first person."""
+    return rec.get("kind") == "direct" and bool(_FIRST_PERSON.search(rec.get("quote", "")))
+
+
 def speech_verbs(verb: str, question: str = "") -> set[str]:
     """The base forms a quote's verb may take for a question's `verb` ("called on" -> urge, push, ...)."""
     base = _IRREGULAR.get(verb.lower(), verb.lower())
@@ -965,7 +978,7 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         if m:
             spk = strip_determiner(m.group("spk").strip(" \"'“”"))
             if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
-                return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
+                return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "view")
     for rx in (_Q_ALL, _Q_WHAT, _Q_BY):
         m = rx.match(q)
         if m:

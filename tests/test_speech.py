@@ -88,3 +88,16 @@ def test_a_speaker_described_by_office_is_found(engine, description, person):
 def test_a_described_speakers_quotes_are_raised(engine):
     ans = engine.ask("What did the EU chief urge the two leaders to take?", 3)
     assert ans.answered and ans.hits[0].extra.get("speaker") == "Charles Michel"
+
+
+def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
+    """"Does Michel prefer ...?" is answered by his first-person quote ("I see both options as
+    important ..."), not by the reporter's account of what he noted."""
+    from retrieval.quotes import in_own_words, parse_speech_question
+
+    assert parse_speech_question("Does Michel prefer one aid route to the other?").verb == "prefer"
+    assert parse_speech_question("What is Michel's opinion of the Aghdam route?").verb == "view"
+    assert in_own_words({"kind": "direct", "quote": "I see both options as important"})
+    assert not in_own_words({"kind": "partial", "quote": "noted Azerbaijan's willingness"})
+    ans = engine.ask("Does Michel prefer one aid route to the other?", 3)
+    assert ans.answered and "I see both options" in ans.hits[0].highlight
