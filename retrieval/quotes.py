@@ -893,6 +893,12 @@ _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_IN
 _Q_CLAIMS = re.compile(
     rf"{_AUX}{_NAMED}\s+(?P<verb>[a-z]+)\b(?P<topic>.*\b(?:its|his|her|their)\s+"
     r"(?:claims?|accusations?|allegations?|assertions?|charges?|statements?|remarks?)\b.*)$")
+# "What reason does Azerbaijan give for blaming the peacekeepers?": the reason is what it said
+_Q_REASON = re.compile(
+    r"^(?:what|which)\s+(?:reasons?|explanations?|justifications?|grounds|arguments?|evidence)\s+"
+    r"(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+(?:give|gave|given|offer|offered|cite|cited|provide|"
+    r"provided|put forward)\s+(?:for\s+)?(?P<topic>.+)$", re.I)
+_VERB_IN = re.compile(rf"\b(?P<verb>{_SPEECH_VERBS}|{_SPEECH_ING})\b", re.I)
 _Q_ACCORDING_LAST = re.compile(r"^(?P<topic>.+?),?\s+according to\s+(?P<spk>[^,]+?)$", re.I)
 # what an article is, not a speaker ("According to the report, ...")
 _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporting", "statement", "author",
@@ -958,6 +964,12 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         words = fold(spk).split()
         if words and fold(spk) not in _STOP and words[-1] not in _NOT_SPEAKERS and len(words) <= 6:
             return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
+    m = _Q_REASON.match(q)
+    if m:
+        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+        verb = _VERB_IN.search(m.group("topic"))
+        if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
+            return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
     m = _Q_AUX.match(q) or _Q_CLAIMS.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))

@@ -145,6 +145,7 @@ def test_answer_ranks_by_topic(seed_index):
     ("What was Michel's view on the two aid routes?", "Michel", "the two aid routes"),
     ("How does Michel see the Aghdam route?", "Michel", "the Aghdam route"),
     ("Which Armenian analyst decried the diplomats?", None, "the diplomats"),
+    ("What reason does Baku give for blaming the peacekeepers?", "Baku", "blaming the peacekeepers"),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)
