@@ -856,7 +856,7 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"
                  r"favou?r(?:ed|s)?|prefer(?:red|s)?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
-_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+)*? (?P<kind>[\w'-]+))\s+(?:has\s+|had\s+|did\s+)?"
+_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+))\s+(?:has\s+|had\s+|did\s+)?"
                     rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
 _Q_WHAT = re.compile(
     rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
@@ -889,6 +889,10 @@ _AUX = r"^(?i:(?:why|how come|when)\s+)?(?i:did|does|do|has|have|had|is|was|are|
 _NAMED = (r"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|ministry|government|side|leadership|"
           r"office|authorities|opposition|leaders?|spokes(?:wo)?man|spokesperson))*)")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
+# "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
+_Q_WHICH_SAID = re.compile(
+    rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,3}}?)(?i:did|does|do|has|have|had)\s+{_NAMED}\s+"
+    rf"(?P<verb>(?i:{_SPEECH_VERBS}))\b\s*(?P<topic>.*)$")
 # "Did Baku provide evidence for its claims ...?": the claims are what the subject said
 _Q_CLAIMS = re.compile(
     rf"{_AUX}{_NAMED}\s+(?P<verb>[a-z]+)\b(?P<topic>.*\b(?:its|his|her|their)\s+"
@@ -970,6 +974,13 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         verb = _VERB_IN.search(m.group("topic"))
         if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
             return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
+    m = _Q_WHICH_SAID.match(q)
+    if m:
+        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+        words = fold(spk).split()
+        if words and words[0] not in _STOP and len(words) <= 6:
+            topic = f"{m.group('what').strip()} {m.group('topic').strip()}".strip()
+            return SpeechQuery(spk, topic, m.group("verb").lower())
     m = _Q_AUX.match(q) or _Q_CLAIMS.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))
@@ -981,7 +992,10 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         rest = m.group("rest").strip(" \"'“”:")
         if not rest and m.group("verb").lower() not in ("said", "say"):
             return None
-        return SpeechQuery(None, rest, m.group("verb").lower(), (m.group("kind") or "").lower())
+        # "Which other court ...?" asks for one the article calls so besides the one it names
+        kind = "" if re.match(r"^which (?:[\w'-]+ ){0,2}?(?:other|another|else|second)\b", q, re.I) \
+            else (m.group("kind") or "").lower()
+        return SpeechQuery(None, rest, m.group("verb").lower(), kind)
     m = _Q_WAS.match(q)
     if m:
         return SpeechQuery(None, m.group("topic").strip(" \"'“”"), "say")
