@@ -1060,6 +1060,7 @@ class QuoteIndex:
         self._qterms = [set(_terms(q.get("quote", ""), keep_stop=True)) for q in self.quotes]
         self._sterms = [set(_terms(q.get("sentence", ""))) for q in self.quotes]
         self._keys: list[tuple[str, set[str], set[str], str, str]] | None = None
+        self._called: list[set[str]] | None = None
 
     # persistence
     def save(self, path: str | os.PathLike) -> None:
@@ -1174,9 +1175,10 @@ class QuoteIndex:
         for "Which commentator ...?", "The ICJ court" for "Which court ...?")."""
         kin = next((f for f in _SPEAKER_KINDS if kind in f), {kind})
         stems = set(_stem(sorted(kin)))
-        return [i for i, q in enumerate(self.quotes)
-                if stems & set(_stem(re.findall(r"[a-z]+", " ".join([q.get("speaker_as_written", ""),
-                                                                     *q.get("aliases", [])]).lower())))]
+        if self._called is None:  # the stems of what the article calls each quote's speaker, once
+            self._called = [set(_stem(re.findall(r"[a-z]+", " ".join(
+                [q.get("speaker_as_written", ""), *q.get("aliases", [])]).lower()))) for q in self.quotes]
+        return [i for i, called in enumerate(self._called) if stems & called]
 
     def answer(self, query: SpeechQuery, k: int = 10) -> list[dict]:
         """The speaker's quotes ranked by the topic (or, without a speaker, the best matches;
