@@ -288,6 +288,8 @@ def count_supported(question: str, passage: str, stem) -> bool | None:
         counted.append(w)
     if not counted:
         return None  # "how much does it cost": nothing named to count
+    if any(_MEASURES[f].search(" ".join(counted)) for f in _UNITS):
+        return None  # "how many sq km": a unit, which `measure_supported` reads in any spelling
     targets = set(stem(counted))
     words = [w.lower() for w in _WORD.findall(passage)]
     stems = stem(words)
@@ -300,10 +302,13 @@ def count_supported(question: str, passage: str, stem) -> bool | None:
 # --- measure questions -----------------------------------------------------------------
 
 # Families of units a question can ask a quantity in; the passage must give a number in one.
+_UNITS = ("length", "area", "money", "percent", "weight")
 _MEASURES: dict[str, re.Pattern] = {
     "age": re.compile(r"\b(years?[- ]old|aged|age of)\b", re.I),
-    "length": re.compile(r"(?<!square )\b(kilomet(er|re)s?|km|miles?|met(er|re)s?|feet|foot|yards?)\b", re.I),
-    "area": re.compile(r"\b(square (kilomet(er|re)s?|miles?|met(er|re)s?)|km2|km²|hectares?|acres?)\b", re.I),
+    "length": re.compile(r"(?<!square )(?<!sq )(?<!sq\. )\b(kilomet(er|re)s?|km|miles?|met(er|re)s?|feet|"
+                         r"foot|yards?)\b", re.I),
+    "area": re.compile(r"\b((square|sq\.?) (kilomet(er|re)s?|km|miles?|mi|met(er|re)s?|m)|km2|km²|hectares?|"
+                       r"acres?)\b", re.I),
     "money": re.compile(r"(\$|€|£|\b(dollars?|euros?|pounds sterling|roubles?|rubles?|drams?|manats?|"
                         r"usd|eur)\b)", re.I),
     "percent": re.compile(r"(%|\b(percent|per cent|percentage)\b)", re.I),

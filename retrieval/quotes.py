@@ -1034,6 +1034,9 @@ _Q_ROLE = [
                r"group|ministry|government|party|court|commission) (?:is|was) (?P<spk>.+?) "
                r"(?:in charge of|the (?:head|president|leader|chair) of|head of|president of|leading|"
                r"heading)$", re.I),
+    re.compile(r"^(?P<spk>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) (?:is|was) (?:the )?(?:head|president|leader|"
+               r"chair|chief) of (?:which|what) (?:[\w-]+ ){0,2}?(?:institution|body|organi[sz]ation|agency|"
+               r"council|bloc|group|ministry|government|party|court|commission)$"),
 ]
 
 

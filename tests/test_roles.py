@@ -29,6 +29,7 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("Which EU body does Charles Michel head?", "Charles Michel"),  # the body a person leads
     ("What institution is Michel in charge of?", "Michel"),
     ("Which body does the Armenian Prime Minister lead?", None),  # a description: search answers
+    ("Michel is the president of which EU institution?", "Michel"),
 ])
 def test_role_questions_are_told_from_others(question, person):
     assert parse_role_question(question) == person

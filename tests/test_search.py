@@ -172,6 +172,8 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("What land area was cited for the country?", "The seven-month blockade goes on.", False),
     ("What land area was cited for the country?", "The country covers 29,800 square kilometers.", True),
     ("What is the area of the country?", "It has 29,800 square kilometers.", True),
+    ("How many sq km does the country cover?", "The country covers 29,800 square kilometers.", True),
+    ("How long is the road in kilometres?", "The country covers 29,800 sq km.", False),
 ])
 def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     from retrieval.features import measure_supported
@@ -403,3 +405,12 @@ def test_quantity_questions_are_told_by_their_measure_word(question, qtype):
     from retrieval.features import question_type
 
     assert question_type(question) == qtype
+
+
+def test_a_count_of_a_unit_is_a_measure():
+    """"How many sq km ...?" counts no thing: the unit, in any spelling, is measure_supported's."""
+    from retrieval.features import count_supported
+    from retrieval.sparse import stem_words
+
+    assert count_supported("How many sq km does it cover?", "It covers 29,800 square km.", stem_words) is None
+    assert count_supported("How many leaders met?", "The three leaders agreed.", stem_words) is True
