@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.documents import DATELINE_PREFIX
-from retrieval.gazetteer import STANDS_FOR
+from retrieval.gazetteer import MADE_OF, STANDS_FOR
 from retrieval.sparse import stem_words
 from retrieval.speakers import (
     ORG_HEADS,
@@ -909,6 +909,11 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
                  "reporter", "correspondent", "document", "passage", "source", "sources", "it"}
 
 
+# words ranking a kind of speaker, which name none ("the top court")
+_RANKS = {"top", "main", "highest", "supreme", "senior", "leading", "chief", "principal", "other"}
+_WHOLES = {k.lower(): [p.lower() for p in v] for k, v in MADE_OF.items()}
+# the words a speaker may be named by when named by kind ("the country's top court")
+_KIND_HEADS = {"court", "tribunal", "analyst", "commentator", "expert", "observer", "critic"}
 # what readers and reporters call the same kind of speaker
 _SPEAKER_KINDS = [
     {"analyst", "commentator", "expert", "observer", "pundit", "critic", "scholar"},
@@ -1183,12 +1188,31 @@ class QuoteIndex:
                 [q.get("speaker_as_written", ""), *q.get("aliases", [])]).lower()))) for q in self.quotes]
         return [i for i, called in enumerate(self._called) if stems & called]
 
+    def _qualified(self, i: int, qualifiers: list[str]) -> bool:
+        """Whether quote i's speaker is what the qualifiers say: each is one of its names or a
+        whole it is part of ("UN" for the International Court of Justice, as the ICJ); "the
+        European court" is not the ICJ."""
+        called = " ".join([self.quotes[i]["speaker"], self.quotes[i].get("speaker_as_written", ""),
+                           *self.quotes[i].get("aliases", [])]).lower()
+        for q in qualifiers:
+            if q in _STOP or q in _RANKS:
+                continue
+            named = re.search(rf"\b{re.escape(q)}", called)
+            if not named and not any(re.search(rf"\b{re.escape(p)}\b", called) for p in _WHOLES.get(q, [])):
+                return False
+        return True
+
     def answer(self, query: SpeechQuery, k: int = 10) -> list[dict]:
         """The speaker's quotes ranked by the topic (or, without a speaker, the best matches;
-        those of speakers of the kind asked, if any)."""
+        those of speakers of the kind asked, if any). A speaker named by what it is rather than
+        who ("the UN's top court") is taken for the speakers the article calls so."""
         ids = self._kind_ids(query.kind) if query.kind and not query.speaker else []
+        if query.speaker and not ids:
+            ids = self._speaker_ids(query.speaker)
+            words = [re.sub(r"'s$", "", w) for w in fold(query.speaker).split()]
+            if not ids and words and words[-1] in _KIND_HEADS:
+                ids = [i for i in self._kind_ids(words[-1]) if self._qualified(i, words[:-1])]
         if query.speaker or ids:
-            ids = ids or self._speaker_ids(query.speaker)
             terms = set(_terms(query.topic or ""))
             ranked = sorted(ids, key=lambda i: (-self._score(i, terms) if terms else 0, i))
             return [dict(self.quotes[i], score=round(self._score(i, terms), 3)) for i in ranked[:k]]

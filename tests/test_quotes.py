@@ -356,3 +356,12 @@ def test_which_kind_of_speaker_picks_the_speakers_called_so(seed_index):
     assert q is None or not q.kind
     q = parse_speech_question("Which country said the peacekeepers helped Armenian units?")
     assert seed_index.answer(q)[0]["speaker"] == "Azerbaijani Foreign Ministry"
+
+
+def test_a_speaker_named_by_kind_is_checked_by_its_qualifiers(seed_index):
+    """"the UN's top court" is the ICJ (a part of the UN); "the European court" is not."""
+    from retrieval.quotes import SpeechQuery
+
+    assert {r["speaker"] for r in seed_index.answer(SpeechQuery("UN's top court", "the corridor"))} == \
+        {"International Court of Justice"}
+    assert seed_index.answer(SpeechQuery("European court", "the corridor")) == []
