@@ -99,6 +99,7 @@ _QUESTION_WORDS = {
 
 # answer-type bits of features.attribute_bits a question type asks for
 _TYPE_BITS = (("who", 1), ("when", 2), ("quantity", 4), ("where", 8), ("why", 16))
+_WHEN_BIT = dict(_TYPE_BITS)["when"]
 
 
 def _top_rows(scores: np.ndarray, c: int) -> np.ndarray:
@@ -514,6 +515,9 @@ class Searcher:
         thing counted, a number in the unit asked. (A person or a future date is weaker evidence:
         some passage down the list names one, even for questions the corpus cannot answer.)"""
         text = self.data.passages[int(c.rows[j])].text
+        if question_type(c.question) == "when" and c.attrs is not None \
+                and not (c.attrs[c.owner == j] & _WHEN_BIT).any():
+            return False  # "When did the summit take place?": a passage without a date cannot say
         return (count_supported(c.question, text, stem_words) is not False
                 and measure_supported(c.question, text) is not False)
 

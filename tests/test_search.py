@@ -414,3 +414,15 @@ def test_a_count_of_a_unit_is_a_measure():
 
     assert count_supported("How many sq km does it cover?", "It covers 29,800 square km.", stem_words) is None
     assert count_supported("How many leaders met?", "The three leaders agreed.", stem_words) is True
+
+
+def test_a_when_question_goes_to_a_passage_with_a_date(core_searcher):
+    """Of the first three passages, a when-question's first holds a date ("on Saturday, July 15"),
+    not the one whose words match best but that dates nothing."""
+    import re
+
+    from retrieval.features import attribute_bits
+
+    ans = core_searcher.search("On what date did the three leaders hold talks?", 3)
+    assert ans.answered
+    assert any(attribute_bits(s) & 2 for s in re.split(r"(?<=[.!?”])\s+", ans.hits[0].text))
