@@ -238,12 +238,17 @@ class Searcher:
         if c is None:
             return out
         scores = self.sentence_scores(c, cfg)
-        where = {int(r): i for i, r in enumerate(self.data.sentence_offsets[c.rows[c.owner]] + c.local)}
+        where = {int(r): i for i, r in enumerate(self._sentence_rows(c))}
         for n, r in enumerate(rows):
             i = where.get(int(r))
             if i is not None:
                 out[n] = scores[i]
         return out
+
+    def _sentence_rows(self, c: Candidates) -> np.ndarray:
+        """The index row of each candidate sentence (as `sentence_vectors` and the sentence BM25
+        number them): what boosts and quote records name sentences by."""
+        return self.data.sentence_offsets[c.rows[c.owner]] + c.local
 
     # -- candidates and features --
 
@@ -446,8 +451,7 @@ class Searcher:
             return Answer(question, False, [])
         s_score = self.sentence_scores(c, cfg)
         if boost:
-            rows = self.data.sentence_offsets[c.rows[c.owner]] + c.local
-            add = np.array([boost.get(int(r), 0.0) for r in rows])
+            add = np.array([boost.get(int(r), 0.0) for r in self._sentence_rows(c)])
             if add.any():
                 s_score = s_score + add * (float(s_score.std()) or 1.0)
         furniture = self._furniture(c, cfg)
