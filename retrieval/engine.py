@@ -150,9 +150,7 @@ class Engine:
         searcher = self.load()
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         config = replace(searcher.config, mode=mode) if mode else None
-        from .search import clean_question
-
-        cleaned = [clean_question(q) for q in questions]
+        cleaned = [searcher.normalise(q) for q in questions]
         vecs = searcher.encode_questions(cleaned, config)  # once: the office answers reuse them
         hybrid = (mode or searcher.config.mode) == "hybrid"
         quotes = self.quotes if hybrid else None

@@ -127,6 +127,19 @@ def names_an_addressee(sentence: str, speaker: str = "") -> bool:
     return bool(re.search(rf"\b{re.escape(speaker)}\w*[’']?s?\b[^“”\"]{{0,40}}\b{_TOLD}", sentence, re.I))
 
 
+# "Besides the ICJ, has any other court ...?": the answer is something other than what follows
+_EXCEPT = re.compile(
+    r"(?i:\b(?:besides|apart from|aside from|other than|except(?: for)?|in addition to|not counting)\s+"
+    r"(?:the\s+|an?\s+)?)(?P<x>[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)*)")
+
+
+def excluded_topic(question: str) -> str | None:
+    """The name the question sets aside ("Apart from the ICJ, which court ...?" -> "ICJ"): a
+    sentence about it is the one answer the question rules out."""
+    m = _EXCEPT.search(question)
+    return m.group("x") if m else None
+
+
 def question_type(question: str) -> str:
     q = question.strip().lower()
     q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
@@ -357,7 +370,7 @@ _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due
 # Armenian Foreign Ministry pointed to ...").
 _SPOKES = r"spokes(?:person|woman|man|people|men|women)|press secretary"
 _ROLE_Q = re.compile(
-    r"^who (?:is|was|are|were) (?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
+    r"^who(?:['’]s| is| was| are| were) (?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
     rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES})(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
     r"^who (?P<speaks>speaks|spoke|talks|talked) for\b", re.I)
 

@@ -41,6 +41,7 @@ from .features import (
     asks_for_dateline,
     attribute_bits,
     count_supported,
+    excluded_topic,
     holds_role,
     load_models,
     measure_supported,
@@ -53,6 +54,7 @@ from .index import IndexData
 from .lexicon import PARTICLES, phrasal_key
 from .pieces import SoftMatcher, content_mask
 from .sparse import _import_bm25s, query_tokens, stem_words
+from .truecase import casing_table, truecase
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _PHRASE_WORDS = re.compile(r"[a-z]+")
 # how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 3
+EXCLUDED_PENALTY = 1.5
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
@@ -174,6 +177,7 @@ class Searcher:
         self._attrs: np.ndarray | None = data.sentence_attrs
         self._attrs_stored = data.sentence_attrs is not None
         self.soft = self._soft_matcher()
+        self._casing: dict[str, str] | None = None
         self.synonyms = data.synonyms or {}
         if data.synonyms is None and self.size:
             log.warning("the index has no synonym table; run `qabot index` to add it (answers are "
@@ -190,6 +194,13 @@ class Searcher:
         stop = set(_import_bm25s().stopwords.STOPWORDS_EN)
         content = content_mask(self.encoder.piece_vocab(), stop)
         return SoftMatcher(d.piece_table, d.pieces, d.piece_offsets, content)
+
+    def normalise(self, question: str) -> str:
+        """The question as every step reads it: cleaned (`clean_question`), and lower-case
+        words the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py)."""
+        if self._casing is None:
+            self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
+        return truecase(clean_question(question), self._casing)
 
     @property
     def size(self) -> int:
@@ -214,7 +225,7 @@ class Searcher:
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         # whitespace and control characters folded; overlong questions cut (the model reads
         # 256 word pieces anyway, and BM25 over a novel-length "question" is noise)
-        clean = [clean_question(q) for q in questions]
+        clean = [self.normalise(q) for q in questions]
         if self.size == 0:
             return [Answer(q, False, []) for q in questions]
         vecs = vectors if vectors is not None or cfg.mode == "bm25" else self.encode_questions(clean, cfg)
@@ -454,6 +465,7 @@ class Searcher:
             add = np.array([boost.get(int(r), 0.0) for r in self._sentence_rows(c)])
             if add.any():
                 s_score = s_score + add * (float(s_score.std()) or 1.0)
+        s_score = self._set_aside(c, s_score)
         furniture = self._furniture(c, cfg)
         if len(furniture):  # "where was this story filed from?", "who wrote it?": the article's own line
             s_score = s_score.copy()
@@ -489,6 +501,18 @@ class Searcher:
                 break
         answered = not c.unknown_names if len(furniture) else self._answerable(c, s_score, p_score, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
+
+    def _set_aside(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """Sentences naming what the question sets aside ("Besides the ICJ, which court ...?")
+        go down EXCLUDED_PENALTY standard units: the ICJ's order is the one answer ruled out."""
+        name = excluded_topic(c.question)
+        stems = [st for st in query_tokens(name)] if name else []
+        if not stems or not len(s_score):
+            return s_score
+        named = self.data.sentence_sparse.presence(stems, self._sentence_rows(c)).all(axis=0)
+        if not named.any() or named.all():
+            return s_score
+        return s_score - EXCLUDED_PENALTY * (float(s_score.std()) or 1.0) * named
 
     def _furniture(self, c: Candidates, cfg: SearchConfig) -> np.ndarray:
         """The candidate sentences that answer by their form: datelines if the question asks where

@@ -70,6 +70,7 @@ def test_without_such_a_description_search_answers(engine):
     ("Who is Armenia's foreign minister?", "minister"),
     ("Who is the EU's top official?", "officials"),
     ("Who was the host of the talks?", None),
+    ("who's the spokesperson for armenia's foreign ministry", "spokeswoman"),  # as readers type it
     ("Who said the ministry spokeswoman was right?", None),
 ])
 def test_the_role_a_question_asks_the_holder_of(question, role):

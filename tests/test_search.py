@@ -426,3 +426,27 @@ def test_a_when_question_goes_to_a_passage_with_a_date(core_searcher):
     ans = core_searcher.search("On what date did the three leaders hold talks?", 3)
     assert ans.answered
     assert any(attribute_bits(s) & 2 for s in re.split(r"(?<=[.!?”])\s+", ans.hits[0].text))
+
+
+@pytest.mark.parametrize(("question", "name"), [
+    ("Besides the ICJ, has any other court issued an order about the corridor?", "ICJ"),
+    ("Apart from the ICJ, which court also ordered the corridor to be kept open?", "ICJ"),
+    ("Who other than Michel hosted talks?", "Michel"),
+    ("Did anyone besides the European Court of Human Rights rule?", "European Court of Human Rights"),
+    ("What did the court order?", None),
+    ("What, other than food, is short?", None),  # no name: nothing to rule out by its words
+])
+def test_what_a_question_sets_aside(question, name):
+    from retrieval.features import excluded_topic
+
+    assert excluded_topic(question) == name
+
+
+def test_the_answer_set_aside_is_not_the_one_highlighted(core_searcher):
+    """"Besides the ICJ, ...": the ICJ's order shares the question's words, the other court's
+    answers it; both sit in one passage."""
+    ans = core_searcher.search("Besides the ICJ, has any other court issued an order about the corridor?")
+    assert ans.answered
+    assert ans.hits[0].highlight.startswith("The European Court of Human Rights issued a similar order")
+    plain = core_searcher.search("Has any court issued an order about the corridor?")
+    assert plain.hits[0].highlight.startswith("The ICJ court ordered Azerbaijan")
