@@ -31,6 +31,7 @@ SENTENCE_FEATURES = [
     "s_coverage", "p_coverage", "s_names", "p_names",
     "who_x_name", "when_x_date", "quantity_x_number", "where_x_place", "why_x_cause",
     "s_log_len", "s_soft", "s_soft_norm", "s_synonyms", "s_cover_synonyms",
+    "prev_dense", "prev_names",
 ]
 ANSWER_FEATURES = [
     "top_score", "top_s_dense", "top_p_dense", "top_s_coverage", "top_p_coverage",

@@ -329,6 +329,8 @@ def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searche
 
 @pytest.mark.parametrize("question", [
     "Who is the head of Azerbaijan's foreign ministry?",  # the article names no such person
+    "Who is the Azerbaijani foreign minister?",  # a minister it names is Armenian
+    "Who is the president of Russia?",  # a president it names is Azerbaijani
     "When will Pashinyan and Aliyev sign the peace treaty?",  # nor any date ahead
     "When are the leaders due to meet again?",
 ])
@@ -450,3 +452,19 @@ def test_the_answer_set_aside_is_not_the_one_highlighted(core_searcher):
     assert ans.hits[0].highlight.startswith("The European Court of Human Rights issued a similar order")
     plain = core_searcher.search("Has any court issued an order about the corridor?")
     assert plain.hits[0].highlight.startswith("The ICJ court ordered Azerbaijan")
+
+
+def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searcher):
+    """"He made it clear ... he will not deviate from his peace agenda": the sentence before
+    names Pashinyan, whom "he" stands for (prev_names, prev_dense)."""
+    from retrieval.features import SENTENCE_FEATURES
+    from retrieval.search import clean_question
+
+    q = clean_question("Will Pashinyan abandon his peace agenda?")
+    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], core_searcher.config)
+    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    i = next(n for n, s in enumerate(sents) if s.startswith("He made it clear"))
+    names = SENTENCE_FEATURES.index("prev_names")
+    assert c.x[i, names] == 1.0 and c.x[i, SENTENCE_FEATURES.index("prev_dense")] > 0.3
+    own = next(n for n, s in enumerate(sents) if s.startswith("Pashinyan charged"))
+    assert c.x[own, names] == 0.0  # it names him itself
