@@ -50,8 +50,8 @@ _QTYPES = [
     ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
                        r"president|politician|man|woman|country|organi[sz]ation|body|outlet|agency|court"
                        r"|news))\b", re.I)),
-    ("where", re.compile(r"^(where|in which (city|country|town|place|region)|which (city|country|town|place|"
-                         r"region))\b", re.I)),
+    ("where", re.compile(r"^(where|(in |at |from )?(which|what) (city|country|town|place|region|capital|"
+                         r"village|venue|location))\b", re.I)),
     ("why", re.compile(r"^(why|what (caused|triggered|prompted|led to|is the reason|was the reason|reason)|"
                        r"for what reason|how come)\b", re.I)),
 ]
@@ -132,6 +132,25 @@ def names_an_addressee(sentence: str, speaker: str = "") -> bool:
 _EXCEPT = re.compile(
     r"(?i:\b(?:besides|apart from|aside from|other than|except(?: for)?|in addition to|not counting)\s+"
     r"(?:the\s+|an?\s+)?)(?P<x>[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)*)")
+
+
+_ACT_Q = re.compile(
+    r"^who(?:['’]s| is| was| are| were) (?:the|a|an) (?P<noun>[a-z]+) (?:of|for|behind|at|in)\b|"
+    r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b", re.I)
+_NO_ACT = frozenset("is was are were be been being said say says told tell tells stated state "
+                    "think thinks thought mentioned according also else exactly".split())
+
+
+def asked_act(question: str) -> str | None:
+    """The word saying what the person asked for did ("Who hosted the talks?" -> "hosted",
+    "Who was the host of the talks?" -> "host"); None for an office asked for ("Who is the
+    president of ...?", the role holder's question), what someone said (the quote index's),
+    or no act."""
+    m = _ACT_Q.search(question.strip())
+    if not m or asked_role(question):
+        return None
+    word = m.group("verb") or m.group("noun")
+    return None if word.lower() in _NO_ACT else word
 
 
 def excluded_topic(question: str) -> str | None:

@@ -35,6 +35,7 @@ from .features import (
     SENTENCE_FEATURES,
     LinearModel,
     answer_type_supported,
+    asked_act,
     asked_role,
     asks_for_addressee,
     asks_for_byline,
@@ -88,6 +89,7 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|its|their|him)\b", re.I)
 # how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 3
 EXCLUDED_PENALTY = 1.5
+ACT_BOOST = 1.0
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
@@ -496,6 +498,7 @@ class Searcher:
             if add.any():
                 s_score = s_score + add * (float(s_score.std()) or 1.0)
         s_score = self._set_aside(c, s_score)
+        s_score = self._asked_act(c, s_score)
         furniture = self._furniture(c, cfg)
         if len(furniture):  # "where was this story filed from?", "who wrote it?": the article's own line
             s_score = s_score.copy()
@@ -546,6 +549,19 @@ class Searcher:
         if not named.any() or named.all():
             return s_score
         return s_score - EXCLUDED_PENALTY * (float(s_score.std()) or 1.0) * named
+
+    def _asked_act(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """A who-question asks for whoever did what its verb says ("Who hosted the talks?",
+        "Who was the host of the talks?"): sentences holding that word go up ACT_BOOST
+        standard units, above the sentences that only share the rest of its words."""
+        word = asked_act(c.question)
+        stems = query_tokens(word) if word else []
+        if len(stems) != 1 or not len(s_score):
+            return s_score
+        held = self.data.sentence_sparse.presence(stems, self._sentence_rows(c))[0]
+        if not held.any() or held.all():
+            return s_score
+        return s_score + ACT_BOOST * (float(s_score.std()) or 1.0) * held
 
     def _furniture(self, c: Candidates, cfg: SearchConfig) -> np.ndarray:
         """The candidate sentences that answer by their form: datelines if the question asks where

@@ -402,6 +402,9 @@ def test_an_attribution_names_its_own_speaker():
     ("What population figure was given?", "quantity"),
     ("What did the total agreement say?", "other"),
     ("What is the Lachin corridor?", "other"),
+    ("In what city did the summit happen?", "where"),  # "what" as well as "which"
+    ("At which venue did they meet?", "where"),
+    ("What is the capital of Armenia?", "other"),
 ])
 def test_quantity_questions_are_told_by_their_measure_word(question, qtype):
     from retrieval.features import question_type
@@ -468,3 +471,29 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     assert c.x[i, names] == 1.0 and c.x[i, SENTENCE_FEATURES.index("prev_dense")] > 0.3
     own = next(n for n, s in enumerate(sents) if s.startswith("Pashinyan charged"))
     assert c.x[own, names] == 0.0  # it names him itself
+
+
+@pytest.mark.parametrize(("question", "act"), [
+    ("Who hosted the talks between the Armenian and Azerbaijani leaders?", "hosted"),
+    ("who was the host of the talks", "host"),
+    ("Who has decried the inactivity of Armenian diplomacy?", "decried"),
+    ("Who said the corridor must reopen?", None),  # what someone said: the quote index's
+    ("Who is the president of Azerbaijan?", None),  # an office: its holder's sentence answers
+    ("Who is Ani Badalyan?", None),
+])
+def test_the_act_a_who_question_asks_the_doer_of(question, act):
+    from retrieval.features import asked_act
+
+    assert asked_act(question) == act
+
+
+@pytest.mark.parametrize("question", [
+    "Who hosted the talks between the Armenian and Azerbaijani leaders?",
+    "who was the host of the talks between the armenian and azerbaijani leaders",
+])
+def test_a_who_question_is_answered_where_its_act_is(core_searcher, question):
+    """Sentences about the talks and the leaders share more of the question's words; the
+    one that says who hosted them answers it."""
+    ans = core_searcher.search(question)
+    assert ans.answered
+    assert "hosted by the European Union’s top official, Charles Michel" in ans.hits[0].highlight
