@@ -939,7 +939,8 @@ _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 # a question asking what someone thinks ("What is Michel's view on ...?", "Does he favour ...?")
 # is answered by their own words: a direct quote in the first person ("I see both options ...")
 OPINION_VERBS = frozenset({"view", "think", "thinks", "believe", "believes", "feel", "feels", "see",
-                           "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard"})
+                           "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard",
+                           "describe"})
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our)\b")
 
 

@@ -93,11 +93,16 @@ def test_a_described_speakers_quotes_are_raised(engine):
 def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
     """"Does Michel prefer ...?" is answered by his first-person quote ("I see both options as
     important ..."), not by the reporter's account of what he noted."""
-    from retrieval.quotes import in_own_words, parse_speech_question
+    from retrieval.quotes import OPINION_VERBS, in_own_words, parse_speech_question
 
     assert parse_speech_question("Does Michel prefer one aid route to the other?").verb == "prefer"
     assert parse_speech_question("What is Michel's opinion of the Aghdam route?").verb == "view"
     assert in_own_words({"kind": "direct", "quote": "I see both options as important"})
     assert not in_own_words({"kind": "partial", "quote": "noted Azerbaijan's willingness"})
     ans = engine.ask("Does Michel prefer one aid route to the other?", 3)
+    assert ans.answered and "I see both options" in ans.hits[0].highlight
+    # how someone describes a choice is their view of it, in their own words too
+    assert parse_speech_question("How did Michel describe the choice between Lachin and Aghdam?").verb \
+        in OPINION_VERBS
+    ans = engine.ask("how did michel describe the choice between lachin and aghdam for aid deliveries?", 3)
     assert ans.answered and "I see both options" in ans.hits[0].highlight
