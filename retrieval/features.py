@@ -99,6 +99,15 @@ def asks_for_byline(question: str) -> bool:
     return bool(_BYLINE_Q.search(question.strip()))
 
 
+# "When was the photo taken?": the photo caption answers it, which no other sentence restates
+_PHOTO_Q = re.compile(r"\b(photo|photograph|picture|image|caption)s?\b|\bpictured\b", re.I)
+
+
+def asks_about_photo(question: str) -> bool:
+    """Whether the question asks about the story's photo (what, where or when it shows)."""
+    return bool(_PHOTO_Q.search(question))
+
+
 # "Which outlet did Grigoryan speak to?": news names the outlet in its attribution ("...,"
 # Grigoryan told RFE/RL's Armenian Service), the end of a sentence that a long quote fills.
 _OUTLET = (r"outlet|newspaper|paper|agency|broadcaster|channel|service|radio|station|publication|media|"

@@ -37,6 +37,7 @@ from .features import (
     answer_type_supported,
     asked_act,
     asked_role,
+    asks_about_photo,
     asks_for_addressee,
     asks_for_byline,
     asks_for_dateline,
@@ -53,6 +54,7 @@ from .features import (
 from .gazetteer import as_countries, without_known_wholes
 from .index import IndexData
 from .lexicon import PARTICLES, phrasal_key
+from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
 from .sparse import _import_bm25s, query_tokens, stem_words
 from .truecase import casing_table, truecase
@@ -572,6 +574,10 @@ class Searcher:
         bit = DATELINE if asks_for_dateline(c.question) else BYLINE if asks_for_byline(c.question) else 0
         if bit:
             return np.flatnonzero(c.attrs & bit)
+        if asks_about_photo(c.question):
+            found = self._captions(c)
+            if len(found):
+                return found
         role = asked_role(c.question)
         if role:
             return self._role_holders(c, role)
@@ -585,6 +591,19 @@ class Searcher:
             if any(names_an_addressee(sent, n.rstrip("s’'")) for n in names) if names \
                     else names_an_addressee(sent):
                 found.append(i)
+        return np.asarray(found, np.int64)
+
+    def _captions(self, c: Candidates) -> np.ndarray:
+        """The candidate sentences of photo captions that hold what the question asks for: a
+        date for "when", a place for "where", anything for what it shows. A caption names no
+        photographer and counts nothing, so who, how many and why are left to the search."""
+        qtype = question_type(c.question)
+        if qtype in ("who", "quantity", "why"):
+            return np.zeros(0, np.int64)
+        bit = dict(_TYPE_BITS).get(qtype, 0)
+        found = [i for i, j in enumerate(c.owner)
+                 if self.data.passages[int(c.rows[j])].paragraphs == [CAPTION]
+                 and (not bit or c.attrs[i] & bit)]
         return np.asarray(found, np.int64)
 
     def _supports_asked(self, c: Candidates, j: int) -> bool:

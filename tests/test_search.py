@@ -497,3 +497,15 @@ def test_a_who_question_is_answered_where_its_act_is(core_searcher, question):
     ans = core_searcher.search(question)
     assert ans.answered
     assert "hosted by the European Union’s top official, Charles Michel" in ans.hits[0].highlight
+
+
+def test_a_question_about_the_photo_is_answered_by_its_caption(core_searcher):
+    """"The photo at the top — what date was it taken?" names nothing the caption does but
+    the photo; the caption is the one sentence that says."""
+    from retrieval.features import asks_about_photo
+
+    assert asks_about_photo("When was the picture taken?") and asks_about_photo("What is pictured?")
+    assert not asks_about_photo("Explain how photosynthesis works.")
+    ans = core_searcher.search("The photo at the top — what date was it taken?")
+    assert ans.answered and "May 2, 2023" in ans.hits[0].highlight
+    assert "photo caption" in ans.hits[0].citation
