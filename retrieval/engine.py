@@ -28,6 +28,10 @@ _WORDS = re.compile(r"[^\W_]+")
 # alone, and 126 and 115 when only quotes may answer); see README, "Choices"
 QUOTE_BOOST = 1.5
 QUOTE_VERB_BOOST = 1.5
+# a yes/no question about what someone said: their quotes go up less (1.0 and 0 moved one
+# highlight each over the twelve sets, 0.5 two; see README, "Choices")
+QUOTE_BOOST_YES_NO = 0.5
+_YES_NO = re.compile(r"(?:did|does|do|has|have|had|is|was|were|are|will|would|could|can)\b", re.I)
 
 
 def _lead_with(first: Hit, fallback: Answer, k: int) -> list[Hit]:
@@ -184,8 +188,9 @@ class Engine:
         search raises it}, {sentence row: its quote}), or None when no quote fits.
 
         A sentence holding a quote of the speaker asked for (or, with no speaker, a quote on the
-        topic) goes up QUOTE_BOOST, and QUOTE_VERB_BOOST more when it holds the question's verb
-        or its kin ("call on" is met by "urged"). The reporter's own sentences still compete:
+        topic) goes up QUOTE_BOOST (QUOTE_BOOST_YES_NO for a yes/no question), and
+        QUOTE_VERB_BOOST more when it holds the question's verb or its kin ("call on" is met
+        by "urged"). The reporter's own sentences still compete:
         "Did Michel suggest they narrowed their differences?" is answered by "Michel gave no
         indications that ...", which quotes no one."""
         found = quotes.answer(sq, k=30)
@@ -200,6 +205,9 @@ class Engine:
         opinion = sq.verb in OPINION_VERBS  # what they think: their own words say it
         verbs = set(stem_words(sorted(speech_verbs(sq.verb, question)))) \
             if sq.verb and sq.verb not in _GENERIC_VERBS else set()
+        # "Did Michel suggest they had bridged their gaps?" asks whether: the reporter's account
+        # ("Michel gave no indications that ...") answers as well as his words do
+        base = QUOTE_BOOST_YES_NO if _YES_NO.match(question) else QUOTE_BOOST
         boosts: dict[int, float] = {}
         recs: dict[int, dict] = {}
         for rec in found:
@@ -209,7 +217,7 @@ class Engine:
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
             held = bool(verbs) and bool(verbs & self._sentence_stems(row, *loc)) \
                 or opinion and in_own_words(rec)
-            boosts[row] = max(boosts.get(row, 0.0), QUOTE_BOOST + QUOTE_VERB_BOOST * held)
+            boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held)
             recs.setdefault(row, rec)
         return (boosts, recs) if boosts else None
 
