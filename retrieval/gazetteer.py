@@ -50,6 +50,15 @@ SEATS: dict[str, str] = {
     "Elysee": "France", "Élysée": "France", "Zhongnanhai": "China",
 }
 STANDS_FOR = {**CAPITALS, **SEATS}
+# titles news abbreviates, read out where the corpus writes them in full ("the Armenian PM")
+ABBREVIATIONS: dict[str, str] = {
+    "PM": "Prime Minister", "FM": "Foreign Minister", "MFA": "Foreign Ministry", "MoD": "Defence Ministry",
+    "MP": "lawmaker", "MPs": "lawmakers", "Pres.": "President", "Gov.": "Governor", "Sen.": "Senator",
+    "Rep.": "Representative", "Amb.": "Ambassador", "Gen.": "General", "Sec.": "Secretary",
+}
+_ABBREVIATION = re.compile(r"(?<![\w.])("
+                           + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
+                           + r")(?=’s|'s|\W|$)")
 _CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=len, reverse=True))
                       + r")(?=’s|'s|\b)")
 
@@ -70,6 +79,16 @@ def as_countries(text: str, known: Callable[[str], bool]) -> str:
         return capital if capital and known(capital) else name
 
     return _CAPITAL.sub(swap, text)
+
+
+def spelled_out(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with each title abbreviation the corpus does not use written out as the corpus
+    writes it ("the Armenian PM" -> "the Armenian Prime Minister"); others as written."""
+    def spell(m: re.Match) -> str:
+        short, full = m.group(1), ABBREVIATIONS[m.group(1)]
+        return full if not known(short.rstrip(".")) and known(full) else short
+
+    return _ABBREVIATION.sub(spell, text)
 
 
 # the UN's courts, agencies and missions, and its chief, by names no other body shares (a

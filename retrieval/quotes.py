@@ -879,6 +879,7 @@ _Q_STANCE = re.compile(
 _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard|assess|judge|feel about)\s+"
                     r"(?P<topic>.+)$", re.I)
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
+_TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
 _Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion) of)\s+(?P<spk>[^,]+?),\s*"
                           r"(?P<topic>.+)$", re.I)
 # "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
@@ -903,6 +904,14 @@ _Q_REASON = re.compile(
     r"(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+(?:give|gave|given|offer|offered|cite|cited|provide|"
     r"provided|put forward)\s+(?:for\s+)?(?P<topic>.+)$", re.I)
 _VERB_IN = re.compile(rf"\b(?P<verb>{_SPEECH_VERBS}|{_SPEECH_ING})\b", re.I)
+# "What claim did Azerbaijan's foreign ministry make about ...?": the claim is what it said
+_Q_MADE = re.compile(
+    r"^(?:what|which)\s+(?:(?:[\w-]+\s+){0,2}?)(?P<noun>claim|allegation|accusation|assertion|charge|statement|"
+    r"comment|remark|argument|point|warning|promise|pledge|demand|case)s?\s+(?:does|did|do|has|have|had)\s+"
+    r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered)"
+    r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
+_MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",
+              "charge": "charge", "warning": "warn", "promise": "promise", "pledge": "promise"}
 _Q_ACCORDING_LAST = re.compile(r"^(?P<topic>.+?),?\s+according to\s+(?P<spk>[^,]+?)$", re.I)
 # what an article is, not a speaker ("According to the report, ...")
 _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporting", "statement", "author",
@@ -980,6 +989,11 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         verb = _VERB_IN.search(m.group("topic"))
         if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
             return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
+    m = _Q_MADE.match(q)
+    if m:
+        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+        if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
+            return SpeechQuery(spk, m.group("topic"), _MADE_VERB.get(m.group("noun").lower(), "say"))
     m = _Q_WHICH_SAID.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))
@@ -1108,17 +1122,19 @@ class QuoteIndex:
         """(canonical speaker, number of quotes), most quoted first."""
         return Counter(q["speaker"] for q in self.quotes).most_common()
 
-    def _speaker_keys(self) -> list[tuple[str, set[str], set[str], str, str]]:
-        """(canonical, aliases, words without 's, kind, stem of the first word) of each quote's
-        speaker, folded once: a lookup compares them for every quote."""
+    def _speaker_keys(self) -> list[tuple[str, set[str], set[str], str, str, frozenset[str]]]:
+        """(canonical, aliases, words without 's, kind, stem of the first word, stems of its
+        words) of each quote's speaker, folded once: a lookup compares them for every quote."""
         if self._keys is None:
             self._keys = []
             for q in self.quotes:
                 canon = fold(q["speaker"])
                 words = canon.split()
+                plain = re.sub(r"'s\b", "", canon).split()
                 self._keys.append((canon, {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon},
-                                   set(re.sub(r"'s\b", "", canon).split()), q.get("speaker_kind", ""),
-                                   stem_words(words[:1])[0] if len(words) > 1 else ""))
+                                   set(plain), q.get("speaker_kind", ""),
+                                   stem_words(words[:1])[0] if len(words) > 1 else "",
+                                   frozenset(stem_words(plain))))
         return self._keys
 
     def _speaker_ids(self, name: str) -> list[int]:
@@ -1132,16 +1148,24 @@ class QuoteIndex:
         # the Azerbaijani Foreign Ministry said): organisations named by its demonym count as it
         country = fold(STANDS_FOR.get(strip_determiner(tidy(name)), "")) or key
         nation = stem_words([country])[0] if len(country.split()) == 1 else ""
-        for i, (canon, aliases, words, kind, first) in enumerate(self._speaker_keys()):
+        # "Azerbaijan's foreign ministry" is the Azerbaijani Foreign Ministry: the same stems
+        stems = frozenset(stem_words(re.sub(r"'s\b", "", key).split())) if len(kt) > 1 else frozenset()
+        for i, (canon, aliases, words, kind, first, canon_stems) in enumerate(self._speaker_keys()):
             if canon in (key, country) or nation and kind == "org" and first == nation:
                 tiers[0].append(i)
-            elif key in aliases:
+            elif key in aliases or stems and stems == canon_stems:
                 tiers[1].append(i)
             elif kind == "person" and len(kt) == 1 and canon.split()[-1] == key:
                 tiers[2].append(i)
             elif kt <= words:
                 tiers[3].append(i)
-        return next((t for t in tiers if t), [])
+        found = next((t for t in tiers if t), [])
+        if not found:  # "the analyst Grigoryan": a title before the name
+            named = _TRAILING_NAME.search(tidy(name))
+            before = fold(strip_determiner(tidy(name)[:named.start()])).split() if named else []
+            if before and all(w in PERSON_TITLES for w in before):
+                return self._speaker_ids(named.group(0))
+        return found
 
     def by_description(self, name: str) -> list[dict]:
         """The speaker's quotes attributed by a description of their office rather than their

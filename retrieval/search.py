@@ -51,7 +51,7 @@ from .features import (
     question_names,
     question_type,
 )
-from .gazetteer import as_countries, without_known_wholes
+from .gazetteer import as_countries, spelled_out, without_known_wholes
 from .index import IndexData
 from .lexicon import PARTICLES, phrasal_key
 from .passages import CAPTION
@@ -201,11 +201,12 @@ class Searcher:
         return SoftMatcher(d.piece_table, d.pieces, d.piece_offsets, content)
 
     def normalise(self, question: str) -> str:
-        """The question as every step reads it: cleaned (`clean_question`), and lower-case
-        words the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py)."""
+        """The question as every step reads it: cleaned (`clean_question`), lower-case words
+        the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py), and
+        title abbreviations the corpus does not use written out ("PM" -> "Prime Minister")."""
         if self._casing is None:
             self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
-        return truecase(clean_question(question), self._casing)
+        return spelled_out(truecase(clean_question(question), self._casing), self.known)
 
     @property
     def size(self) -> int:

@@ -95,6 +95,16 @@ def test_ministries_stay_distinct(seed_index):
     assert {q["speaker"] for q in got} == {"Armenian Foreign Ministry"}
 
 
+def test_a_speaker_is_found_by_other_forms_of_its_name(seed_index):
+    """"Azerbaijan's foreign ministry" is the Azerbaijani Foreign Ministry (same stems); "the
+    analyst Grigoryan" is Grigoryan (a title before the name); a phrase that only ends in a
+    name is no speaker of that name."""
+    ministry = {q["speaker"] for q in seed_index.by_speaker("Azerbaijan's foreign ministry")}
+    assert ministry == {"Azerbaijani Foreign Ministry"}
+    assert {q["speaker"] for q in seed_index.by_speaker("the analyst Grigoryan")} == {"Tigran Grigoryan"}
+    assert not seed_index.by_speaker("Baku do when Moscow")
+
+
 def test_every_seed_quote_findable(seed_index):
     for g in _gold(DATA / "gold_quotes.jsonl"):
         hits = seed_index.who_said(g["quote"])
@@ -148,6 +158,9 @@ def test_answer_ranks_by_topic(seed_index):
     ("What reason does Baku give for blaming the peacekeepers?", "Baku", "blaming the peacekeepers"),
     ("Which delivery point did Michel mention besides the corridor?", "Michel",
      "delivery point besides the corridor"),
+    ("What claim did Azerbaijan's foreign ministry make about the peacekeepers?",
+     "Azerbaijan's foreign ministry", "the peacekeepers"),  # the claim made is what it said
+    ("What accusations has Baku levelled against the peacekeepers?", "Baku", "the peacekeepers"),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)

@@ -509,3 +509,24 @@ def test_a_question_about_the_photo_is_answered_by_its_caption(core_searcher):
     ans = core_searcher.search("The photo at the top — what date was it taken?")
     assert ans.answered and "May 2, 2023" in ans.hits[0].highlight
     assert "photo caption" in ans.hits[0].citation
+
+
+
+def test_a_title_abbreviation_is_read_as_the_corpus_writes_it(core_searcher):
+    """"the Armenian PM": the article writes "Prime Minister", and "PM" is no unknown name."""
+    from retrieval.gazetteer import spelled_out
+
+    known = {"Prime Minister"}.__contains__
+    assert spelled_out("What did the Armenian PM say?", known) == "What did the Armenian Prime Minister say?"
+    assert spelled_out("What did the PM's office say?", lambda w: w in ("PM", "Prime Minister")) == \
+        "What did the PM's office say?"  # a corpus that writes "PM" keeps it
+    q = core_searcher.normalise("What does the Armenian PM say the blockade shows about Baku's intentions?")
+    assert "Prime Minister" in q and not core_searcher.unknown_names(q)
+
+
+def test_a_yes_no_question_needs_no_measure_in_its_answer():
+    from retrieval.features import measure_supported
+
+    text = "the Armenian-populated region"
+    assert measure_supported("Is the population of Nagorno-Karabakh mostly Armenian?", text) is None
+    assert measure_supported("What is the population of Nagorno-Karabakh?", text) is False

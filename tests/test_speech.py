@@ -25,6 +25,11 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     # "According to X, ...": the question as that speaker put it
     ("According to Grigoryan, what might Azerbaijan be able to undo?", "nullify the previous decisions",
      "Tigran Grigoryan"),
+    ("According to the analyst Grigoryan, what could Azerbaijan pull off by having the Aghdam route put on "
+     "equal footing with lifting the blockade?", "nullify the previous decisions",
+     "Tigran Grigoryan"),  # a title before the name
+    ("What does the Armenian PM say Azerbaijan's blockade shows about its intentions?",
+     "reflects Baku’s intention", "Nikol Pashinyan"),  # "PM": the article's "Prime Minister"
 ])
 def test_the_speakers_quote_answers(engine, question, needle, speaker):
     ans = engine.ask(question, 3)
