@@ -481,7 +481,7 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
     """
     q = question.strip()
     if _PERSON_Q.search(q):
-        asked = {re.sub(r"['’]s$", "", w) for w in re.findall(r"[\w'’-]+", q.lower())}
+        asked = {re.sub(r"['’]s?$", "", w) for w in re.findall(r"[\w'’-]+", q.lower())}
         surnames = {n.split()[-1] for n in person_names(passage)}  # "Grigoryan" once "Tigran Grigoryan"
         named = person_names(sentence) + [w for w in re.findall(r"\b[A-Z][\w-]+\b", sentence)
                                           if w in surnames]

@@ -639,7 +639,7 @@ class Searcher:
         before it names every name of the question ("the ministry spokeswoman, Ani Badalyan"
         after "The Armenian Foreign Ministry pointed to ..."): the question's names pick whose
         spokeswoman, so one of another ministry is not taken for her."""
-        names = [re.sub(r"['’]s$", "", n) for n in question_names(c.question)]
+        names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
         found = []
         for i, (j, loc) in enumerate(zip(c.owner, c.local)):
             sents = self.data.passages[c.rows[j]].sentences
@@ -658,7 +658,7 @@ class Searcher:
         role = asked_role(c.question) if cfg.mode == "hybrid" else None
         if role is None:
             return False
-        names = [re.sub(r"['’]s$", "", n) for n in question_names(c.question)]
+        names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
         held = re.compile(rf"\b(?:{role})\b", re.I)
         for j, loc in zip(c.owner, c.local):
             sents = self.data.passages[c.rows[j]].sentences

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[“\"(\[—–-]\s*)$")
 # a word takes the corpus's capitals when at least this share of its mid-sentence uses have them
 MIN_SHARE = 0.8

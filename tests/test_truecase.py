@@ -34,6 +34,7 @@ def test_only_words_typed_in_lower_case_change():
         "what did Michel tell the ICJ about Russia’s plan?"
     assert truecase("What did MICHEL say in Paris?", table) == "What did MICHEL say in Paris?"
     assert truecase("who is zelensky?", table) == "who is zelensky?"  # unknown: kept as typed
+    assert truecase("michel’s talks and the russia' case", table) == "Michel’s talks and the Russia' case"
     assert truecase("anything", {}) == "anything"
 
 
