@@ -145,20 +145,24 @@ _EXCEPT = re.compile(
 
 _ACT_Q = re.compile(
     r"^who(?:['’]s| is| was| are| were) (?:the|a|an) (?P<noun>[a-z]+) (?:of|for|behind|at|in)\b|"
-    r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b", re.I)
+    r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b|"
+    # "Which EU official hosted the talks?": a past-tense verb right after the kind asked for
+    r"^(?:which|what)\s+(?!(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|did|does|do)\b)"
+    r"(?:[\w-]+\s+){1,3}?(?P<past>[a-z]+ed)\b", re.I)
 _NO_ACT = frozenset("is was are were be been being said say says told tell tells stated state "
                     "think thinks thought mentioned according also else exactly".split())
 
 
 def asked_act(question: str) -> str | None:
     """The word saying what the person asked for did ("Who hosted the talks?" -> "hosted",
-    "Who was the host of the talks?" -> "host"); None for an office asked for ("Who is the
+    "Who was the host of the talks?" -> "host", "Which EU official hosted ...?" -> "hosted");
+    None for an office asked for ("Who is the
     president of ...?", the role holder's question), what someone said (the quote index's),
     or no act."""
     m = _ACT_Q.search(question.strip())
     if not m or asked_role(question):
         return None
-    word = m.group("verb") or m.group("noun")
+    word = m.group("verb") or m.group("noun") or m.group("past")
     return None if word.lower() in _NO_ACT else word
 
 
