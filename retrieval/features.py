@@ -500,6 +500,11 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
 _POLAR = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\b", re.I)
 
 
+def is_polar(question: str) -> bool:
+    """Whether the question asks yes or no ("Does Armenia acknowledge ...?")."""
+    return bool(_POLAR.match(question))
+
+
 def measure_supported(question: str, passage: str) -> bool | None:
     """For a question asking a quantity in a unit ("in kilometres", "how old", "the population"):
     does the passage give a number in that unit?
@@ -508,7 +513,7 @@ def measure_supported(question: str, passage: str) -> bool | None:
     is not answered by a passage without one, nor a length in kilometres by one that gives
     only an area in square kilometres.
     """
-    if _POLAR.match(question) and not re.search(r"\d", question):
+    if is_polar(question) and not re.search(r"\d", question):
         return None  # "Is the population mostly Armenian?" asks whether, not how many
     asked = [f for f, rx in _ASKS.items() if rx.search(question)]
     if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):

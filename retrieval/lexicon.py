@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 3
+SYNONYMS_VERSION = 4
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -74,8 +74,10 @@ def _records(folder: Path, part: str) -> Iterator[tuple[str, list[str]]]:
                     yield kind, line.split(" | ", 1)[0].split()
 
 
-def _synsets(folder: Path) -> Iterator[tuple[tuple[str, int], list[str], list[tuple[str, int]]]]:
-    """(key, single-word lemmas, related synset keys) of every synset in the data files."""
+def _synsets(folder: Path) -> Iterator[tuple[tuple[str, int], list[str], list[tuple[str, int]],
+                                             list[tuple[str, int]]]]:
+    """(key, single-word lemmas, related synset keys, antonym synset keys) of every synset in
+    the data files."""
     for kind, fields in _records(folder, "data"):
         w_cnt = int(fields[3], 16)
         words = []
@@ -84,12 +86,14 @@ def _synsets(folder: Path) -> Iterator[tuple[tuple[str, int], list[str], list[tu
             if _WORD.match(w):
                 words.append(w)
         at = 4 + 2 * w_cnt
-        related = []
+        related, opposed = [], []
         for i in range(int(fields[at])):
             sym, off, pos = fields[at + 1 + 4 * i: at + 4 + 4 * i]
             if sym in _POINTERS:
                 related.append((_POS_FILE[pos], int(off)))
-        yield (kind, int(fields[0])), words, related
+            elif sym == "!":
+                opposed.append((_POS_FILE[pos], int(off)))
+        yield (kind, int(fields[0])), words, related, opposed
 
 
 def phrasal_key(verb_stem: str, particle: str) -> str:
@@ -121,9 +125,12 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[s
     vocab = set(vocab)
     words_of: dict[tuple[str, int], list[str]] = {}
     related_of: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for key, words, related in _synsets(folder):
+    opposed_of: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for key, words, related, opposed in _synsets(folder):
         words_of[key] = words
         related_of[key] = related
+        if opposed:
+            opposed_of[key] = opposed
     senses = list(_senses(folder))
     lemmas = sorted({w for ws in words_of.values() for w in ws}
                     | {lemma for lemma, _ in senses if _WORD.match(lemma)}
@@ -144,7 +151,19 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[s
         near.discard(s)
         if near:
             table.setdefault(s, set()).update(near)
+        opposite: set[str] = set()
+        for key in keys[:MAX_SENSES]:
+            for other in opposed_of.get(key, ()):
+                opposite |= in_corpus.get(other, set())
+        if opposite:
+            table.setdefault(antonym_key(s), set()).update(opposite)
     return {s: sorted(v) for s, v in sorted(table.items())}
+
+
+def antonym_key(stem: str) -> str:
+    """The table key of a stem's antonyms ("!acknowledg" -> "deni"): a yes/no question's
+    answer may be the opposite ("Does Armenia acknowledge ...?" -> "Armenia has denied ...")."""
+    return f"!{stem}"
 
 
 def corpus_synonyms(vocab: Iterable[str], stem,

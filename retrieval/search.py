@@ -45,6 +45,7 @@ from .features import (
     count_supported,
     excluded_topic,
     holds_role,
+    is_polar,
     load_models,
     measure_supported,
     names_an_addressee,
@@ -53,7 +54,7 @@ from .features import (
 )
 from .gazetteer import as_countries, spelled_out, without_known_wholes
 from .index import IndexData
-from .lexicon import PARTICLES, phrasal_key
+from .lexicon import PARTICLES, antonym_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
 from .sparse import _import_bm25s, query_tokens, stem_words
@@ -339,7 +340,8 @@ class Searcher:
             x[:, 16] = soft
             x[:, 17] = _norm(soft)
         if self.synonyms and q_words and len(s_rows):
-            x[:, 18], x[:, 19] = self._synonym_cover(q_words, s_rows, self._phrasal_relatives(clean))
+            x[:, 18], x[:, 19] = self._synonym_cover(q_words, s_rows, self._phrasal_relatives(clean),
+                                                     opposites=is_polar(clean))
         if len(s_rows):
             self._context(x, s_rows, cand, owner, local, qv if use_dense else None, names)
         x[:, 0] = s_dense
@@ -397,16 +399,19 @@ class Searcher:
         return out
 
     def _synonym_cover(self, q_words: list[str], s_rows: np.ndarray,
-                       phrasal: dict[str, list[str]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       phrasal: dict[str, list[str]] | None = None,
+                       opposites: bool = False) -> tuple[np.ndarray, np.ndarray]:
         """(share of question words a sentence lacks but holds a WordNet relative of, share it
         holds either way): "evidence" is met by "proof", "spokesperson" by "spokeswoman"; a
-        phrasal verb's head by the phrase's relatives (`phrasal`)."""
+        phrasal verb's head by the phrase's relatives (`phrasal`); with `opposites` (a yes/no
+        question), a word by its antonyms too ("acknowledge" by "denied")."""
         words = list(dict.fromkeys(q_words))
         sent = self.data.sentence_sparse
         exact = sent.presence(words, s_rows)
         related = np.zeros_like(exact)
         for i, w in enumerate(words):
-            near = self.synonyms.get(w, []) + (phrasal or {}).get(w, [])
+            near = self.synonyms.get(w, []) + (phrasal or {}).get(w, []) \
+                + (self.synonyms.get(antonym_key(w), []) if opposites else [])
             if near:
                 related[i] = sent.presence(near, s_rows).any(axis=0)
         only = related & ~exact

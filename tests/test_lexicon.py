@@ -13,7 +13,14 @@ from fixtures_core import copy_seeds
 
 from retrieval.features import SENTENCE_FEATURES
 from retrieval.index import load_index, update_index
-from retrieval.lexicon import SYNONYMS_VERSION, build_synonyms, find_wordnet, load_synonyms, phrasal_key
+from retrieval.lexicon import (
+    SYNONYMS_VERSION,
+    antonym_key,
+    build_synonyms,
+    find_wordnet,
+    load_synonyms,
+    phrasal_key,
+)
 from retrieval.search import SearchConfig, Searcher
 from retrieval.sparse import stem_words
 
@@ -50,6 +57,22 @@ def test_a_phrasal_verb_meets_what_its_verb_alone_does_not(wordnet):
     turn, brush = stem_words(["turned", "brushing"])
     assert vocab[0] in table[phrasal_key(turn, "down")] and vocab[0] not in table.get(turn, [])
     assert vocab[1] in table[phrasal_key(brush, "off")] and vocab[1] not in table.get(brush, [])
+
+
+def test_antonyms_are_kept_apart_for_yes_no_questions(wordnet):
+    """"acknowledge" is opposed by "deny": kept under its own key, so only a yes/no question
+    reads it ("Does Armenia acknowledge ...?" is answered by "Armenia has denied ...")."""
+    vocab = stem_words(["denied", "admitted"])
+    table = build_synonyms(wordnet, vocab, stem_words)
+    ack, deny = stem_words(["acknowledge", "deny"])
+    assert vocab[0] in table[antonym_key(ack)] and vocab[0] not in table.get(ack, [])
+    assert vocab[1] in table[antonym_key(deny)]
+
+
+def test_a_yes_no_question_meets_the_sentence_that_denies_it(core_searcher):
+    ans = core_searcher.search("Does Armenia acknowledge having soldiers in Karabakh?")
+    assert ans.answered
+    assert ans.hits[0].highlight == "Armenia has repeatedly denied any military presence in Karabakh."
 
 
 def test_the_search_reads_a_questions_phrasal_verbs(core_searcher):
