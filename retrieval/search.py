@@ -184,6 +184,7 @@ class Searcher:
         self._attrs_stored = data.sentence_attrs is not None
         self.soft = self._soft_matcher()
         self._casing: dict[str, str] | None = None
+        self._pronouns: np.ndarray | None = None  # by sentence row: 1 if it speaks by pronoun, -1 unread
         self.synonyms = data.synonyms or {}
         if data.synonyms is None and self.size:
             log.warning("the index has no synonym table; run `qabot index` to add it (answers are "
@@ -364,12 +365,17 @@ class Searcher:
         them ..."): how near it is to the question (prev_dense), and the question's names it
         holds that the sentence lacks (prev_names). The names a pronoun stands for are there."""
         data = self.data
+        if self._pronouns is None:
+            self._pronouns = np.full(data.sentence_vectors.shape[0], -1, np.int8)
+        flags = self._pronouns[s_rows]
+        for i in np.flatnonzero(flags < 0):  # first sight of the sentence: read it once
+            sent = data.passages[int(cand[owner[i]])].sentences[int(local[i])]
+            self._pronouns[s_rows[i]] = flags[i] = bool(_PRONOUN.search(sent))
         prev = []
-        for i, (j, loc) in enumerate(zip(owner, local)):
+        for i in np.flatnonzero(flags > 0):
+            j, loc = owner[i], int(local[i])
             r = int(cand[j])
             p = data.passages[r]
-            if not _PRONOUN.search(p.sentences[loc]):
-                continue
             if loc:
                 prev.append((i, p.sentences[loc - 1]))
             elif r and data.passages[r - 1].doc_id == p.doc_id and data.passages[r - 1].sentences:
