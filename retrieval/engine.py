@@ -31,7 +31,6 @@ QUOTE_VERB_BOOST = 1.5
 # a yes/no question about what someone said: their quotes go up less (1.0 and 0 moved one
 # highlight each over the twelve sets, 0.5 two; see README, "Choices")
 QUOTE_BOOST_YES_NO = 0.5
-_YES_NO = re.compile(r"(?:did|does|do|has|have|had|is|was|were|are|will|would|could|can)\b", re.I)
 
 
 def _lead_with(first: Hit, fallback: Answer, k: int) -> list[Hit]:
@@ -199,6 +198,7 @@ class Engine:
             found = quotes.answer(replace(sq, speaker=person), k=30) if person else []
         if not found:
             return None
+        from .features import is_polar
         from .quotes import OPINION_VERBS, in_own_words, speech_verbs
 
         data = self.load().data
@@ -207,7 +207,7 @@ class Engine:
             if sq.verb and sq.verb not in _GENERIC_VERBS else set()
         # "Did Michel suggest they had bridged their gaps?" asks whether: the reporter's account
         # ("Michel gave no indications that ...") answers as well as his words do
-        base = QUOTE_BOOST_YES_NO if _YES_NO.match(question) else QUOTE_BOOST
+        base = QUOTE_BOOST_YES_NO if is_polar(question) else QUOTE_BOOST
         boosts: dict[int, float] = {}
         recs: dict[int, dict] = {}
         for rec in found:

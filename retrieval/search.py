@@ -511,8 +511,8 @@ class Searcher:
             add = np.array([boost.get(int(r), 0.0) for r in self._sentence_rows(c)])
             if add.any():
                 s_score = s_score + add * (float(s_score.std()) or 1.0)
-        s_score = self._set_aside(c, s_score)
-        s_score = self._asked_act(c, s_score)
+        if cfg.mode == "hybrid":
+            s_score = self._read_as_asked(c, s_score)
         furniture = self._furniture(c, cfg)
         if len(furniture):  # "where was this story filed from?", "who wrote it?": the article's own line
             s_score = s_score.copy()
@@ -552,30 +552,29 @@ class Searcher:
             answered = self._answerable(c, s_score, p_score, cfg) and not self._role_unnamed(c, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
 
-    def _set_aside(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
-        """Sentences naming what the question sets aside ("Besides the ICJ, which court ...?")
-        go down EXCLUDED_PENALTY standard units: the ICJ's order is the one answer ruled out."""
-        name = excluded_topic(c.question)
-        stems = [st for st in query_tokens(name)] if name else []
+    def _read_as_asked(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """Sentence scores moved by what the question's form says of its answer: a sentence
+        naming what it sets aside ("Besides the ICJ, which court ...?") goes down
+        EXCLUDED_PENALTY standard units, since the ICJ's order is the one answer ruled out; one
+        holding the act a who-question asks the doer of ("Who hosted the talks?") goes up
+        ACT_BOOST, above the sentences that only share the rest of its words."""
+        aside, act = excluded_topic(c.question), asked_act(c.question)
+        if aside:
+            s_score = self._shift(c, s_score, list(query_tokens(aside)), -EXCLUDED_PENALTY)
+        stems = list(query_tokens(act)) if act else []
+        if len(stems) == 1:
+            s_score = self._shift(c, s_score, stems, ACT_BOOST)
+        return s_score
+
+    def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:
+        """s_score with the sentences holding every stem moved `units` standard units (when
+        some sentences hold them and some do not: otherwise the order says nothing new)."""
         if not stems or not len(s_score):
             return s_score
-        named = self.data.sentence_sparse.presence(stems, self._sentence_rows(c)).all(axis=0)
-        if not named.any() or named.all():
-            return s_score
-        return s_score - EXCLUDED_PENALTY * (float(s_score.std()) or 1.0) * named
-
-    def _asked_act(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
-        """A who-question asks for whoever did what its verb says ("Who hosted the talks?",
-        "Who was the host of the talks?"): sentences holding that word go up ACT_BOOST
-        standard units, above the sentences that only share the rest of its words."""
-        word = asked_act(c.question)
-        stems = query_tokens(word) if word else []
-        if len(stems) != 1 or not len(s_score):
-            return s_score
-        held = self.data.sentence_sparse.presence(stems, self._sentence_rows(c))[0]
+        held = self.data.sentence_sparse.presence(stems, self._sentence_rows(c)).all(axis=0)
         if not held.any() or held.all():
             return s_score
-        return s_score + ACT_BOOST * (float(s_score.std()) or 1.0) * held
+        return s_score + units * (float(s_score.std()) or 1.0) * held
 
     def _furniture(self, c: Candidates, cfg: SearchConfig) -> np.ndarray:
         """The candidate sentences that answer by their form: datelines if the question asks where
