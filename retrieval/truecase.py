@@ -16,9 +16,22 @@ from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W\d_][\w’'-]*")
 _POSSESSIVE = re.compile(r"['’]s?$")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[“\"(\[—–-]\s*)$")
+_ENDS = ".!?:;"  # a sentence ended here, then space: the next word starts one
+_OPENS = "“\"([—–-"  # a quote, bracket or dash opened here: the next word may start one
 # a word takes the corpus's capitals when at least this share of its mid-sentence uses have them
 MIN_SHARE = 0.8
+
+
+def starts_sentence(text: str, at: int) -> bool:
+    """Whether a word at `at` opens a sentence or a quote: first in the text, after an end
+    mark and space, or after an opening quote, bracket or dash (and any space). It reads
+    back over the space only, so a long sentence costs no more per word than a short one."""
+    k = at
+    while k and text[k - 1].isspace():
+        k -= 1
+    if not k:
+        return at == 0 or text[:at] == "\n"
+    return text[k - 1] in _OPENS or (k < at and text[k - 1] in _ENDS)
 
 
 def casing_table(sentences: Iterable[str]) -> dict[str, str]:
@@ -27,7 +40,7 @@ def casing_table(sentences: Iterable[str]) -> dict[str, str]:
     forms: dict[str, Counter] = {}
     for sentence in sentences:
         for m in _WORD.finditer(sentence):
-            if _SENTENCE_START.search(sentence[:m.start()]):
+            if starts_sentence(sentence, m.start()):
                 continue
             word = _POSSESSIVE.sub("", m.group(0))  # "Russia’s" is a use of "Russia"
             forms.setdefault(word.lower(), Counter())[word] += 1

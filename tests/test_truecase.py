@@ -28,6 +28,23 @@ def test_the_table_holds_the_names_the_corpus_capitalises_mid_sentence():
     assert "officials" not in table  # capitalised only where a sentence starts
 
 
+def test_a_sentence_start_is_read_back_over_space_only():
+    """`starts_sentence` says what the pattern "(^|[.!?:;]\\s+|[“\"(\\[—–-]\\s*)$" says of the
+    text before the word, without reading all of it (every string of up to six of these
+    characters, at every position)."""
+    import itertools
+    import re
+
+    from retrieval.truecase import starts_sentence
+
+    before = re.compile(r"(?:^|[.!?:;]\s+|[“\"(\[—–-]\s*)$")
+    for n in range(7):
+        for chars in itertools.product("a .(-\n", repeat=n):
+            text = "".join(chars)
+            for at in range(n + 1):
+                assert starts_sentence(text, at) == bool(before.search(text[:at])), (text, at)
+
+
 def test_only_words_typed_in_lower_case_change():
     table = casing_table(SENTENCES)
     assert truecase("what did michel tell the icj about russia’s plan?", table) == \
