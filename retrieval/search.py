@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -108,7 +108,7 @@ _QUESTION_WORDS = {
 
 # answer-type bits of features.attribute_bits a question type asks for
 _TYPE_BITS = (("who", 1), ("when", 2), ("quantity", 4), ("where", 8), ("why", 16))
-_WHEN_BIT = dict(_TYPE_BITS)["when"]
+_TYPE_BIT = dict(_TYPE_BITS)
 
 
 def _top_rows(scores: np.ndarray, c: int) -> np.ndarray:
@@ -611,7 +611,7 @@ class Searcher:
         qtype = question_type(c.question)
         if qtype in ("who", "quantity", "why"):
             return np.zeros(0, np.int64)
-        bit = dict(_TYPE_BITS).get(qtype, 0)
+        bit = _TYPE_BIT.get(qtype, 0)
         found = [i for i, j in enumerate(c.owner)
                  if self.data.passages[int(c.rows[j])].paragraphs == [CAPTION]
                  and (not bit or c.attrs[i] & bit)]
@@ -623,7 +623,7 @@ class Searcher:
         some passage down the list names one, even for questions the corpus cannot answer.)"""
         text = self.data.passages[int(c.rows[j])].text
         if question_type(c.question) == "when" and c.attrs is not None \
-                and not (c.attrs[c.owner == j] & _WHEN_BIT).any():
+                and not (c.attrs[c.owner == j] & _TYPE_BIT["when"]).any():
             return False  # "When did the summit take place?": a passage without a date cannot say
         return (count_supported(c.question, text, stem_words) is not False
                 and measure_supported(c.question, text) is not False)
@@ -649,16 +649,7 @@ class Searcher:
         before it names every name of the question ("the ministry spokeswoman, Ani Badalyan"
         after "The Armenian Foreign Ministry pointed to ..."): the question's names pick whose
         spokeswoman, so one of another ministry is not taken for her."""
-        names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
-        found = []
-        for i, (j, loc) in enumerate(zip(c.owner, c.local)):
-            sents = self.data.passages[c.rows[j]].sentences
-            if not holds_role(sents[loc], role, names):
-                continue
-            context = (sents[loc - 1] + " " + sents[loc] if loc else sents[loc]).lower()
-            if all(n in context for n in names):
-                found.append(i)
-        return np.asarray(found, np.int64)
+        return np.fromiter(self._named_with(c, lambda sent, names: holds_role(sent, role, names)), np.int64)
 
     def _role_unnamed(self, c: Candidates, cfg: SearchConfig) -> bool:
         """Whether the question asks who holds a role that no candidate sentence names with the
@@ -668,15 +659,21 @@ class Searcher:
         role = asked_role(c.question) if cfg.mode == "hybrid" else None
         if role is None:
             return False
-        names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
         held = re.compile(rf"\b(?:{role})\b", re.I)
-        for j, loc in zip(c.owner, c.local):
+        return next(self._named_with(c, lambda sent, _: bool(held.search(sent))), None) is None
+
+    def _named_with(self, c: Candidates, test) -> Iterator[int]:
+        """The candidate sentences that pass `test(sentence, the question's names)` and, with
+        the sentence before them, name every name of the question (a role's qualifier may
+        stand in the sentence before: "The Armenian Foreign Ministry pointed to ...")."""
+        names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
+        for i, (j, loc) in enumerate(zip(c.owner, c.local)):
             sents = self.data.passages[c.rows[j]].sentences
-            if held.search(sents[loc]):
-                context = (sents[loc - 1] + " " + sents[loc] if loc else sents[loc]).lower()
-                if all(n in context for n in names):
-                    return False
-        return True
+            if not test(sents[loc], names):
+                continue
+            context = (sents[loc - 1] + " " + sents[loc] if loc else sents[loc]).lower()
+            if all(n in context for n in names):
+                yield i
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""
