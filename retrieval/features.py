@@ -156,9 +156,8 @@ _NO_ACT = frozenset("is was are were be been being said say says told tell tells
 def asked_act(question: str) -> str | None:
     """The word saying what the person asked for did ("Who hosted the talks?" -> "hosted",
     "Who was the host of the talks?" -> "host", "Which EU official hosted ...?" -> "hosted");
-    None for an office asked for ("Who is the
-    president of ...?", the role holder's question), what someone said (the quote index's),
-    or no act."""
+    None for an office asked for ("Who is the president of ...?", the role holder's
+    question), what someone said (the quote index's), or no act."""
     m = _ACT_Q.search(question.strip())
     if not m or asked_role(question):
         return None

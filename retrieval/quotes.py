@@ -970,6 +970,13 @@ def speech_verbs(verb: str, question: str = "") -> set[str]:
     return {base}
 
 
+def _whole_speaker(raw: str, most: int = 6) -> str | None:
+    """The speaker a question names, without its determiner; None when it is a stop word or
+    longer than `most` words (then it is a clause, not a name)."""
+    spk = strip_determiner(raw.strip(" \"'“”"))
+    return spk if spk and fold(spk) not in _STOP and len(spk.split()) <= most else None
+
+
 def parse_speech_question(question: str) -> SpeechQuery | None:
     """A SpeechQuery for questions about who said what; None for any other question."""
     if not isinstance(question, str):
@@ -984,16 +991,12 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         if words and fold(spk) not in _STOP and words[-1] not in _NOT_SPEAKERS and len(words) <= 6:
             return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
     m = _Q_REASON.match(q)
-    if m:
-        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+    if m and (spk := _whole_speaker(m.group("spk"))):
         verb = _VERB_IN.search(m.group("topic"))
-        if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
-            return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
+        return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
     m = _Q_MADE.match(q)
-    if m:
-        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
-        if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
-            return SpeechQuery(spk, m.group("topic"), _MADE_VERB.get(m.group("noun").lower(), "say"))
+    if m and (spk := _whole_speaker(m.group("spk"))):
+        return SpeechQuery(spk, m.group("topic"), _MADE_VERB.get(m.group("noun").lower(), "say"))
     m = _Q_WHICH_SAID.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))
@@ -1021,15 +1024,13 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         return SpeechQuery(None, m.group("topic").strip(" \"'“”"), "say")
     for rx in (_Q_STANCE, _Q_SEE):
         m = rx.match(q)
-        if m:
-            spk = strip_determiner(m.group("spk").strip(" \"'“”"))
-            if spk and fold(spk) not in _STOP and len(spk.split()) <= 6:
-                return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "view")
+        if m and (spk := _whole_speaker(m.group("spk"))):
+            return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "view")
     for rx in (_Q_ALL, _Q_WHAT, _Q_BY):
         m = rx.match(q)
         if m:
-            spk = strip_determiner(m.group("spk").strip(" \"'“”"))
-            if not spk or fold(spk) in _STOP or len(spk.split()) > 8:
+            spk = _whole_speaker(m.group("spk"), most=8)
+            if spk is None:
                 return None
             topic = (m.groupdict().get("topic") or "").strip(" \"'“”")
             tail = (m.groupdict().get("tail") or "").strip()
@@ -1082,7 +1083,7 @@ class QuoteIndex:
         self.quotes: list[dict] = [q.to_json() if isinstance(q, Quote) else dict(q) for q in quotes]
         self._qterms = [set(_terms(q.get("quote", ""), keep_stop=True)) for q in self.quotes]
         self._sterms = [set(_terms(q.get("sentence", ""))) for q in self.quotes]
-        self._keys: list[tuple[str, set[str], set[str], str, str]] | None = None
+        self._keys: list[tuple[str, set[str], set[str], str, str, frozenset[str]]] | None = None
         self._called: list[set[str]] | None = None
 
     # persistence
