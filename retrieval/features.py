@@ -361,6 +361,9 @@ _MEASURES: dict[str, re.Pattern] = {
     "population": re.compile(r"\b(population|inhabitants|residents|people|citizens)\b", re.I),
     "duration": re.compile(r"\b(years?|months?|weeks?|days?|decades?|hours?)\b|\bsince\b", re.I),
     "votes": re.compile(r"\b(votes?|voted|ballots?|in favou?r|abstentions?|unanimous(ly)?)\b", re.I),
+    # a calendar date: a month by name (capitalised: "may" is also a verb) or a year
+    "date": re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                       r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?|\b(1[89]|20)\d\d\b"),
 }
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
@@ -373,6 +376,9 @@ _ASKS = {
     "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
                         r"how many (votes|judges|members|lawmakers|deputies|senators) "
                         r"(voted|backed|supported|opposed|approved))\b", re.I),
+    # "On what date ...?" asks for a day of the calendar: "in a weekend statement" does not give one
+    "date": re.compile(r"\b(what|which)\s+(exact\s+|precise\s+)?dates?\b|"
+                       r"\bthe\s+(exact\s+|precise\s+)?date\s+(of|when|on which)\b", re.I),
     "money": re.compile(r"\b(how much (money|did|does|do|will|would|is|was)\b.*"
                         r"\b(cost|pay|paid|spend|spent|worth)|"
                         r"in (dollars|euros|roubles|rubles|drams|manats))\b", re.I),
@@ -394,6 +400,14 @@ _FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|sha
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
 _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
                      r"later this|is to|are to|soon|future)\b", re.I)
+
+# "When did the blockade first begin?": the onset of something, which a report of where it
+# stands now seldom gives; a passage that does says so ("began", "since December", "first").
+_ONSET_Q = re.compile(r"^(when|since when|on what (exact |precise )?date|what (exact |precise )?date|"
+                      r"(on )?which (day|date|month|year)|in what year)\b.*\b(first|begin|began|begun|"
+                      r"start|started|originally|initially)\b", re.I)
+_ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|since|launched|initially|"
+                    r"originally|onset|outset)\b", re.I)
 
 
 # "Who is the spokesperson for Armenia's foreign ministry?", "Who speaks for the ministry?":
@@ -474,13 +488,14 @@ def described_role(speaker: str) -> tuple[str, list[str]] | None:
 
 
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
-    """For a person asked for by role, a future event or the outlet someone spoke to: does the
-    answer's sentence hold one (a person the question does not name; a future reference; whom
-    it was told to)?
+    """For a person asked for by role, a future event, the onset of something or the outlet
+    someone spoke to: does the answer's sentence hold one (a person the question does not name;
+    a future reference; whom it was told to), or its passage say when the thing began?
 
-    None when the question asks for neither. "Who is the spokesperson of the Russian Foreign
+    None when the question asks for none. "Who is the spokesperson of the Russian Foreign
     Ministry?" against a sentence naming only the ministry is one the documents cannot answer;
-    nor is "When will they meet next?" by a sentence on their last meeting.
+    nor is "When will they meet next?" by a sentence on their last meeting, nor "When did the
+    blockade first begin?" by a passage on the blockade as it stands.
     """
     q = question.strip()
     if _PERSON_Q.search(q):
@@ -491,6 +506,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return any(not all(w.lower() in asked for w in n.split()) for n in named)
     if _FUTURE_Q.search(q):
         return bool(_FUTURE.search(sentence))
+    if _ONSET_Q.search(q):
+        return bool(_ONSET.search(passage))
     if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
         return names_an_addressee(sentence)
     return None
@@ -523,6 +540,7 @@ def measure_supported(question: str, passage: str) -> bool | None:
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
-            if _NUM.search(window) or m.group(0).lower().startswith("unanimous"):  # a vote needs no count
+            if fam == "date" or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
+                # a vote needs no count, nor a date a number ("in February")
                 return True
     return False

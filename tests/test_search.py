@@ -174,6 +174,13 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("What is the area of the country?", "It has 29,800 square kilometers.", True),
     ("How many sq km does the country cover?", "The country covers 29,800 square kilometers.", True),
     ("How long is the road in kilometres?", "The country covers 29,800 sq km.", False),
+    # a date of the calendar: a month by name or a year, not "the weekend" nor the verb "may"
+    ("On what exact date did the talks begin?", "In a weekend statement, the ministry said.", False),
+    ("On what exact date did the talks begin?", "That may have been a rebuke.", False),
+    ("What was the date of the meeting?", "They met on Saturday, July 15.", True),
+    ("On what date did the court rule?", "The court ordered Azerbaijan in February to act.", True),
+    ("On what date did the court rule?", "The ruling of 2023 stands.", True),
+    ("On what day did the ministry speak?", "In a weekend statement, the ministry said.", None),
 ])
 def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     from retrieval.features import measure_supported
@@ -364,6 +371,11 @@ def test_answer_type_support_reads_the_sentence():
     assert answer_type_supported("When will they meet next?", "They will meet in May.", "")
     assert not answer_type_supported("When will they meet next?", "They met on July 15.", "")
     assert answer_type_supported("When did they meet?", "They met on July 15.", "") is None
+    # the onset of something: the passage must say when it began
+    onset = "When did Azerbaijan first begin blocking the corridor?"
+    assert answer_type_supported(onset, "x", "It set up a checkpoint in the seven-month blockade.") is False
+    assert answer_type_supported(onset, "x", "Azerbaijan has blocked the corridor since December.")
+    assert answer_type_supported("On what date did it start?", "x", "The blockade began on Dec. 12.")
 
 
 def test_person_names_leave_titles_and_organisations_out():
