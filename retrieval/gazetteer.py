@@ -61,18 +61,24 @@ _ABBREVIATION = re.compile(r"(?<![\w.])("
                            + r")(?=’s|'s|\W|$)")
 _CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=len, reverse=True))
                       + r")(?=’s|'s|\b)")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+$", re.I)
 
 
 def as_countries(text: str, known: Callable[[str], bool]) -> str:
     """`text` with each capital or seat the corpus does not know (`known(name)` false) replaced
     by its country when the corpus knows that, else by the country's capital (a seat only); a
     capital it knows, with its country beside it when it knows that too ("Did Baku turn down
-    ...?" is met by "Azerbaijan has rejected ..."); everything else as written."""
+    ...?" is met by "Azerbaijan has rejected ..."); everything else as written. A capital
+    after "in", "at" or "near" is the city itself, not its government, and stays ("talks in
+    Moscow"; but "at Moscow's request")."""
     def swap(m: re.Match) -> str:
         name = m.group(1)
         country = STANDS_FOR[name]
         if known(name):
             return f"{name} {country}" if name in CAPITALS and known(country) else name
+        if name in CAPITALS and _PLACE_BEFORE.search(text, 0, m.start()) \
+                and text[m.end():m.end() + 2] not in ("'s", "’s"):
+            return name  # "talks in Moscow" is a place: talks in Russia are not talks there
         if known(country):
             return country
         capital = next((c for c, k in CAPITALS.items() if k == country), None) if name in SEATS else None

@@ -213,6 +213,9 @@ def test_capitals_stand_for_their_countries_only_when_the_corpus_does_not_name_t
     assert as_countries("What did the White House say?", {"Washington"}.__contains__) == \
         "What did the Washington say?"
     assert as_countries("What did the Pentagon say?", known) == "What did the Pentagon say?"
+    # a capital as a place is the city: talks in Moscow are not any talks in Russia
+    assert as_countries("What came of the talks in Moscow?", known) == "What came of the talks in Moscow?"
+    assert as_countries("Who met at Moscow's request?", known) == "Who met at Russia's request?"
 
 
 def test_a_whole_counts_as_known_only_when_the_corpus_names_a_part():
