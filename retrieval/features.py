@@ -362,8 +362,8 @@ _MEASURES: dict[str, re.Pattern] = {
     "duration": re.compile(r"\b(years?|months?|weeks?|days?|decades?|hours?)\b|\bsince\b", re.I),
     "votes": re.compile(r"\b(votes?|voted|ballots?|in favou?r|abstentions?|unanimous(ly)?)\b", re.I),
     # a calendar date: a month by name (capitalised: "may" is also a verb) or a year
-    "date": re.compile(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
-                       r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?|\b(1[89]|20)\d\d\b"),
+    "date": re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS.split("|"))
+                       + r")\b\.?|\b(1[89]|20)\d\d\b"),
 }
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {

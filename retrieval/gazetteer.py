@@ -69,7 +69,7 @@ def as_countries(text: str, known: Callable[[str], bool]) -> str:
     by its country when the corpus knows that, else by the country's capital (a seat only); a
     capital it knows, with its country beside it when it knows that too ("Did Baku turn down
     ...?" is met by "Azerbaijan has rejected ..."); everything else as written. A capital
-    after "in", "at" or "near" is the city itself, not its government, and stays ("talks in
+    after "in", "at", "near" or "outside" is the city itself, not its government, and stays ("talks in
     Moscow"; but "at Moscow's request")."""
     def swap(m: re.Match) -> str:
         name = m.group(1)
