@@ -364,7 +364,12 @@ _MEASURES: dict[str, re.Pattern] = {
     # a calendar date: a month by name (capitalised: "may" is also a verb) or a year
     "date": re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS.split("|"))
                        + r")\b\.?|\b(1[89]|20)\d\d\b"),
+    # a life's dates: a passage about a person that never says when they were born does not give it
+    "birth": re.compile(r"\b(born|births?|birthday|birthplace|died|death|passed away)\b", re.I),
 }
+# the money a country uses: named, with or without a sum
+_MEASURES["currency"] = _MEASURES["money"]
+_NO_NUMBER = {"date", "birth", "currency"}  # families a word gives, with no number beside it
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
@@ -379,6 +384,9 @@ _ASKS = {
     # "On what date ...?" asks for a day of the calendar: "in a weekend statement" does not give one
     "date": re.compile(r"\b(what|which)\s+(exact\s+|precise\s+)?dates?\b|"
                        r"\bthe\s+(exact\s+|precise\s+)?date\s+(of|when|on which)\b", re.I),
+    "birth": re.compile(r"\b(when|where|what year|which year|in what year)\b.*\b(born|die|died)\b|"
+                        r"\b(date|place|year) of (birth|death)\b|\bbirthday\b", re.I),
+    "currency": re.compile(r"\b(what|which)\s+(\w+\s+)?currency\b|\bcurrency\s+(of|in|does|do|is)\b", re.I),
     "money": re.compile(r"\b(how much (money|did|does|do|will|would|is|was)\b.*"
                         r"\b(cost|pay|paid|spend|spent|worth)|"
                         r"in (dollars|euros|roubles|rubles|drams|manats))\b", re.I),
@@ -534,13 +542,14 @@ def measure_supported(question: str, passage: str) -> bool | None:
     asked = [f for f, rx in _ASKS.items() if rx.search(question)]
     if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):
         asked += [f for f, rx in _MEASURES.items()
-                  if f not in asked and f not in ("population", "duration", "votes") and rx.search(question)]
+                  if f not in asked and f not in ("population", "duration", "votes", "birth", "currency")
+                  and rx.search(question)]
     if not asked:
         return None
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
-            if fam == "date" or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
+            if fam in _NO_NUMBER or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
                 # a vote needs no count, nor a date a number ("in February")
                 return True
     return False

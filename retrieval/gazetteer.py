@@ -97,6 +97,39 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
     return _ABBREVIATION.sub(spell, text)
 
 
+
+# How many sides a meeting, deal or treaty has, in its Latin and its English forms: "a
+# three-way summit" is "a trilateral meeting", "two-way talks" are "bilateral talks".
+_SIDES = [
+    ["bilateral", "bipartite", "two-way", "two-sided", "two-party", "two-nation", "two-country"],
+    ["trilateral", "tripartite", "three-way", "three-sided", "three-party", "three-nation", "three-country"],
+    ["quadrilateral", "quadripartite", "four-way", "four-sided", "four-party", "four-nation", "four-country"],
+    ["multilateral", "multi-nation", "multi-country", "multinational"],
+]
+_SIDE_FORM = {f: group for group in _SIDES for f in group}
+_SIDE = re.compile(r"\b(" + "|".join(sorted((re.escape(f).replace(r"\-", r"[- ]?") for f in _SIDE_FORM),
+                                            key=len, reverse=True)) + r")\b", re.I)
+
+
+def as_sides(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with a number of sides the corpus does not write as the question does written as
+    it does ("the three-way summit" -> "the trilateral summit" where the corpus says
+    "trilateral" and never "tripartite"). A hyphenated form is made of words any text holds, so
+    only its one-word twins (`known`) can say the corpus lacks it; it gives way to a one-word
+    form the corpus uses."""
+    def swap(m: re.Match) -> str:
+        said = m.group(1)
+        form = re.sub(r"[- ]", "-", said.lower())
+        form = form if form in _SIDE_FORM else next(f for f in _SIDE_FORM if f.replace("-", "") == form)
+        if "-" not in form and known(form):
+            return said
+        for other in _SIDE_FORM[form]:
+            if other != form and "-" not in other and known(other):
+                return other
+        return said
+
+    return _SIDE.sub(swap, text)
+
 # the UN's courts, agencies and missions, and its chief, by names no other body shares (a
 # multi-word name like "Security Council" is made of words any article may hold)
 _UN_BODIES = ["ICJ", "UNSC", "UNHCR", "UNICEF", "UNESCO", "IAEA", "UNRWA", "OCHA", "UNDP", "OHCHR",

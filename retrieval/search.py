@@ -52,7 +52,7 @@ from .features import (
     question_names,
     question_type,
 )
-from .gazetteer import as_countries, spelled_out, without_known_wholes
+from .gazetteer import as_countries, as_sides, spelled_out, without_known_wholes
 from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, phrasal_key
 from .passages import CAPTION
@@ -208,7 +208,7 @@ class Searcher:
         title abbreviations the corpus does not use written out ("PM" -> "Prime Minister")."""
         if self._casing is None:
             self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
-        return spelled_out(truecase(clean_question(question), self._casing), self.known)
+        return as_sides(spelled_out(truecase(clean_question(question), self._casing), self.known), self.known)
 
     @property
     def size(self) -> int:
