@@ -98,6 +98,10 @@ _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
     "kind", "type", "sort",
 ]))
+# "Which city hosted ...?", "What kind of goods ...?": the noun after a leading which/what names
+# the kind of answer (a city), which the answer names by itself (Brussels), not the topic
+_FOCUS = re.compile(r"^\W*(?:(?:in|on|at|for|from|to|by|of|with|under)\s+)?(?:what|which)\s+"
+                    r"(?:(?:kind|type|sort|kinds|types|sorts)\s+of\s+)?([^\W\d_][\w-]*)", re.I)
 _QUESTION_WORDS = {
     "what", "who", "whom", "whose", "when", "where", "why", "how", "which", "is", "are", "was", "were",
     "did", "does", "do", "can", "could", "should", "would", "will", "has", "have", "had", "tell", "give",
@@ -354,7 +358,9 @@ class Searcher:
         x[:, 7] = p_cov[owner]
         x[:, 9] = p_names[owner]
         # words naming what is asked ("What position does she hold?") say nothing of the topic
-        unknown = [w for w in qset if w not in self._vocab and w not in _FRAME_STEMS]
+        focus = _FOCUS.match(clean)
+        frame = _FRAME_STEMS | set(stem_words([focus.group(1).lower()])) if focus else _FRAME_STEMS
+        unknown = [w for w in qset if w not in self._vocab and w not in frame]
         unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)

@@ -567,6 +567,21 @@ def test_a_number_of_sides_is_read_as_the_corpus_writes_it(core_searcher):
     ans = core_searcher.search("In which city was the three-way summit held?", 3)
     assert ans.answered and "Brussels" in ans.hits[0].text
 
+def test_the_kind_of_answer_asked_for_is_no_unknown_word(core_searcher):
+    """"Which city hosted the talks?" is answered by "in Brussels": "city" names the kind of
+    answer, and a corpus that never says "city" still answers it; in "Did the city host the
+    talks?" the word is the topic, and counts."""
+    s = core_searcher
+
+    def unknown_share(q: str) -> float:
+        clean = s.normalise(q)
+        return s.candidates(clean, s.encode_questions([clean])[0], s.config).unknown_words
+
+    assert "citi" not in s._vocab
+    assert unknown_share("Which city hosted the talks?") < unknown_share("Did the city host the talks?")
+    assert unknown_share("In what kind of city were the talks held?") < \
+        unknown_share("Were the talks held in a city?")
+
 def test_a_yes_no_question_needs_no_measure_in_its_answer():
     from retrieval.features import measure_supported
 
