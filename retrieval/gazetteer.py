@@ -87,6 +87,23 @@ def as_countries(text: str, known: Callable[[str], bool]) -> str:
     return _CAPITAL.sub(swap, text)
 
 
+_PLACE_NAMES = sorted({n for pair in CAPITALS.items() for n in pair}, key=len, reverse=True)
+_LOWER_PLACE = re.compile(r"\b(" + "|".join(re.escape(n.lower()) for n in _PLACE_NAMES) + r")(?=’s|'s|\b)")
+_PLACE_FORM = {n.lower(): n for n in _PLACE_NAMES}
+
+
+def capitalised_places(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with a country or capital typed in lower case that the corpus never mentions, in
+    any case, given its capitals ("what was turkey's position?" -> "Turkey's"), so the check
+    for names the corpus does not know reads it as one. A name the corpus uses is left to
+    truecase.py, which writes it as the corpus does."""
+    def cap(m: re.Match) -> str:
+        word = m.group(1)
+        return word if known(word) else _PLACE_FORM[word]
+
+    return _LOWER_PLACE.sub(cap, text)
+
+
 def spelled_out(text: str, known: Callable[[str], bool]) -> str:
     """`text` with each title abbreviation the corpus does not use written out as the corpus
     writes it ("the Armenian PM" -> "the Armenian Prime Minister"); others as written."""

@@ -52,7 +52,7 @@ from .features import (
     question_names,
     question_type,
 )
-from .gazetteer import as_countries, as_sides, spelled_out, without_known_wholes
+from .gazetteer import as_countries, as_sides, capitalised_places, spelled_out, without_known_wholes
 from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, phrasal_key
 from .passages import CAPTION
@@ -209,10 +209,13 @@ class Searcher:
     def normalise(self, question: str) -> str:
         """The question as every step reads it: cleaned (`clean_question`), lower-case words
         the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py), and
-        title abbreviations the corpus does not use written out ("PM" -> "Prime Minister")."""
+        title abbreviations the corpus does not use written out ("PM" -> "Prime Minister"),
+        countries and capitals it never mentions capitalised ("turkey" -> "Turkey"), and a
+        number of sides in the corpus's form ("three-way" -> "trilateral")."""
         if self._casing is None:
             self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
-        return as_sides(spelled_out(truecase(clean_question(question), self._casing), self.known), self.known)
+        cased = capitalised_places(truecase(clean_question(question), self._casing), self.known)
+        return as_sides(spelled_out(cased, self.known), self.known)
 
     @property
     def size(self) -> int:

@@ -582,6 +582,20 @@ def test_the_kind_of_answer_asked_for_is_no_unknown_word(core_searcher):
     assert unknown_share("In what kind of city were the talks held?") < \
         unknown_share("Were the talks held in a city?")
 
+def test_a_country_typed_in_lower_case_is_still_a_name(core_searcher):
+    """"what was turkey's position?": the corpus never mentions Turkey, so it is an unknown
+    name and the question abstains, as "Turkey's" would; a country it mentions is left to
+    truecasing ("armenia" -> "Armenia")."""
+    from retrieval.gazetteer import capitalised_places
+
+    known = {"armenia"}.__contains__
+    assert capitalised_places("what was turkey's stance? and armenia's?", known) == \
+        "what was Turkey's stance? and armenia's?"
+    assert capitalised_places("talks in new delhi", known) == "talks in New Delhi"
+    q = "what was turkey's position on the lachin corridor blockade"
+    assert core_searcher.unknown_names(core_searcher.normalise(q)) == ["Turkey"]
+    assert not core_searcher.search(q, 3).answered
+
 def test_a_yes_no_question_needs_no_measure_in_its_answer():
     from retrieval.features import measure_supported
 
