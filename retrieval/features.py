@@ -402,7 +402,10 @@ _TITLES = "|".join(sorted((t for t in PERSON_TITLES if t.isalpha()), key=len, re
 _PERSON_Q = re.compile(
     r"^(who (is|was|are|were) (the|its|their|his|her|([\w-]+ ){0,2}[\w-]+['’]s) "
     rf"([\w-]+ ){{0,3}}({_TITLES})\b|"
-    r"(what|tell me) (is|was|are|were) the names? of\b|name the\b)", re.I)
+    # "What's the name of the ministry's spokesperson?": a name asked for is a person's only
+    # when a title follows ("Name the river ..." asks for a river)
+    r"((what|tell me)(['’]s| is| was| are| were) the names? of|name the)\s+([\w'’-]+\s+){0,5}?"
+    rf"({_TITLES})\b)", re.I)
 _FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|shall|next|upcoming|"
                        r"(is|are) (scheduled|planned|expected|due|set)|"
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
@@ -418,13 +421,14 @@ _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|sin
                     r"originally|onset|outset)\b", re.I)
 
 
-# "Who is the spokesperson for Armenia's foreign ministry?", "Who speaks for the ministry?":
-# the holder of a role somewhere. News names the holder beside the role ("the ministry
-# spokeswoman, Ani Badalyan") and often names where only in the sentence before ("The
-# Armenian Foreign Ministry pointed to ...").
+# "Who is the spokesperson for Armenia's foreign ministry?", "Who speaks for the ministry?",
+# "What's the name of the ministry's spokesperson?": the holder of a role somewhere. News
+# names the holder beside the role ("the ministry spokeswoman, Ani Badalyan") and often names
+# where only in the sentence before ("The Armenian Foreign Ministry pointed to ...").
 _SPOKES = r"spokes(?:person|woman|man|people|men|women)|press secretary"
 _ROLE_Q = re.compile(
-    r"^who(?:['’]s| is| was| are| were) (?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
+    r"^(?:who(?:['’]s| is| was| are| were)|(?:what|tell me)(?:['’]s| is| was| are| were) the name of) "
+    r"(?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
     rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES})(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
     r"^who (?P<speaks>speaks|spoke|talks|talked) for\b", re.I)
 

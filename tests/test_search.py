@@ -378,6 +378,10 @@ def test_answer_type_support_reads_the_sentence():
     # a person the question names is no answer to it
     assert answer_type_supported("Who is Tigran Grigoryan's adviser?", "Grigoryan told RFE/RL.",
                                  passage) is False
+    # a name asked for is a person's only with a title: "Name the river ..." asks for a river
+    assert answer_type_supported("Name the river by the bridge", "The ministry said.", passage) is None
+    assert answer_type_supported("Name the analyst quoted", "The ministry said.", passage) is False
+    assert answer_type_supported("What's the name of the analyst quoted?", "Grigoryan told RFE/RL.", passage)
     assert answer_type_supported("When will they meet next?", "They will meet in May.", "")
     assert not answer_type_supported("When will they meet next?", "They met on July 15.", "")
     assert answer_type_supported("When did they meet?", "They met on July 15.", "") is None
