@@ -53,7 +53,10 @@ _QTYPES = [
     ("where", re.compile(r"^(where|(in |at |from )?(which|what) (city|country|town|place|region|capital|"
                          r"village|venue|location))\b", re.I)),
     ("why", re.compile(r"^(why|what (caused|triggered|prompted|led to|is the reason|was the reason|reason)|"
-                       r"for what reason|how come)\b", re.I)),
+                       r"for what reason|how come|"
+                       r"(on )?what (grounds|basis) (did|does|do|is|was|are|were|has|have|had)|"
+                       r"what (is|was|are|were) the (grounds|justification|rationale|motive)s? (for|behind)|"
+                       r"what (justification|rationale))\b", re.I)),
 ]
 
 

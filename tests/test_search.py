@@ -433,6 +433,9 @@ def test_an_attribution_names_its_own_speaker():
     ("In what city did the summit happen?", "where"),  # "what" as well as "which"
     ("At which venue did they meet?", "where"),
     ("What is the capital of Armenia?", "other"),
+    ("On what grounds did Baku brush off the concerns?", "why"),  # a reason, asked another way
+    ("What was the justification for the checkpoint?", "why"),
+    ("What grounds the planes?", "other"),
 ])
 def test_quantity_questions_are_told_by_their_measure_word(question, qtype):
     from retrieval.features import question_type
