@@ -169,11 +169,26 @@ MADE_OF: dict[str, list[str]] = {
     "Maghreb": ["Algeria", "Libya", "Mauritania", "Morocco", "Tunisia"],
     "Horn of Africa": ["Djibouti", "Eritrea", "Ethiopia", "Somalia"],
 }
-_WHOLE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, MADE_OF), key=len, reverse=True))
+# cities that news names for the international bodies seated there ("the Strasbourg court" is
+# the European Court of Human Rights, "the court in The Hague" the ICJ); capitals stand for
+# their countries instead (CAPITALS)
+_HAGUE = ["International Court of Justice", "ICJ", "International Criminal Court", "ICC",
+          "Permanent Court of Arbitration", "OPCW", "Europol"]
+SEATED_IN: dict[str, list[str]] = {
+    "Strasbourg": ["European Court of Human Rights", "ECHR", "ECtHR", "Council of Europe",
+                   "European Parliament"],
+    "The Hague": _HAGUE, "Hague": _HAGUE,
+    "Geneva": ["OHCHR", "UNHCR", "WHO", "WTO", "ICRC", "Red Cross"],
+    "Lyon": ["Interpol"], "Frankfurt": ["European Central Bank", "ECB"],
+    "Basel": ["Bank for International Settlements"], "Davos": ["World Economic Forum"],
+}
+_PARTS = {**MADE_OF, **SEATED_IN}
+_WHOLE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _PARTS), key=len, reverse=True))
                     + r")(?=’s|'s|\b)")
 
 
 def without_known_wholes(text: str, known: Callable[[str], bool]) -> str:
-    """`text` without each region or body the corpus knows a part of (`known(part)` true):
-    what the unknown-name check reads, since such a whole is no name the corpus lacks."""
-    return _WHOLE.sub(lambda m: "" if any(known(part) for part in MADE_OF[m.group(1)]) else m.group(1), text)
+    """`text` without each region or body the corpus knows a part of (`known(part)` true), and
+    each city seating a body it knows: what the unknown-name check reads, since such a whole
+    or seat is no name the corpus lacks."""
+    return _WHOLE.sub(lambda m: "" if any(known(part) for part in _PARTS[m.group(1)]) else m.group(1), text)

@@ -233,6 +233,21 @@ def test_a_whole_counts_as_known_only_when_the_corpus_names_a_part():
         "What did the 's top court order?"
     assert without_known_wholes("Who met the South Caucasus leaders?", known) == "Who met the  leaders?"
     assert without_known_wholes("What did the Baltic states say?", known) == "What did the Baltic states say?"
+    # a city named for a body seated there: "the court in The Hague" is the ICJ
+    assert without_known_wholes("What did the court in The Hague order?", known) == \
+        "What did the court in  order?"
+    assert without_known_wholes("What did the Strasbourg court say?", known) == \
+        "What did the Strasbourg court say?"
+
+
+def test_a_city_named_for_the_court_seated_there_is_no_unknown_name(core_searcher):
+    """"the Strasbourg human rights court": the article names the European Court of Human
+    Rights, which sits in Strasbourg; a city seating nothing the corpus names stays unknown."""
+    q = "In which month did the Strasbourg human rights court issue its own order on Lachin?"
+    assert not core_searcher.unknown_names(core_searcher.normalise(q))
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and "December" in ans.hits[0].highlight
+    assert core_searcher.unknown_names("What did Interpol in Lyon say about the corridor?")
 
 
 @pytest.mark.parametrize("question", [
