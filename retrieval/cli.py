@@ -113,6 +113,7 @@ def cmd_ask(args) -> int:
         print("qabot ask: --k must be at least 1", file=sys.stderr)
         return 2
     engine = _engine(args)
+    engine.spin = args.question == "-"  # a stream of questions: encoder threads stay hot
     engine.load()
     if args.question == "-":
         batch: list[str] = []
@@ -199,7 +200,9 @@ def cmd_info(args) -> int:
 def cmd_eval(args) -> int:
     from .evaluate import run_cli
 
-    return run_cli(_engine(args), args)
+    engine = _engine(args)
+    engine.spin = True  # batches of questions, timed as `ask -` runs them
+    return run_cli(engine, args)
 
 
 QUOTE_KEYS = ("speaker", "speaker_as_written", "quote", "kind", "doc_id", "paragraph", "citation",

@@ -61,6 +61,9 @@ class Engine:
         self._rows: dict[str, int] | None = None
         self._stems: dict[int, set[str]] = {}
         self._lock = threading.Lock()
+        # ONNX worker threads spin between batches: faster for a stream of questions (`qabot ask
+        # -`), wasted CPU for a bot that waits on messages
+        self.spin = False
 
     # -- building --
 
@@ -119,7 +122,7 @@ class Engine:
             if folder is not None:
                 from .onnx_encoder import OnnxEncoder
 
-                return OnnxEncoder(folder)
+                return OnnxEncoder(folder, spin=self.spin)
             log.warning("ONNX query encoder in %s is missing or damaged; using sentence-transformers "
                         "(qabot index --rebuild restores it)", self.settings.vectors)
         return self.encoder
