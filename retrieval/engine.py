@@ -62,7 +62,7 @@ class Engine:
         self._stems: dict[int, set[str]] = {}
         self._lock = threading.Lock()
         # ONNX worker threads spin between batches: faster for a stream of questions (`qabot ask
-        # -`), wasted CPU for a bot that waits on messages
+        # -`), wasted CPU for a bot that waits on messages; read when the searcher loads
         self.spin = False
 
     # -- building --

@@ -373,6 +373,9 @@ _MEASURES: dict[str, re.Pattern] = {
 # the money a country uses: named, with or without a sum
 _MEASURES["currency"] = _MEASURES["money"]
 _NO_NUMBER = {"date", "birth", "currency"}  # families a word gives, with no number beside it
+# families only a phrase of `_ASKS` asks for: their words in a question ("people", "months",
+# "votes", "born", "dollars") do not by themselves ask for a quantity in them
+_ASKED_BY_PHRASE = {"population", "duration", "votes", "birth", "currency"}
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
@@ -549,8 +552,7 @@ def measure_supported(question: str, passage: str) -> bool | None:
     asked = [f for f, rx in _ASKS.items() if rx.search(question)]
     if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):
         asked += [f for f, rx in _MEASURES.items()
-                  if f not in asked and f not in ("population", "duration", "votes", "birth", "currency")
-                  and rx.search(question)]
+                  if f not in asked and f not in _ASKED_BY_PHRASE and rx.search(question)]
     if not asked:
         return None
     for fam in asked:

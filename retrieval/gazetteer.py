@@ -114,7 +114,6 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
     return _ABBREVIATION.sub(spell, text)
 
 
-
 # How many sides a meeting, deal or treaty has, in its Latin and its English forms: "a
 # three-way summit" is "a trilateral meeting", "two-way talks" are "bilateral talks".
 _SIDES = [
@@ -124,6 +123,7 @@ _SIDES = [
     ["multilateral", "multi-nation", "multi-country", "multinational"],
 ]
 _SIDE_FORM = {f: group for group in _SIDES for f in group}
+_SIDE_KEY = {f.replace("-", ""): f for f in _SIDE_FORM}  # "three way", "threeway" -> "three-way"
 _SIDE = re.compile(r"\b(" + "|".join(sorted((re.escape(f).replace(r"\-", r"[- ]?") for f in _SIDE_FORM),
                                             key=len, reverse=True)) + r")\b", re.I)
 
@@ -136,8 +136,7 @@ def as_sides(text: str, known: Callable[[str], bool]) -> str:
     form the corpus uses."""
     def swap(m: re.Match) -> str:
         said = m.group(1)
-        form = re.sub(r"[- ]", "-", said.lower())
-        form = form if form in _SIDE_FORM else next(f for f in _SIDE_FORM if f.replace("-", "") == form)
+        form = _SIDE_KEY[re.sub(r"[- ]", "", said.lower())]
         if "-" not in form and known(form):
             return said
         for other in _SIDE_FORM[form]:
@@ -146,6 +145,7 @@ def as_sides(text: str, known: Callable[[str], bool]) -> str:
         return said
 
     return _SIDE.sub(swap, text)
+
 
 # the UN's courts, agencies and missions, and its chief, by names no other body shares (a
 # multi-word name like "Security Council" is made of words any article may hold)
