@@ -113,7 +113,7 @@ def cmd_ask(args) -> int:
         print("qabot ask: --k must be at least 1", file=sys.stderr)
         return 2
     engine = _engine(args)
-    engine.spin = args.question == "-"  # a stream of questions: encoder threads stay hot
+    engine.batch = args.question == "-"  # a stream of questions
     engine.load()
     if args.question == "-":
         batch: list[str] = []
@@ -201,7 +201,7 @@ def cmd_eval(args) -> int:
     from .evaluate import run_cli
 
     engine = _engine(args)
-    engine.spin = True  # batches of questions, timed as `ask -` runs them
+    engine.batch = True  # batches of questions, timed as `ask -` runs them
     return run_cli(engine, args)
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from .answer import Answer, Hit, make_citation
 from .config import Settings
+from .embeddings import Encoder
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .sparse import stem_words
 
@@ -61,17 +62,16 @@ class Engine:
         self._rows: dict[str, int] | None = None
         self._stems: dict[int, set[str]] = {}
         self._lock = threading.Lock()
-        # ONNX worker threads spin between batches: faster for a stream of questions (`qabot ask
-        # -`), wasted CPU for a bot that waits on messages; read when the searcher loads
-        self.spin = False
+        # a stream of questions (`qabot ask -`, `qabot eval`) rather than a bot waiting on
+        # messages: encoded in bfloat16 where the CPU has it, else by ONNX with its worker
+        # threads spinning between batches (wasted CPU for a bot); read when the searcher loads
+        self.batch = False
 
     # -- building --
 
     @property
     def encoder(self):
         if self._encoder is None:
-            from .embeddings import Encoder
-
             self._encoder = Encoder(self.settings.model)
         return self._encoder
 
@@ -115,17 +115,35 @@ class Engine:
         return self._searcher
 
     def _query_encoder(self, manifest: dict):
-        """The ONNX export recorded in the manifest (fast start, same vectors), else the model."""
+        """How questions are encoded (`QABOT_QUERY_ENCODER`: auto, onnx, bf16 or
+        sentence-transformers). auto: the ONNX export recorded in the manifest (starts in a
+        second, no torch), run in bfloat16 by `Bf16Encoder` for a batch on a CPU that has it
+        (a third of the time); without the export, the model as it embedded the passages."""
+        choice = os.environ.get("QABOT_QUERY_ENCODER", "auto")
         rec = manifest.get("query_encoder")
-        if rec and os.environ.get("QABOT_QUERY_ENCODER", "onnx") == "onnx":
+        if rec and choice in ("auto", "onnx", "bf16"):
             folder = query_encoder_folder(self.settings.vectors, rec)
             if folder is not None:
+                from .bf16_encoder import native_bf16
                 from .onnx_encoder import OnnxEncoder
 
-                return OnnxEncoder(folder, spin=self.spin)
+                onnx = OnnxEncoder(folder, spin=self.batch)
+                if choice == "bf16" or (choice == "auto" and self.batch and native_bf16()):
+                    return self._bf16(onnx)
+                return onnx
             log.warning("ONNX query encoder in %s is missing or damaged; using sentence-transformers "
                         "(qabot index --rebuild restores it)", self.settings.vectors)
         return self.encoder
+
+    def _bf16(self, onnx):
+        """The bfloat16 encoder of the index's model, or `onnx` where it cannot reproduce it."""
+        from .bf16_encoder import Bf16Encoder, Unsupported
+
+        try:
+            return Bf16Encoder(self.encoder.model_path, onnx)
+        except (Unsupported, OSError, KeyError, ImportError) as exc:
+            log.warning("questions are encoded in float32 by onnxruntime: %s", exc)
+            return onnx
 
     @property
     def quotes(self):

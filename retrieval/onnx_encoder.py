@@ -250,11 +250,16 @@ class OnnxEncoder:
         with self._lock:
             return self._counter.get_vocab()
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def tokenize(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Word-piece ids and attention mask of a batch, padded to its longest text (int64)."""
         with self._lock:
             encs = self._tok.encode_batch(texts)
         ids = np.asarray([e.ids for e in encs], dtype=np.int64)
         mask = np.asarray([e.attention_mask for e in encs], dtype=np.int64)
+        return ids, mask
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        ids, mask = self.tokenize(texts)
         return self.session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
 
     def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:

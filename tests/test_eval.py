@@ -27,9 +27,12 @@ FLOORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
+@pytest.fixture(scope="module", params=["single", "batch"])
+def engine(request, seeds_dir: Path, vectors_dir: Path) -> Engine:
+    """Both question encoders the floors guard: the bot's (ONNX, float32) and the one `qabot ask
+    -` and `qabot eval` use for batches (bfloat16 where the CPU has it, else the same ONNX)."""
     e = Engine(Settings(seeds=seeds_dir, vectors=vectors_dir))
+    e.batch = request.param == "batch"
     e.load()
     return e
 
