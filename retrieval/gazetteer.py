@@ -87,6 +87,41 @@ def as_countries(text: str, known: Callable[[str], bool]) -> str:
     return _CAPITAL.sub(swap, text)
 
 
+# "the Belgian capital" is Brussels: a country's adjective before "capital", read as the city
+CAPITAL_OF: dict[str, str] = {
+    "Afghan": "Kabul", "Albanian": "Tirana", "Algerian": "Algiers", "Argentine": "Buenos Aires",
+    "Armenian": "Yerevan", "Australian": "Canberra", "Austrian": "Vienna", "Azerbaijani": "Baku",
+    "Belarusian": "Minsk", "Belgian": "Brussels", "Brazilian": "Brasilia", "British": "London",
+    "Bulgarian": "Sofia", "Canadian": "Ottawa", "Chinese": "Beijing", "Croatian": "Zagreb",
+    "Cuban": "Havana", "Czech": "Prague", "Danish": "Copenhagen", "Dutch": "Amsterdam",
+    "Egyptian": "Cairo", "Estonian": "Tallinn", "Ethiopian": "Addis Ababa", "Finnish": "Helsinki",
+    "French": "Paris", "Georgian": "Tbilisi", "German": "Berlin", "Greek": "Athens",
+    "Hungarian": "Budapest", "Indian": "New Delhi", "Indonesian": "Jakarta", "Iranian": "Tehran",
+    "Iraqi": "Baghdad", "Irish": "Dublin", "Israeli": "Jerusalem", "Italian": "Rome",
+    "Japanese": "Tokyo", "Jordanian": "Amman", "Kazakh": "Astana", "Kenyan": "Nairobi",
+    "Kyrgyz": "Bishkek", "Latvian": "Riga", "Lebanese": "Beirut", "Libyan": "Tripoli",
+    "Lithuanian": "Vilnius", "Mexican": "Mexico City", "Moldovan": "Chisinau", "Moroccan": "Rabat",
+    "Nigerian": "Abuja", "Norwegian": "Oslo", "Pakistani": "Islamabad", "Polish": "Warsaw",
+    "Portuguese": "Lisbon", "Qatari": "Doha", "Romanian": "Bucharest", "Russian": "Moscow",
+    "Saudi": "Riyadh", "Serbian": "Belgrade", "Slovak": "Bratislava", "Slovenian": "Ljubljana",
+    "Spanish": "Madrid", "Swedish": "Stockholm", "Swiss": "Bern", "Syrian": "Damascus",
+    "Tajik": "Dushanbe", "Thai": "Bangkok", "Tunisian": "Tunis", "Turkish": "Ankara",
+    "Turkmen": "Ashgabat", "Ukrainian": "Kyiv", "Uzbek": "Tashkent", "Venezuelan": "Caracas",
+    "Vietnamese": "Hanoi",
+}
+_ADJ_CAPITAL = re.compile(r"\b(" + "|".join(sorted(CAPITAL_OF, key=len, reverse=True)) + r")\s+capital\b")
+
+
+def as_capitals(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with "<country's adjective> capital" read as the city where the corpus names it
+    ("talks in the Belgian capital" -> "talks in the Brussels"); as written otherwise."""
+    def swap(m: re.Match) -> str:
+        city = CAPITAL_OF[m.group(1)]
+        return city if known(city) else m.group(0)
+
+    return _ADJ_CAPITAL.sub(swap, text)
+
+
 _PLACE_NAMES = sorted({n for pair in CAPITALS.items() for n in pair}, key=len, reverse=True)
 _LOWER_PLACE = re.compile(r"\b(" + "|".join(re.escape(n.lower()) for n in _PLACE_NAMES) + r")(?=’s|'s|\b)")
 _PLACE_FORM = {n.lower(): n for n in _PLACE_NAMES}

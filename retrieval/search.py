@@ -52,7 +52,14 @@ from .features import (
     question_names,
     question_type,
 )
-from .gazetteer import as_countries, as_sides, capitalised_places, spelled_out, without_known_wholes
+from .gazetteer import (
+    as_capitals,
+    as_countries,
+    as_sides,
+    capitalised_places,
+    spelled_out,
+    without_known_wholes,
+)
 from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, phrasal_key
 from .passages import CAPTION
@@ -453,8 +460,9 @@ class Searcher:
 
     def lexical_form(self, clean: str) -> str:
         """The question as BM25 and the unknown-name check read it: a capital the corpus never
-        names stands for its country ("Moscow's request" -> "Russia's request")."""
-        return as_countries(clean, self.known)
+        names stands for its country ("Moscow's request" -> "Russia's request"), and "the
+        Belgian capital" is the city where the corpus names it ("Brussels")."""
+        return as_countries(as_capitals(clean, self.known), self.known)
 
     def unknown_names(self, clean: str) -> list[str]:
         """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
@@ -471,7 +479,9 @@ class Searcher:
             if i == 0 and not (word.isupper() or word[0].isdigit()):
                 continue  # a sentence-initial capital says nothing
             word = re.sub(r"[’']s?$", "", word)
-            stems = [st for st in query_tokens(word) if len(st) > 1]
+            # in a compound only the capitalised parts are names ("Armenian-inhabited")
+            name = " ".join(p for p in word.split("-") if p[:1].isupper() or p[:1].isdigit())
+            stems = [st for st in query_tokens(name) if len(st) > 1]
             if stems and not all(st in self._vocab for st in stems):
                 unknown.append(word)
         return unknown
