@@ -22,7 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .onnx_encoder import CHECK_SENTENCES
+from .embeddings import all_cores
+from .onnx_encoder import CHECK_SENTENCES, default_threads, encode_in_batches
 
 MIN_COSINE = 0.9999  # measured on every question of the question sets: 0.99998 at worst
 
@@ -51,13 +52,14 @@ class Bf16Encoder:
     same truncation) and its vectors are the reference the load check compares with.
     """
 
-    def __init__(self, model_path: str | Path, like, *, threads: int = 2, batch_size: int = 32) -> None:
+    def __init__(self, model_path: str | Path, like, *, threads: int | None = None,
+                 batch_size: int = 32) -> None:
         import torch
 
         self._torch = torch
         self.like = like
         self.name, self.dim, self.batch_size = like.name, like.dim, batch_size
-        self.threads = threads
+        self.threads = threads or default_threads()  # as many as onnxruntime would use
         folder = Path(model_path)
         cfg = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         if cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu" or \
@@ -65,7 +67,7 @@ class Bf16Encoder:
             raise Unsupported(f"{folder}: not a BERT model with GELU and absolute positions")
         self.heads = int(cfg["num_attention_heads"])
         self.eps = float(cfg.get("layer_norm_eps", 1e-12))
-        w = _load_weights(folder / "model.safetensors", torch)
+        w = _load_weights(folder / "model.safetensors")
         bf = torch.bfloat16
         emb = "embeddings."
         self.words = w[emb + "word_embeddings.weight"]
@@ -124,29 +126,18 @@ class Bf16Encoder:
         m = mask.unsqueeze(-1).float()
         return (x * m).sum(1) / m.sum(1).clamp(min=1e-9)  # mean over real word pieces
 
+    def _run(self, texts: list[str]) -> np.ndarray:
+        torch = self._torch
+        ids, mask = self.like.tokenize(texts)
+        return self._forward(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
+
     def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; texts are batched by length."""
-        torch = self._torch
-        texts = [t if isinstance(t, str) else str(t) for t in texts]
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        if not texts:
-            return out
-        order = np.argsort([len(t) for t in texts], kind="stable")
-        with self._lock, torch.inference_mode():
-            old = torch.get_num_threads()
-            torch.set_num_threads(self.threads)
-            try:
-                for i in range(0, len(texts), self.batch_size):
-                    rows = order[i:i + self.batch_size]
-                    ids, mask = self.like.tokenize([texts[r] for r in rows])
-                    out[rows] = self._forward(torch.from_numpy(ids), torch.from_numpy(mask)).numpy()
-            finally:
-                torch.set_num_threads(old)
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return out
+        with self._lock, self._torch.inference_mode(), all_cores(self.threads):
+            return encode_in_batches(texts, self.dim, self.batch_size, self._run)
 
 
-def _load_weights(path: Path, torch) -> dict:
+def _load_weights(path: Path) -> dict:
     """Every tensor of a safetensors file as float32 torch tensors."""
     from safetensors.torch import load_file
 

@@ -44,8 +44,8 @@ def model_display_name(model: str) -> str:
 
 
 @contextmanager
-def all_cores() -> Iterator[None]:
-    """Every core for torch while encoding, then back to the previous setting.
+def all_cores(threads: int | None = None) -> Iterator[None]:
+    """Every core (or `threads`) for torch while encoding, then back to the previous setting.
 
     retrieval/dense.py sets OpenMP to one thread, right for FAISS answering one question;
     torch shares that OpenMP runtime, so without this a build that imported FAISS embedded
@@ -54,7 +54,7 @@ def all_cores() -> Iterator[None]:
     import torch
 
     old = torch.get_num_threads()
-    want = max(1, int(os.environ.get("QABOT_ENCODE_THREADS") or os.cpu_count() or 1))
+    want = threads or max(1, int(os.environ.get("QABOT_ENCODE_THREADS") or os.cpu_count() or 1))
     if want != old:
         torch.set_num_threads(want)
     try:

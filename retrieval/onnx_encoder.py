@@ -22,7 +22,7 @@ import shutil
 import tempfile
 import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -264,20 +264,27 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], *, progress: bool | None = None) -> np.ndarray:
         """Unit-length float32 vectors, one row per text; texts are batched by length."""
-        texts = [t if isinstance(t, str) else str(t) for t in texts]
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        if len(texts) <= self.batch_size:
-            out[:] = self._run(texts)
-        else:  # sort by length so each batch pads little
-            order = np.argsort([len(t) for t in texts], kind="stable")
-            for i in range(0, len(texts), self.batch_size):
-                rows = order[i:i + self.batch_size]
-                out[rows] = self._run([texts[r] for r in rows])
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        out /= np.maximum(norms, 1e-12)
-        return out
+        return encode_in_batches(texts, self.dim, self.batch_size, self._run)
+
+
+def encode_in_batches(texts: Sequence[str], dim: int, batch_size: int,
+                      run: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Unit-length float32 vectors of `texts` by `run` (one padded batch -> its pooled rows),
+    in batches of similar length so each pads little."""
+    texts = [t if isinstance(t, str) else str(t) for t in texts]
+    if not texts:
+        return np.zeros((0, dim), dtype=np.float32)
+    out = np.empty((len(texts), dim), dtype=np.float32)
+    if len(texts) <= batch_size:
+        out[:] = run(texts)
+    else:  # sort by length so each batch pads little
+        order = np.argsort([len(t) for t in texts], kind="stable")
+        for i in range(0, len(texts), batch_size):
+            rows = order[i:i + batch_size]
+            out[rows] = run([texts[r] for r in rows])
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    out /= np.maximum(norms, 1e-12)
+    return out
 
 
 def max_cosine_gap(reference_vecs: np.ndarray, onnx_vecs: np.ndarray) -> float:
