@@ -539,7 +539,20 @@ def is_polar(question: str) -> bool:
     return bool(_POLAR.match(question))
 
 
-def measure_supported(question: str, passage: str) -> bool | None:
+_LIGHT = _AUX | {"how", "long", "been", "being", "this", "that", "these", "those", "now", "point", "far",
+                 "so", "it", "they", "he", "she", "going", "gone", "lasted", "last", "lasting"}
+
+
+def _duration_of_asked(question: str, window: str, stem) -> bool:
+    """Whether a span of time in the passage is the span the question asks about: its few
+    words either side hold one of the question's own words ("How long has the corridor been
+    blockaded?" and "its seven-month blockade"), not just any "seven-month" near Aliyev's name
+    for "How long has Aliyev been president?"."""
+    asked = {w for w in (x.lower() for x in _WORD.findall(question)) if w not in _LIGHT and len(w) > 2}
+    return bool(set(stem(sorted(asked))) & set(stem([w.lower() for w in _WORD.findall(window)])))
+
+
+def measure_supported(question: str, passage: str, stem=None) -> bool | None:
     """For a question asking a quantity in a unit ("in kilometres", "how old", "the population"):
     does the passage give a number in that unit?
 
@@ -558,6 +571,9 @@ def measure_supported(question: str, passage: str) -> bool | None:
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
+            if fam == "duration" and stem is not None and _ASKS["duration"].search(question) \
+                    and not _duration_of_asked(question, passage[max(0, m.start() - 30):m.end() + 30], stem):
+                continue
             if fam in _NO_NUMBER or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
                 # a vote needs no count, nor a date a number ("in February")
                 return True

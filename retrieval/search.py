@@ -97,7 +97,7 @@ _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _PHRASE_WORDS = re.compile(r"[a-z]+")
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|its|their|him)\b", re.I)
 # how far down the candidate list a passage holding the quantity asked for may come up from
-SUPPORTED_DEPTH = 3
+SUPPORTED_DEPTH = 5
 EXCLUDED_PENALTY = 1.5
 ACT_BOOST = 1.0
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
@@ -645,7 +645,7 @@ class Searcher:
                 and not (c.attrs[c.owner == j] & _TYPE_BIT["when"]).any():
             return False  # "When did the summit take place?": a passage without a date cannot say
         return (count_supported(c.question, text, stem_words) is not False
-                and measure_supported(c.question, text) is not False)
+                and measure_supported(c.question, text, stem_words) is not False)
 
     def _supported_first(self, c: Candidates, s_score: np.ndarray,
                          p_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -706,7 +706,8 @@ class Searcher:
         counted = count_supported(c.question, top.text, stem_words)
         if counted is False:
             return False
-        if measure_supported(c.question, top.text) is False:  # "how old", "in kilometres" without one
+        # "how old", "in kilometres" without one
+        if measure_supported(c.question, top.text, stem_words) is False:
             return False
         sentence = top.sentences[int(c.local[best])]
         if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future

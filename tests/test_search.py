@@ -195,6 +195,20 @@ def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     assert measure_supported(question, passage) is want
 
 
+@pytest.mark.parametrize("question, passage, want", [
+    # a span of time answers "how long" only when it spans what was asked about
+    ("How long has the corridor been blockaded?", "Its seven-month blockade of the corridor goes on.", True),
+    ("How long has Aliyev been president?",
+     "Aliyev, who spoke on Monday in the capital, kept up the seven-month blockade of the road.", False),
+    ("How long did the talks last?", "The talks lasted three hours.", True),
+])
+def test_a_duration_answers_only_for_what_it_spans(question, passage, want):
+    from retrieval.features import measure_supported
+    from retrieval.sparse import stem_words
+
+    assert measure_supported(question, passage, stem_words) is want
+
+
 @pytest.mark.parametrize("question", [
     "How old is Pashinyan?",
     "How long is the Lachin corridor in kilometres?",
