@@ -102,12 +102,16 @@ def asks_for_byline(question: str) -> bool:
     return bool(_BYLINE_Q.search(question.strip()))
 
 
-# "When was the photo taken?": the photo caption answers it, which no other sentence restates
-_PHOTO_Q = re.compile(r"\b(photo|photograph|picture|image|caption)s?\b|\bpictured\b", re.I)
+# "When was the photo taken?": the photo caption answers it, which no other sentence restates.
+# The story's photo is a definite one ("the photo", "this picture", "the photo at the top");
+# "my photos" or "photos of cats" are the asker's or anyone's, which the caption cannot answer.
+_PHOTO_Q = re.compile(r"\b(the|this|that|its|story’s|story's|article’s|article's)\s+([\w-]+\s+){0,2}?"
+                      r"(photo|photograph|picture|image|caption)s?\b|\bpictured\b", re.I)
 
 
 def asks_about_photo(question: str) -> bool:
-    """Whether the question asks about the story's photo (what, where or when it shows)."""
+    """Whether the question asks about the story's photo (what, where or when it shows), not
+    about photos in general."""
     return bool(_PHOTO_Q.search(question))
 
 

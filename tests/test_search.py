@@ -574,6 +574,15 @@ def test_a_question_about_the_photo_is_answered_by_its_caption(core_searcher):
     assert "photo caption" in ans.hits[0].citation
 
 
+def test_the_askers_own_photos_are_not_the_storys_photo(core_searcher):
+    """"my photos" are nothing the caption can answer: a far question stays abstained."""
+    from retrieval.features import asks_about_photo
+
+    assert not asks_about_photo("How do I back up my photos to the cloud?")
+    assert not asks_about_photo("Which app edits photos best?")
+    assert asks_about_photo("What does the lead photo show?")
+    assert not core_searcher.search("How do I factory reset a phone without losing my photos?").answered
+
 
 def test_a_title_abbreviation_is_read_as_the_corpus_writes_it(core_searcher):
     """"the Armenian PM": the article writes "Prime Minister", and "PM" is no unknown name."""
