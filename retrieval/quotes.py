@@ -1152,7 +1152,9 @@ class QuoteIndex:
         # "Azerbaijan's foreign ministry" is the Azerbaijani Foreign Ministry: the same stems
         stems = frozenset(stem_words(re.sub(r"'s\b", "", key).split())) if len(kt) > 1 else frozenset()
         for i, (canon, aliases, words, kind, first, canon_stems) in enumerate(self._speaker_keys()):
-            if canon in (key, country) or nation and kind == "org" and first == nation:
+            # "the Azerbaijanis" speak as Azerbaijan does: a demonym has its country's stem
+            if canon in (key, country) or nation and kind == "org" \
+                    and (first == nation or canon_stems == {nation}):
                 tiers[0].append(i)
             elif key in aliases or stems and stems == canon_stems:
                 tiers[1].append(i)

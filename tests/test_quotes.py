@@ -357,6 +357,13 @@ def test_a_country_or_its_capital_speaks_through_its_ministries(seed_index):
     assert {q["speaker"] for q in seed_index.by_speaker("Moscow")} == {"Russian Foreign Ministry"}
 
 
+def test_a_people_speaks_as_its_country(seed_index):
+    """"the Azerbaijanis" said what "the Azerbaijani side" (Azerbaijan) and its ministry said."""
+    speakers = {q["speaker"] for q in seed_index.by_speaker("the Azerbaijanis")}
+    assert {"Azerbaijan", "Azerbaijani Foreign Ministry"} <= speakers
+    assert "Armenian Foreign Ministry" not in speakers
+
+
 def test_which_kind_of_speaker_picks_the_speakers_called_so(seed_index):
     """"Which commentator ...?" is asked of those the article calls analysts; "Which court"
     of the court; a kind the article never names falls back to the quotes on the topic."""

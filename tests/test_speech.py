@@ -78,6 +78,11 @@ def test_a_country_speaks_through_its_ministry(engine):
     assert any("accused the peacekeepers" in h.highlight for h in ans.hits)
 
 
+def test_a_people_speaks_through_its_countrys_words(engine):
+    ans = engine.ask("Which town did the Azerbaijanis propose as another supply route?", 3)
+    assert ans.answered and "the town of Aghdam" in ans.hits[0].highlight
+
+
 def test_an_unknown_speaker_still_abstains(engine):
     assert not engine.ask("What did the Turkish Foreign Ministry say about the corridor?", 3).answered
 
