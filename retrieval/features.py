@@ -90,7 +90,8 @@ _BYLINE_Q = re.compile(
     rf"\bwho (wrote|authored|penned|reported|filed|is behind|was behind)( (this|the|that))?"
     rf"( {_STORY})?\s*[?.!]*$|"
     rf"\bwho (wrote|authored|penned|reported|filed)\b.{{0,20}}\b{_STORY}|"
-    rf"\b{_WRITER}\b.{{0,25}}\b(of|behind|for|wrote|authored|penned|filed) {_STORY}|"
+    rf"\b{_WRITER}\b.{{0,25}}\b(of|behind|for|wrote|authored|penned|filed|writing|reporting|"
+    rf"covering|authoring) {_STORY}|"
     rf"\b{_STORY}\b.{{0,25}}\b(written|authored|penned|reported|filed|bylined) by\b|"
     rf"\bwho (is|are|was|were) the {_WRITER}\s*[?.!]*$|"
     r"\bwhose (story|report|article|dispatch|piece) is (this|it)\b|\bwho wrote it\s*[?.!]*$",

@@ -1143,6 +1143,10 @@ class QuoteIndex:
         key = re.sub(r"'s$", "", key)
         if not key:
             return []
+        # "Baku's foreign ministry" is Azerbaijan's: a capital owning a body stands for its country
+        owner = re.match(r"^(.+?)'s (.+)$", strip_determiner(tidy(name)))
+        if owner and owner.group(1) in STANDS_FOR:
+            key = fold(f"{STANDS_FOR[owner.group(1)]}'s {owner.group(2)}")
         tiers: list[list[int]] = [[], [], [], []]
         kt = set(key.split())
         # a country, or its capital, speaks through its government ("Baku blamed ..." is what

@@ -355,6 +355,9 @@ def test_a_country_or_its_capital_speaks_through_its_ministries(seed_index):
         speakers = {q["speaker"] for q in seed_index.by_speaker(name)}
         assert "Azerbaijani Foreign Ministry" in speakers, name
     assert {q["speaker"] for q in seed_index.by_speaker("Moscow")} == {"Russian Foreign Ministry"}
+    # a capital owning a body: "Baku's foreign ministry" is Azerbaijan's
+    assert {q["speaker"] for q in seed_index.by_speaker("Baku's foreign ministry")} == \
+        {"Azerbaijani Foreign Ministry"}
 
 
 def test_a_people_speaks_as_its_country(seed_index):

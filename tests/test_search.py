@@ -353,6 +353,8 @@ def test_byline_questions_are_told_from_others():
     assert asks_for_byline("who is the author?")
     assert asks_for_byline("The story was written by whom?")
     assert not asks_for_byline("Who wrote the letter to Michel?")
+    assert asks_for_byline("Who are the reporters credited with writing this story?")
+    assert asks_for_byline("Name the journalists covering the article.")
     assert not asks_for_byline("Who reported the shortages of food?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
 
