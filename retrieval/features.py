@@ -372,15 +372,17 @@ _MEASURES: dict[str, re.Pattern] = {
     # a calendar date: a month by name (capitalised: "may" is also a verb) or a year
     "date": re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS.split("|"))
                        + r")\b\.?|\b(1[89]|20)\d\d\b"),
+    # a day of the week by name: "weekend" or "July 15" does not say which day
+    "weekday": re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
     # a life's dates: a passage about a person that never says when they were born does not give it
     "birth": re.compile(r"\b(born|births?|birthday|birthplace|died|death|passed away)\b", re.I),
 }
 # the money a country uses: named, with or without a sum
 _MEASURES["currency"] = _MEASURES["money"]
-_NO_NUMBER = {"date", "birth", "currency"}  # families a word gives, with no number beside it
+_NO_NUMBER = {"date", "weekday", "birth", "currency"}  # families a word gives, with no number beside it
 # families only a phrase of `_ASKS` asks for: their words in a question ("people", "months",
 # "votes", "born", "dollars") do not by themselves ask for a quantity in them
-_ASKED_BY_PHRASE = {"population", "duration", "votes", "birth", "currency"}
+_ASKED_BY_PHRASE = {"population", "duration", "votes", "weekday", "birth", "currency"}
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
@@ -395,6 +397,7 @@ _ASKS = {
     # "On what date ...?" asks for a day of the calendar: "in a weekend statement" does not give one
     "date": re.compile(r"\b(what|which)\s+(exact\s+|precise\s+)?dates?\b|"
                        r"\bthe\s+(exact\s+|precise\s+)?date\s+(of|when|on which)\b", re.I),
+    "weekday": re.compile(r"\b(what|which)\s+(day\s+of\s+the\s+week|weekday)\b|\bday of the week\b", re.I),
     "birth": re.compile(r"\b(when|where|what year|which year|in what year)\b.*\b(born|die|died)\b|"
                         r"\b(date|place|year) of (birth|death)\b|\bbirthday\b", re.I),
     "currency": re.compile(r"\b(what|which)\s+(\w+\s+)?currency\b|\bcurrency\s+(of|in|does|do|is)\b", re.I),

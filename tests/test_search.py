@@ -181,6 +181,9 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("On what date did the court rule?", "The court ordered Azerbaijan in February to act.", True),
     ("On what date did the court rule?", "The ruling of 2023 stands.", True),
     ("On what day did the ministry speak?", "In a weekend statement, the ministry said.", None),
+    # a day of the week by name
+    ("On which day of the week did the ministry speak?", "In a weekend statement, the ministry said.", False),
+    ("What weekday was the statement issued?", "Baku reacted to Saturday’s statement.", True),
     # a life's dates, and a country's money, need their own words, not just any date or sum
     ("When was the council president born?", "He met them in Brussels on July 15.", False),
     ("When was the council president born?", "Michel, born in 1975 in Namur, said ...", True),
