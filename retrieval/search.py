@@ -19,6 +19,7 @@ Why this shape (measured with `qabot eval`; see the README's table):
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -99,6 +100,10 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|its|their|him)\b", re.I)
 # how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 5
 EXCLUDED_PENALTY = 1.5
+# a question stem of at least MIN_EXTENDED letters meets corpus words it begins, up to MAX_SUFFIX
+# letters longer, as it meets its WordNet relatives ("running short" and "shortages")
+MIN_EXTENDED = 5
+MAX_SUFFIX = 4
 # the act a who-question asks the doer of: 1.25-1.5 each gain (1.4: +2 R@1 over twenty-two
 # sets), 1.75 and 2.0 lose two highlights; see README, "Choices"
 ACT_BOOST = 1.4
@@ -192,6 +197,7 @@ class Searcher:
         self.ranker, self.answerer = models if models is not None else load_models()
         self._docs = data.documents
         self._vocab = data.sparse.retriever.vocab_dict
+        self._sorted_vocab: list[str] | None = None  # for `_extensions`, sorted on first use
         # stored at index time; an older index's bits are computed on first sight and kept
         self._attrs: np.ndarray | None = data.sentence_attrs
         self._attrs_stored = data.sentence_attrs is not None
@@ -435,12 +441,29 @@ class Searcher:
         related = np.zeros_like(exact)
         for i, w in enumerate(words):
             near = self.synonyms.get(w, []) + (phrasal or {}).get(w, []) \
-                + (self.synonyms.get(antonym_key(w), []) if opposites else [])
+                + (self.synonyms.get(antonym_key(w), []) if opposites else []) \
+                + (self._extensions(w) if len(w) >= MIN_EXTENDED else [])
             if near:
                 related[i] = sent.presence(near, s_rows).any(axis=0)
         only = related & ~exact
         n = len(words)
         return only.sum(0) / n, (exact | related).sum(0) / n
+
+    def _extensions(self, stem: str) -> list[str]:
+        """Corpus words that are the stem with a short suffix the stemmer keeps ("short" ->
+        "shortag", "comment" -> "commentari"): a derivation WordNet does not link. At most
+        MAX_SUFFIX more letters, so "armen" does not reach every word it starts."""
+        if self._sorted_vocab is None:
+            self._sorted_vocab = sorted(self._vocab)
+        words = self._sorted_vocab
+        out = []
+        for i in range(bisect.bisect_right(words, stem), len(words)):
+            v = words[i]
+            if not v.startswith(stem):
+                break
+            if len(v) - len(stem) <= MAX_SUFFIX:
+                out.append(v)
+        return out
 
     def _sentence_attributes(self, s_rows: np.ndarray, cand: np.ndarray, owner: np.ndarray,
                              local: np.ndarray) -> np.ndarray:

@@ -680,3 +680,12 @@ def test_only_the_capitalised_parts_of_a_compound_are_names(core_searcher):
     assert core_searcher.unknown_names(core_searcher.normalise("Was the Zubrovkan-led mission there?")) == [
         "Zubrovkan-led"]
     assert core_searcher.search("What has the blockade caused in the Armenian-inhabited region?", 3).answered
+
+
+def test_a_stem_meets_the_corpus_words_it_begins(core_searcher):
+    """"running short" and "shortages": a derivation WordNet does not link, met by the corpus
+    word the question's stem begins, a few letters longer."""
+    assert "shortag" in core_searcher._extensions("short")
+    assert all(len(w) - len("armen") <= 4 for w in core_searcher._extensions("armen"))
+    ans = core_searcher.search("What kinds of goods are people in Karabakh running short of?")
+    assert ans.answered and "shortages of food, medicine" in ans.hits[0].highlight
