@@ -889,7 +889,15 @@ _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying
 _AUX = r"^(?i:(?:why|how come|when)\s+)?(?i:did|does|do|has|have|had|is|was|are|were|will|would|can|could)\s+"
 _NAMED = (r"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|ministry|government|side|leadership|"
           r"office|authorities|opposition|leaders?|spokes(?:wo)?man|spokesperson))*)")
+# "Does Michel regard both routes as important?", "Did the EU chief endorse ...?": a stance,
+# asked of a named speaker, that their words state (verbs of holding a view, not of saying)
+_STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
+_NAMED_OR_TITLED = (r"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|ministry|government|side|"
+                    r"leadership|office|authorities|opposition|leaders?|spokes(?:wo)?man|spokesperson|chief|"
+                    r"head|president|premier|minister|envoy|official))*)")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
+_Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
+                           r"\s*(?P<topic>.*)$")
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
 _Q_WHICH_SAID = re.compile(
     rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,3}}?)(?i:did|does|do|has|have|had)\s+{_NAMED}\s+"
@@ -949,7 +957,7 @@ _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 # is answered by their own words: a direct quote in the first person ("I see both options ...")
 OPINION_VERBS = frozenset({"view", "think", "thinks", "believe", "believes", "feel", "feels", "see",
                            "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard",
-                           "describe"})
+                           "describe", "endorse", "back", "support", "oppose", "approve"})
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our)\b")
 
 
@@ -1004,7 +1012,7 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         if words and words[0] not in _STOP and len(words) <= 6:
             topic = f"{m.group('what').strip()} {m.group('topic').strip()}".strip()
             return SpeechQuery(spk, topic, m.group("verb").lower())
-    m = _Q_AUX.match(q) or _Q_CLAIMS.match(q)
+    m = _Q_AUX.match(q) or _Q_CLAIMS.match(q) or _Q_AUX_STANCE.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))
         words = fold(spk).split()

@@ -161,6 +161,9 @@ def test_answer_ranks_by_topic(seed_index):
     ("What claim did Azerbaijan's foreign ministry make about the peacekeepers?",
      "Azerbaijan's foreign ministry", "the peacekeepers"),  # the claim made is what it said
     ("What accusations has Baku levelled against the peacekeepers?", "Baku", "the peacekeepers"),
+    # a stance held by a named (or titled) speaker is stated in their words
+    ("Does Michel regard both routes as significant?", "Michel", "both routes as significant"),
+    ("Did the EU chief endorse both supply routes?", "EU chief", "both supply routes"),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)

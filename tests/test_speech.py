@@ -120,3 +120,8 @@ def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
         in OPINION_VERBS
     ans = engine.ask("how did michel describe the choice between lachin and aghdam for aid deliveries?", 3)
     assert ans.answered and "I see both options" in ans.hits[0].highlight
+    # a stance asked yes or no, of a speaker named or described by office
+    for q in ("Does Michel regard both the Lachin and Aghdam supply routes as significant?",
+              "Did the EU chief favour only the Lachin route, or did he endorse both supply routes?"):
+        ans = engine.ask(q, 3)
+        assert ans.answered and "I see both options" in ans.hits[0].highlight, q
