@@ -122,6 +122,7 @@ def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
     assert ans.answered and "I see both options" in ans.hits[0].highlight
     # a stance asked yes or no, of a speaker named or described by office
     for q in ("Does Michel regard both the Lachin and Aghdam supply routes as significant?",
-              "Did the EU chief favour only the Lachin route, or did he endorse both supply routes?"):
+              "Did the EU chief favour only the Lachin route, or did he endorse both supply routes?",
+              "how did charles michel feel about the corridor versus the aghdam route for aid?"):
         ans = engine.ask(q, 3)
         assert ans.answered and "I see both options" in ans.hits[0].highlight, q
