@@ -173,6 +173,30 @@ def asked_act(question: str) -> str | None:
     return None if word.lower() in _NO_ACT else word
 
 
+# "Which Russian government body voiced alarm ...?": the answer is a body the article names
+# with that qualifier ("the Russian Foreign Ministry"), not any sentence about Russia
+_BODY_Q = re.compile(
+    r"^\W*(?i:which|what)\s+(?P<qual>[A-Z][\w-]*)\s+(?:(?:government|state|official|foreign|diplomatic)\s+)?"
+    r"(?:body|bodies|ministry|ministries|institution|agency|department|organi[sz]ation|office|authority|"
+    r"authorities|service)\b")
+
+
+def asked_body(question: str) -> str | None:
+    """The qualifier of a body asked for ("Which Azerbaijani government body ...?" ->
+    "Azerbaijani"), or None."""
+    m = _BODY_Q.match(question)
+    return m.group("qual") if m else None
+
+
+def names_body(sentence: str, qual_stem: str, stem) -> bool:
+    """Whether the sentence names a body by a word of the qualifier's stem followed by a
+    capitalised name ("Russian Foreign Ministry" for "Russian"; not "Russia's latest calls")."""
+    for m in re.finditer(r"\b([A-Z][\w-]*)(?:’s|'s)?\s+(?:[a-z]+\s+)?([A-Z][\w-]*)", sentence):
+        if stem([m.group(1).lower()])[0] == qual_stem:
+            return True
+    return False
+
+
 def excluded_topic(question: str) -> str | None:
     """The name the question sets aside ("Apart from the ICJ, which court ...?" -> "ICJ"): a
     sentence about it is the one answer the question rules out."""

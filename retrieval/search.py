@@ -37,6 +37,7 @@ from .features import (
     LinearModel,
     answer_type_supported,
     asked_act,
+    asked_body,
     asked_role,
     asks_about_photo,
     asks_for_addressee,
@@ -50,6 +51,7 @@ from .features import (
     load_models,
     measure_supported,
     names_an_addressee,
+    names_body,
     question_names,
     question_type,
 )
@@ -601,13 +603,23 @@ class Searcher:
         naming what it sets aside ("Besides the ICJ, which court ...?") goes down
         EXCLUDED_PENALTY standard units, since the ICJ's order is the one answer ruled out; one
         holding the act a who-question asks the doer of ("Who hosted the talks?") goes up
-        ACT_BOOST, above the sentences that only share the rest of its words."""
+        ACT_BOOST, above the sentences that only share the rest of its words; and so does one
+        naming a body by the qualifier asked ("Which Russian government body ...?" and "the
+        Russian Foreign Ministry"), above those that only mention Russia."""
         aside, act = excluded_topic(c.question), asked_act(c.question)
         if aside:
             s_score = self._shift(c, s_score, list(query_tokens(aside)), -EXCLUDED_PENALTY)
         stems = list(query_tokens(act)) if act else []
         if len(stems) == 1:
             s_score = self._shift(c, s_score, stems, ACT_BOOST)
+        qual = asked_body(c.question)
+        if qual:
+            q_stem = stem_words([qual.lower()])[0]
+            passages = self.data.passages
+            sents = (passages[int(c.rows[j])].sentences[int(loc)] for j, loc in zip(c.owner, c.local))
+            held = np.fromiter((names_body(t, q_stem, stem_words) for t in sents), bool, len(c.owner))
+            if held.any() and not held.all():
+                s_score = s_score + ACT_BOOST * (float(s_score.std()) or 1.0) * held
         return s_score
 
     def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:

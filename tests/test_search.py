@@ -689,3 +689,19 @@ def test_a_stem_meets_the_corpus_words_it_begins(core_searcher):
     assert all(len(w) - len("armen") <= 4 for w in core_searcher._extensions("armen"))
     ans = core_searcher.search("What kinds of goods are people in Karabakh running short of?")
     assert ans.answered and "shortages of food, medicine" in ans.hits[0].highlight
+
+
+def test_a_body_asked_by_its_qualifier_is_the_one_named_so(core_searcher):
+    """"Which Russian government body ...?" is answered by "the Russian Foreign Ministry",
+    not by a sentence that only mentions Russia."""
+    from retrieval.features import asked_body, names_body
+    from retrieval.sparse import stem_words
+
+    assert asked_body("Which Russian government body voiced alarm?") == "Russian"
+    assert asked_body("which Azerbaijani ministry defended the checkpoint?") == "Azerbaijani"
+    assert asked_body("Which city hosted the talks?") is None
+    russ = stem_words(["russian"])[0]
+    assert names_body("a statement by the Russian Foreign Ministry", russ, stem_words)
+    assert not names_body("Azerbaijan has rejected Russia’s latest calls", russ, stem_words)
+    ans = core_searcher.search("Which Russian government body voiced alarm about the shortages?")
+    assert ans.answered and "Russian Foreign Ministry" in ans.hits[0].highlight
