@@ -102,6 +102,13 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|its|their|him)\b", re.I)
 # how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 5
 EXCLUDED_PENALTY = 1.5
+# a why-question's reason, stated right after the event asked about (`_reason_follows`); the
+# cues that give a reason, and the purposes that already do in the best sentence itself
+REASON_LIFT = 0.1
+_REASON = re.compile(r"\b(saying|accused\b.{0,80}\bof|because|designed to|due to|as a result|"
+                     r"in order to|citing|blamed\b.{0,80}\bfor)\b", re.I)
+_PURPOSE = re.compile(r"\b(to (ensure|prevent|avoid|allow|help|facilitate|protect|guarantee|secure|stop|"
+                      r"keep)|so that|so as to)\b", re.I)
 # a question stem of at least MIN_EXTENDED letters meets corpus words it begins, up to MAX_SUFFIX
 # letters longer, as it meets its WordNet relatives ("running short" and "shortages")
 MIN_EXTENDED = 5
@@ -612,6 +619,8 @@ class Searcher:
         stems = list(query_tokens(act)) if act else []
         if len(stems) == 1:
             s_score = self._shift(c, s_score, stems, ACT_BOOST)
+        if question_type(c.question) == "why":
+            s_score = self._reason_follows(c, s_score)
         qual = asked_body(c.question)
         if qual:
             q_stem = stem_words([qual.lower()])[0]
@@ -621,6 +630,23 @@ class Searcher:
             if held.any() and not held.all():
                 s_score = s_score + ACT_BOOST * (float(s_score.std()) or 1.0) * held
         return s_score
+
+    def _reason_follows(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """A why-question's best sentence often restates the event asked about ("In a weekend
+        statement, the ministry defended ...") and the next one gives the reason ("It accused the
+        peacekeepers of ...", "..., saying that ..."): when the best gives none and the next one
+        in its passage does, the next one is highlighted, REASON_LIFT standard units above it."""
+        top = int(np.argmax(s_score))
+        j, loc = int(c.owner[top]), int(c.local[top])
+        p = self.data.passages[int(c.rows[j])]
+        if _REASON.search(p.sentences[loc]) or _PURPOSE.search(p.sentences[loc]):
+            return s_score
+        nxt = np.flatnonzero((c.owner == j) & (c.local == loc + 1))
+        if not len(nxt) or not _REASON.search(p.sentences[loc + 1]):
+            return s_score
+        out = s_score.copy()
+        out[nxt[0]] = s_score[top] + REASON_LIFT * (float(s_score.std()) or 1.0)
+        return out
 
     def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:
         """s_score with the sentences holding every stem moved `units` standard units (when

@@ -705,3 +705,14 @@ def test_a_body_asked_by_its_qualifier_is_the_one_named_so(core_searcher):
     assert not names_body("Azerbaijan has rejected Russia’s latest calls", russ, stem_words)
     ans = core_searcher.search("Which Russian government body voiced alarm about the shortages?")
     assert ans.answered and "Russian Foreign Ministry" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("Why is Azerbaijan unhappy with the Russian peacekeepers?", "It accused the peacekeepers"),
+    ("Why did Baku brush off Russia's worries about shortages?", "saying that Karabakh can be supplied"),
+    # the best sentence gives the purpose itself: it stays
+    ("Why did Michel want humanitarian deliveries from both directions?", "to ensure the needs"),
+])
+def test_a_why_question_highlights_the_reason_after_the_event(core_searcher, question, needle):
+    ans = core_searcher.search(question)
+    assert ans.answered and needle in ans.hits[0].highlight
