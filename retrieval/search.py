@@ -109,6 +109,12 @@ _REASON = re.compile(r"\b(saying|accused\b.{0,80}\bof|because|designed to|due to
                      r"in order to|citing|blamed\b.{0,80}\bfor)\b", re.I)
 _PURPOSE = re.compile(r"\b(to (ensure|prevent|avoid|allow|help|facilitate|protect|guarantee|secure|stop|"
                       r"keep)|so that|so as to)\b", re.I)
+# "How did Armenia respond to the claims?": the answer is the response itself ("strongly denied by
+# Armenia", "dismissed those concerns"), not the sentence restating what it answered
+_RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(y|ied)|response|reaction|"
+                         r"answer(ed)?)\b(?! by)", re.I)
+_RESPONSE_STEMS = stem_words(["deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept",
+                              "condemn", "denounce", "counter", "retort", "shrug", "brush"])
 # a question stem of at least MIN_EXTENDED letters meets corpus words it begins, up to MAX_SUFFIX
 # letters longer, as it meets its WordNet relatives ("running short" and "shortages")
 MIN_EXTENDED = 5
@@ -621,6 +627,8 @@ class Searcher:
             s_score = self._shift(c, s_score, stems, ACT_BOOST)
         if question_type(c.question) == "why":
             s_score = self._reason_follows(c, s_score)
+        if _RESPONSE_Q.search(c.question):
+            s_score = self._shift_any(c, s_score, _RESPONSE_STEMS, ACT_BOOST)
         qual = asked_body(c.question)
         if qual:
             q_stem = stem_words([qual.lower()])[0]
@@ -647,6 +655,14 @@ class Searcher:
         out = s_score.copy()
         out[nxt[0]] = s_score[top] + REASON_LIFT * (float(s_score.std()) or 1.0)
         return out
+
+    def _shift_any(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:
+        """s_score with the sentences holding any of the stems moved `units` standard units (when
+        some do and some do not)."""
+        held = self.data.sentence_sparse.presence(stems, self._sentence_rows(c)).any(axis=0)
+        if not held.any() or held.all():
+            return s_score
+        return s_score + units * (float(s_score.std()) or 1.0) * held
 
     def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:
         """s_score with the sentences holding every stem moved `units` standard units (when
