@@ -126,3 +126,10 @@ def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
               "how did charles michel feel about the corridor versus the aghdam route for aid?"):
         ans = engine.ask(q, 3)
         assert ans.answered and "I see both options" in ans.hits[0].highlight, q
+
+
+def test_a_response_asked_for_is_the_response_not_what_it_answered(engine):
+    """"How did Azerbaijan respond to Russia's worries?": "dismissed those concerns", not the
+    sentence that restates the worries ("Baku reacted to ... serious concern over ...")."""
+    ans = engine.ask("How did Azerbaijan respond to Russia's worries about shortages?", 3)
+    assert ans.answered and "dismissed those concerns" in ans.hits[0].highlight
