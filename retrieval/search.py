@@ -115,6 +115,11 @@ _RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(
                          r"answer(ed)?)\b(?! by)", re.I)
 _RESPONSE_STEMS = stem_words(["deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept",
                               "condemn", "denounce", "counter", "retort", "shrug", "brush"])
+# "What triggered the ministry's statement?": what it reacted to ("Baku reacted to Saturday's
+# statement by ..."), not the statement itself
+_TRIGGER_Q = re.compile(r"\b(what|which)\b.{0,30}\b(trigger(ed|s)?|prompt(ed|s)?|spark(ed|s)?|"
+                        r"provok(ed|es))\b", re.I)
+_TRIGGER_STEMS = stem_words(["reacted", "response", "prompted", "triggered", "following", "sparked"])
 # a question stem of at least MIN_EXTENDED letters meets corpus words it begins, up to MAX_SUFFIX
 # letters longer, as it meets its WordNet relatives ("running short" and "shortages")
 MIN_EXTENDED = 5
@@ -629,6 +634,8 @@ class Searcher:
             s_score = self._reason_follows(c, s_score)
         if _RESPONSE_Q.search(c.question):
             s_score = self._shift_any(c, s_score, _RESPONSE_STEMS, ACT_BOOST)
+        if _TRIGGER_Q.search(c.question):
+            s_score = self._shift_any(c, s_score, _TRIGGER_STEMS, ACT_BOOST)
         qual = asked_body(c.question)
         if qual:
             q_stem = stem_words([qual.lower()])[0]
