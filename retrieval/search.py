@@ -119,6 +119,10 @@ _RESPONSE_STEMS = stem_words(["deny", "denied", "dismiss", "reject", "rebuff", "
 # statement by ..."), not the statement itself
 _TRIGGER_Q = re.compile(r"\b(what|which)\b.{0,30}\b(trigger(ed|s)?|prompt(ed|s)?|spark(ed|s)?|"
                         r"provok(ed|es))\b", re.I)
+# a sentence saying what something reacted to nearly always answers what triggered it: 1.4
+# units fix one of the sets' two trigger questions, 2.0 and 3.0 both, and 3.0 also a third
+# wording of the test ("What prompted ...?"); no other question moves at any of them
+TRIGGER_BOOST = 3.0
 _TRIGGER_STEMS = stem_words(["reacted", "response", "prompted", "triggered", "following", "sparked"])
 # a question stem of at least MIN_EXTENDED letters meets corpus words it begins, up to MAX_SUFFIX
 # letters longer, as it meets its WordNet relatives ("running short" and "shortages")
@@ -630,12 +634,13 @@ class Searcher:
         stems = list(query_tokens(act)) if act else []
         if len(stems) == 1:
             s_score = self._shift(c, s_score, stems, ACT_BOOST)
-        if question_type(c.question) == "why":
+        trigger = bool(_TRIGGER_Q.search(c.question))
+        if question_type(c.question) == "why" and not trigger:  # a trigger comes before, not after
             s_score = self._reason_follows(c, s_score)
         if _RESPONSE_Q.search(c.question):
             s_score = self._shift_any(c, s_score, _RESPONSE_STEMS, ACT_BOOST)
-        if _TRIGGER_Q.search(c.question):
-            s_score = self._shift_any(c, s_score, _TRIGGER_STEMS, ACT_BOOST)
+        if trigger:
+            s_score = self._shift_any(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST)
         qual = asked_body(c.question)
         if qual:
             q_stem = stem_words([qual.lower()])[0]
