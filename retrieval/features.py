@@ -197,6 +197,43 @@ def names_body(sentence: str, qual_stem: str, stem) -> bool:
     return False
 
 
+# "How did Armenia respond to the claims?": the answer is the response itself ("strongly denied by
+# Armenia", "dismissed those concerns"), not the sentence restating what it answered
+_RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(y|ied)|response|reaction|"
+                         r"answer(ed)?)\b(?! by)", re.I)
+RESPONSE_WORDS = ("deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept", "condemn",
+                  "denounce", "counter", "retort", "shrug", "brush")
+# "What triggered the ministry's statement?": what it reacted to ("Baku reacted to Saturday's
+# statement by ..."), not the statement itself
+_TRIGGER_Q = re.compile(r"\b(what|which)\b.{0,30}\b(trigger(ed|s)?|prompt(ed|s)?|spark(ed|s)?|"
+                        r"provok(ed|es))\b", re.I)
+TRIGGER_WORDS = ("reacted", "response", "prompted", "triggered", "following", "sparked")
+# what gives a reason ("It accused the peacekeepers of ...", "..., saying that ..."), and a
+# purpose that already answers why ("... to ensure the needs ... are met")
+_REASON = re.compile(r"\b(saying|accused\b.{0,80}\bof|because|designed to|due to|as a result|"
+                     r"in order to|citing|blamed\b.{0,80}\bfor)\b", re.I)
+_PURPOSE = re.compile(r"\b(to (ensure|prevent|avoid|allow|help|facilitate|protect|guarantee|secure|stop|"
+                      r"keep)|so that|so as to)\b", re.I)
+
+
+def asks_response(question: str) -> bool:
+    """Whether the question asks how someone responded to something."""
+    return bool(_RESPONSE_Q.search(question))
+
+
+def asks_trigger(question: str) -> bool:
+    """Whether the question asks what triggered something (which came before it)."""
+    return bool(_TRIGGER_Q.search(question))
+
+
+def gives_reason(sentence: str) -> bool:
+    return bool(_REASON.search(sentence))
+
+
+def gives_purpose(sentence: str) -> bool:
+    return bool(_PURPOSE.search(sentence))
+
+
 def excluded_topic(question: str) -> str | None:
     """The name the question sets aside ("Apart from the ICJ, which court ...?" -> "ICJ"): a
     sentence about it is the one answer the question rules out."""

@@ -33,7 +33,9 @@ from .features import (
     BYLINE,
     DATELINE,
     KNOWN,
+    RESPONSE_WORDS,
     SENTENCE_FEATURES,
+    TRIGGER_WORDS,
     LinearModel,
     answer_type_supported,
     asked_act,
@@ -43,9 +45,13 @@ from .features import (
     asks_for_addressee,
     asks_for_byline,
     asks_for_dateline,
+    asks_response,
+    asks_trigger,
     attribute_bits,
     count_supported,
     excluded_topic,
+    gives_purpose,
+    gives_reason,
     holds_role,
     is_polar,
     load_models,
@@ -102,28 +108,14 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|its|their|him)\b", re.I)
 # how far down the candidate list a passage holding the quantity asked for may come up from
 SUPPORTED_DEPTH = 5
 EXCLUDED_PENALTY = 1.5
-# a why-question's reason, stated right after the event asked about (`_reason_follows`); the
-# cues that give a reason, and the purposes that already do in the best sentence itself
+# a why-question's reason, stated right after the event asked about, lifted this far above it
 REASON_LIFT = 0.1
-_REASON = re.compile(r"\b(saying|accused\b.{0,80}\bof|because|designed to|due to|as a result|"
-                     r"in order to|citing|blamed\b.{0,80}\bfor)\b", re.I)
-_PURPOSE = re.compile(r"\b(to (ensure|prevent|avoid|allow|help|facilitate|protect|guarantee|secure|stop|"
-                      r"keep)|so that|so as to)\b", re.I)
-# "How did Armenia respond to the claims?": the answer is the response itself ("strongly denied by
-# Armenia", "dismissed those concerns"), not the sentence restating what it answered
-_RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(y|ied)|response|reaction|"
-                         r"answer(ed)?)\b(?! by)", re.I)
-_RESPONSE_STEMS = stem_words(["deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept",
-                              "condemn", "denounce", "counter", "retort", "shrug", "brush"])
-# "What triggered the ministry's statement?": what it reacted to ("Baku reacted to Saturday's
-# statement by ..."), not the statement itself
-_TRIGGER_Q = re.compile(r"\b(what|which)\b.{0,30}\b(trigger(ed|s)?|prompt(ed|s)?|spark(ed|s)?|"
-                        r"provok(ed|es))\b", re.I)
+_RESPONSE_STEMS = stem_words(list(RESPONSE_WORDS))
+_TRIGGER_STEMS = stem_words(list(TRIGGER_WORDS))
 # a sentence saying what something reacted to nearly always answers what triggered it: 1.4
 # units fix one of the sets' two trigger questions, 2.0 and 3.0 both, and 3.0 also a third
 # wording of the test ("What prompted ...?"); no other question moves at any of them
 TRIGGER_BOOST = 3.0
-_TRIGGER_STEMS = stem_words(["reacted", "response", "prompted", "triggered", "following", "sparked"])
 # a question stem of at least MIN_EXTENDED letters meets corpus words it begins, up to MAX_SUFFIX
 # letters longer, as it meets its WordNet relatives ("running short" and "shortages")
 MIN_EXTENDED = 5
@@ -189,6 +181,14 @@ def _scale(x: np.ndarray) -> np.ndarray:
     """Divide by the maximum: BM25 scores keep their zero."""
     hi = float(x.max()) if len(x) else 0.0
     return x / hi if hi > 0 else np.zeros_like(x)
+
+
+def _raise(s_score: np.ndarray, held: np.ndarray, units: float) -> np.ndarray:
+    """s_score with the `held` sentences moved `units` standard units of the scores, when some
+    sentences are held and some are not (otherwise the order says nothing new)."""
+    if not held.any() or held.all():
+        return s_score
+    return s_score + units * (float(s_score.std()) or 1.0) * held
 
 
 @dataclass
@@ -634,21 +634,20 @@ class Searcher:
         stems = list(query_tokens(act)) if act else []
         if len(stems) == 1:
             s_score = self._shift(c, s_score, stems, ACT_BOOST)
-        trigger = bool(_TRIGGER_Q.search(c.question))
+        trigger = asks_trigger(c.question)
         if question_type(c.question) == "why" and not trigger:  # a trigger comes before, not after
             s_score = self._reason_follows(c, s_score)
-        if _RESPONSE_Q.search(c.question):
-            s_score = self._shift_any(c, s_score, _RESPONSE_STEMS, ACT_BOOST)
+        if asks_response(c.question):
+            s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
         if trigger:
-            s_score = self._shift_any(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST)
+            s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)
         if qual:
             q_stem = stem_words([qual.lower()])[0]
             passages = self.data.passages
             sents = (passages[int(c.rows[j])].sentences[int(loc)] for j, loc in zip(c.owner, c.local))
             held = np.fromiter((names_body(t, q_stem, stem_words) for t in sents), bool, len(c.owner))
-            if held.any() and not held.all():
-                s_score = s_score + ACT_BOOST * (float(s_score.std()) or 1.0) * held
+            s_score = _raise(s_score, held, ACT_BOOST)
         return s_score
 
     def _reason_follows(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
@@ -659,32 +658,23 @@ class Searcher:
         top = int(np.argmax(s_score))
         j, loc = int(c.owner[top]), int(c.local[top])
         p = self.data.passages[int(c.rows[j])]
-        if _REASON.search(p.sentences[loc]) or _PURPOSE.search(p.sentences[loc]):
+        if gives_reason(p.sentences[loc]) or gives_purpose(p.sentences[loc]):
             return s_score
         nxt = np.flatnonzero((c.owner == j) & (c.local == loc + 1))
-        if not len(nxt) or not _REASON.search(p.sentences[loc + 1]):
+        if not len(nxt) or not gives_reason(p.sentences[loc + 1]):
             return s_score
         out = s_score.copy()
         out[nxt[0]] = s_score[top] + REASON_LIFT * (float(s_score.std()) or 1.0)
         return out
 
-    def _shift_any(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:
-        """s_score with the sentences holding any of the stems moved `units` standard units (when
-        some do and some do not)."""
-        held = self.data.sentence_sparse.presence(stems, self._sentence_rows(c)).any(axis=0)
-        if not held.any() or held.all():
-            return s_score
-        return s_score + units * (float(s_score.std()) or 1.0) * held
-
-    def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float) -> np.ndarray:
-        """s_score with the sentences holding every stem moved `units` standard units (when
-        some sentences hold them and some do not: otherwise the order says nothing new)."""
+    def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float,
+               every: bool = True) -> np.ndarray:
+        """s_score with the sentences holding every stem (or, with every=False, any of them)
+        moved `units` standard units."""
         if not stems or not len(s_score):
             return s_score
-        held = self.data.sentence_sparse.presence(stems, self._sentence_rows(c)).all(axis=0)
-        if not held.any() or held.all():
-            return s_score
-        return s_score + units * (float(s_score.std()) or 1.0) * held
+        present = self.data.sentence_sparse.presence(stems, self._sentence_rows(c))
+        return _raise(s_score, present.all(axis=0) if every else present.any(axis=0), units)
 
     def _furniture(self, c: Candidates, cfg: SearchConfig) -> np.ndarray:
         """The candidate sentences that answer by their form: datelines if the question asks where
