@@ -164,6 +164,8 @@ def test_answer_ranks_by_topic(seed_index):
     # a stance held by a named (or titled) speaker is stated in their words
     ("Does Michel regard both routes as significant?", "Michel", "both routes as significant"),
     ("Did the EU chief endorse both supply routes?", "EU chief", "both supply routes"),
+    # signalling is saying: "Did Michel signal that ...?" asks what he conveyed
+    ("Did Michel signal that the gaps were bridged?", "Michel", "that the gaps were bridged"),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)
