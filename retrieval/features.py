@@ -612,13 +612,18 @@ _LIGHT = _AUX | {"how", "long", "been", "being", "this", "that", "these", "those
                  "so", "it", "they", "he", "she", "going", "gone", "lasted", "last", "lasting"}
 
 
-def _duration_of_asked(question: str, window: str, stem) -> bool:
-    """Whether a span of time in the passage is the span the question asks about: its few
-    words either side hold one of the question's own words ("How long has the corridor been
-    blockaded?" and "its seven-month blockade"), not just any "seven-month" near Aliyev's name
-    for "How long has Aliyev been president?"."""
-    asked = {w for w in (x.lower() for x in _WORD.findall(question)) if w not in _LIGHT and len(w) > 2}
-    return bool(set(stem(sorted(asked))) & set(stem([w.lower() for w in _WORD.findall(window)])))
+def _asked_stems(question: str, stem) -> set[str]:
+    """Stems of the question's own content words (not "how long has ... been"): what a span of
+    time in a passage must stand near to be the span asked about."""
+    return set(stem(sorted({w for w in (x.lower() for x in _WORD.findall(question))
+                            if w not in _LIGHT and len(w) > 2})))
+
+
+def _near_asked(asked: set[str], window: str, stem) -> bool:
+    """Whether the few words either side of a span of time hold one of the question's stems
+    ("How long has the corridor been blockaded?" and "its seven-month blockade"), not just any
+    "seven-month" near Aliyev's name for "How long has Aliyev been president?"."""
+    return bool(asked & set(stem([w.lower() for w in _WORD.findall(window)])))
 
 
 def measure_supported(question: str, passage: str, stem=None) -> bool | None:
@@ -637,11 +642,14 @@ def measure_supported(question: str, passage: str, stem=None) -> bool | None:
                   if f not in asked and f not in _ASKED_BY_PHRASE and rx.search(question)]
     if not asked:
         return None
+    # a "how long" question's own stems, read once for every span of time in the passage
+    spans_of = _asked_stems(question, stem) if stem is not None and "duration" in asked \
+        and _ASKS["duration"].search(question) else None
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
-            if fam == "duration" and stem is not None and _ASKS["duration"].search(question) \
-                    and not _duration_of_asked(question, passage[max(0, m.start() - 30):m.end() + 30], stem):
+            if fam == "duration" and spans_of is not None \
+                    and not _near_asked(spans_of, passage[max(0, m.start() - 30):m.end() + 30], stem):
                 continue
             if fam in _NO_NUMBER or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
                 # a vote needs no count, nor a date a number ("in February")

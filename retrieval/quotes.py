@@ -879,6 +879,7 @@ _Q_STANCE = re.compile(
 _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard|assess|judge|feel about)\s+"
                     r"(?P<topic>.+)$", re.I)
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
+_OWNED = re.compile(r"^(.+?)'s (.+)$")  # "Aliyev's office": the owner, then what is owned
 _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
 _Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion) of)\s+(?P<spk>[^,]+?),\s*"
                           r"(?P<topic>.+)$", re.I)
@@ -887,14 +888,22 @@ _Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion) of)\s
 _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"
                r"demanding|critici[sz]ing|describing|suggesting|alleging|pushing|pressing|asking|rejecting")
 _AUX = r"^(?i:(?:why|how come|when)\s+)?(?i:did|does|do|has|have|had|is|was|are|were|will|would|can|could)\s+"
-_NAMED = (r"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|ministry|government|side|leadership|"
-          r"office|authorities|opposition|leaders?|spokes(?:wo)?man|spokesperson))*)")
+_SPEAKER_HEADS = (r"ministry|government|side|leadership|office|authorities|opposition|leaders?|"
+                  r"spokes(?:wo)?man|spokesperson")
+
+
+def _named(heads: str) -> str:
+    """A speaker the question names: capitalised words, then any of `heads` ("the Armenian
+    Foreign Ministry", "the Azerbaijani side")."""
+    return rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{heads}))*)"
+
+
+_NAMED = _named(_SPEAKER_HEADS)
 # "Does Michel regard both routes as important?", "Did the EU chief endorse ...?": a stance,
-# asked of a named speaker, that their words state (verbs of holding a view, not of saying)
+# asked of a named speaker or one titled by office, that their words state (verbs of holding a
+# view, not of saying)
 _STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
-_NAMED_OR_TITLED = (r"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|ministry|government|side|"
-                    r"leadership|office|authorities|opposition|leaders?|spokes(?:wo)?man|spokesperson|chief|"
-                    r"head|president|premier|minister|envoy|official))*)")
+_NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head|president|premier|minister|envoy|official")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")
@@ -1152,7 +1161,7 @@ class QuoteIndex:
         if not key:
             return []
         # "Baku's foreign ministry" is Azerbaijan's: a capital owning a body stands for its country
-        owner = re.match(r"^(.+?)'s (.+)$", strip_determiner(tidy(name)))
+        owner = _OWNED.match(strip_determiner(tidy(name)))
         if owner and owner.group(1) in STANDS_FOR:
             key = fold(f"{STANDS_FOR[owner.group(1)]}'s {owner.group(2)}")
         tiers: list[list[int]] = [[], [], [], []]
@@ -1272,7 +1281,7 @@ def same_speaker(a: str, b: str) -> bool:
     fa, fb = (fold(strip_determiner(tidy(x or "")) or tidy(x or "")) for x in (a, b))
     if fa == fb:
         return bool(fa)
-    ma, mb = (re.match(r"^(.+?)'s (.+)$", x) for x in (fa, fb))
+    ma, mb = (_OWNED.match(x) for x in (fa, fb))
     if not (ma and mb) or ma.group(2) != mb.group(2):
         return False
     oa, ob = ma.group(1).split(), mb.group(1).split()
