@@ -11,6 +11,12 @@ Two sources, both read from the corpus text, nothing from outside:
 - an acronym the corpus uses and exactly one capitalised phrase of the corpus whose initials
   spell it ("EU" and "European Union"). Two candidate phrases and the acronym is left alone.
 
+A third source answers a question's acronym the corpus never writes ("Did the ECHR rule?"
+against "The European Court of Human Rights issued ..."): the initials of a body's name of three
+or more capitalised words, a name being a phrase that holds "of" or ends in a word such bodies end
+in (Court, Council, Ministry, ...), kept when exactly one such phrase spells them
+(`find_initialisms`), the name ending where its run of capitalised words does.
+
 The links join the synonym table (lexicon.py) both ways, as stems: the acronym's stem to the
 long form's, and each long-form stem to the acronym's. The ranker's synonym features then
 credit "The ICJ court ordered ..." for "When did the International Court of Justice ...".
@@ -99,3 +105,36 @@ def acronym_links(acronyms: dict[str, str], stem: Callable[[list[str]], list[str
         for s in stems:
             links.setdefault(s, set()).add(short)
     return links
+
+
+# the last word of a body's name ("... Ministry", "... Court"), which its initials abbreviate
+_BODY_HEADS = {
+    "agency", "alliance", "army", "assembly", "association", "authority", "bank", "board", "bureau",
+    "centre", "center", "coalition", "commission", "committee", "company", "conference", "corporation",
+    "council", "court", "department", "federation", "forces", "foundation", "front", "fund", "guard",
+    "institute", "ministry", "movement", "nations", "office", "organisation", "organization", "parliament",
+    "party", "police", "programme", "program", "republic", "rights", "service", "states", "tribunal",
+    "union", "university",
+}
+
+
+def find_initialisms(texts: Sequence[str], taken: set[str] = frozenset()) -> dict[str, str]:
+    """Initials -> the one body's name of three or more capitalised words that they spell, for
+    the names the texts write out ("European Court of Human Rights" -> "ECHR"); initials two
+    names share, or that are in `taken` (acronyms the texts use themselves), are left out."""
+    by_initials: dict[str, set[str]] = {}
+    for text in texts:
+        for run in _RUN.findall(text):
+            end = run.split()[-1]
+            for phrase, words in _phrases(run):
+                # a whole name ends where its run does ("European Court of Human", no); one that
+                # joins two ("Pashinyan and European Union") is not a name
+                if words[-1] != re.sub(r"[’']s$", "", end) or "and" in words or "&" in words \
+                        or any(w.isupper() for w in words):  # "RFE/RL Armenian Service"
+                    continue
+                key = _initials(words)
+                if len(key) < 3 or key in taken:
+                    continue
+                if words[-1].lower() in _BODY_HEADS or " of " in f" {phrase.lower()} ":
+                    by_initials.setdefault(key, set()).add(phrase)
+    return {k: next(iter(v)) for k, v in sorted(by_initials.items()) if len(v) == 1}

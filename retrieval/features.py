@@ -94,6 +94,8 @@ _BYLINE_Q = re.compile(
     rf"covering|authoring) {_STORY}|"
     rf"\b{_STORY}\b.{{0,25}}\b(written|authored|penned|reported|filed|bylined) by\b|"
     rf"\bwho (is|are|was|were) the {_WRITER}\s*[?.!]*$|"
+    rf"\b{_WRITER} (credited|listed|named) (with|for|on|in) {_STORY}|"
+    rf"\bwho (is|are|was|were|gets?|got) (credited|the credit)\b.{{0,25}}\b{_STORY}|"
     r"\bwhose (story|report|article|dispatch|piece) is (this|it)\b|\bwho wrote it\s*[?.!]*$",
     re.I)
 
@@ -474,13 +476,20 @@ _NUM = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleve
 # "Who is the spokesperson of ...?", "What is the name of Karabakh's president?": a person is
 # asked for by role. "When will they meet next?": a future event is asked about.
 _TITLES = "|".join(sorted((t for t in PERSON_TITLES if t.isalpha()), key=len, reverse=True))
+# roles that name one person ("Which official ...?"; not "Which leaders ...?", answered by "the
+# Armenian and Azerbaijani leaders", nor "Which foreign ministry ...?")
+_ROLE = (r"(official|spokesman|spokeswoman|spokesperson|minister|analyst|commentator|envoy|ambassador|"
+         r"diplomat|expert|negotiator|journalist|reporter|lawmaker|aide|adviser|advisor|critic)")
 _PERSON_Q = re.compile(
     r"^(who (is|was|are|were) (the|its|their|his|her|([\w-]+ ){0,2}[\w-]+['’]s) "
     rf"([\w-]+ ){{0,3}}({_TITLES})\b|"
     # "What's the name of the ministry's spokesperson?": a name asked for is a person's only
     # when a title follows ("Name the river ..." asks for a river)
     r"((what|tell me)(['’]s| is| was| are| were) the names? of|name the)\s+([\w'’-]+\s+){0,5}?"
-    rf"({_TITLES})\b)", re.I)
+    rf"({_TITLES})\b|"
+    # "Which Russian official signed the statement?": one person asked for by a role
+    rf"which ([\w-]+ ){{0,2}}?{_ROLE}\b(?!['’]s| (post|position|title|role|office|job|body))(?= [a-z]))",
+    re.I)
 _FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|shall|next|upcoming|"
                        r"(is|are) (scheduled|planned|expected|due|set)|"
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
@@ -624,6 +633,20 @@ def _near_asked(asked: set[str], window: str, stem) -> bool:
     ("How long has the corridor been blockaded?" and "its seven-month blockade"), not just any
     "seven-month" near Aliyev's name for "How long has Aliyev been president?"."""
     return bool(asked & set(stem([w.lower() for w in _WORD.findall(window)])))
+
+
+_WH_WORDS = {"when", "what", "which", "date", "day", "exact", "precise"}
+
+
+def dates_asked(question: str, sentence: str, stem) -> bool:
+    """For a when-question on a past event, whether the sentence gives a date a few words from
+    one of the question's own words ("On what date did the Brussels summit happen?" and "held
+    in Brussels on Saturday, July 15"): the date asked, whatever other words the question uses."""
+    if question_type(question) != "when" or _FUTURE_Q.search(question):
+        return False
+    asked = _asked_stems(" ".join(w for w in _WORD.findall(question) if w.lower() not in _WH_WORDS), stem)
+    return any(_near_asked(asked, sentence[max(0, m.start() - 30):m.end() + 30], stem)
+               for m in _MEASURES["date"].finditer(sentence))
 
 
 def measure_supported(question: str, passage: str, stem=None) -> bool | None:

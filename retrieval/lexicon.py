@@ -29,11 +29,11 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from .acronyms import acronym_links, find_acronyms
+from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 4
+SYNONYMS_VERSION = 5
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -166,6 +166,12 @@ def antonym_key(stem: str) -> str:
     return f"!{stem}"
 
 
+def initialism_key(acronym: str) -> str:
+    """The table key of the name an acronym the corpus never writes abbreviates ("#ECHR" ->
+    "European Court of Human Rights"): the question's acronym is read as that name."""
+    return f"#{acronym}"
+
+
 def corpus_synonyms(vocab: Iterable[str], stem,
                     texts: Sequence[str] = ()) -> tuple[dict[str, list[str]], dict]:
     """The synonym table of a corpus: WordNet's relatives of its words, joined by the acronyms
@@ -179,13 +185,16 @@ def corpus_synonyms(vocab: Iterable[str], stem,
                     "documents' are matched less well")
     table = {k: set(v) for k, v in build_synonyms(folder, vocab, stem).items()} if folder else {}
     acronyms = find_acronyms(texts)
-    links = acronym_links(acronyms, stem)
+    initialisms = find_initialisms(texts, taken=set(acronyms))
+    links = acronym_links({**acronyms, **initialisms}, stem)
     for s, near in links.items():
         near = near & vocab
         if near:
             table.setdefault(s, set()).update(near)
+    for acronym, long_form in initialisms.items():  # what a question's "ECHR" is read as
+        table[initialism_key(acronym)] = {long_form}
     info = {"version": SYNONYMS_VERSION, "source": "wordnet-3.0" if folder else None,
-            "acronyms": len(acronyms)}
+            "acronyms": len(acronyms), "initialisms": len(initialisms)}
     return {s: sorted(v) for s, v in sorted(table.items())}, info
 
 

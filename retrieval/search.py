@@ -49,6 +49,7 @@ from .features import (
     asks_trigger,
     attribute_bits,
     count_supported,
+    dates_asked,
     excluded_topic,
     gives_purpose,
     gives_reason,
@@ -70,7 +71,7 @@ from .gazetteer import (
     without_known_wholes,
 )
 from .index import IndexData
-from .lexicon import PARTICLES, antonym_key, phrasal_key
+from .lexicon import PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
 from .sparse import _import_bm25s, query_tokens, stem_words
@@ -128,6 +129,9 @@ _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
     "kind", "type", "sort",
 ]))
+_CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
+# "When did the summit happen / occur?": a when- or where-question's verb of mere occurrence
+_EVENT_STEMS = frozenset(stem_words(["happen", "happened", "occur", "occurred", "unfold", "unfolded"]))
 # "Which city hosted ...?", "What kind of goods ...?": the noun after a leading which/what names
 # the kind of answer (a city), which the answer names by itself (Brussels), not the topic
 _FOCUS = re.compile(r"^\W*(?:(?:in|on|at|for|from|to|by|of|with|under)\s+)?(?:what|which)\s+"
@@ -402,6 +406,8 @@ class Searcher:
         # words naming what is asked ("What position does she hold?") say nothing of the topic
         focus = _FOCUS.match(clean)
         frame = _FRAME_STEMS | set(stem_words([focus.group(1).lower()])) if focus else _FRAME_STEMS
+        if qtype in ("when", "where"):  # "When did the summit happen?": the verb only asks when
+            frame = frame | _EVENT_STEMS
         unknown = [w for w in qset if w not in self._vocab and w not in frame]
         unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
@@ -510,8 +516,20 @@ class Searcher:
     def lexical_form(self, clean: str) -> str:
         """The question as BM25 and the unknown-name check read it: a capital the corpus never
         names stands for its country ("Moscow's request" -> "Russia's request"), and "the
-        Belgian capital" is the city where the corpus names it ("Brussels")."""
-        return as_countries(as_capitals(clean, self.known), self.known)
+        Belgian capital" is the city where the corpus names it ("Brussels"), and an acronym it
+        never writes is the name its initials spell there ("ECHR" -> "European Court of Human
+        Rights", acronyms.py)."""
+        return as_countries(as_capitals(self._spelled_initialisms(clean), self.known), self.known)
+
+    def _spelled_initialisms(self, clean: str) -> str:
+        if not self.synonyms:
+            return clean
+
+        def spell(m: re.Match) -> str:
+            word = m.group(0)
+            long_form = None if self.known(word) else self.synonyms.get(initialism_key(word))
+            return long_form[0] if long_form else word
+        return _CAPS_WORD.sub(spell, clean)
 
     def unknown_names(self, clean: str) -> list[str]:
         """Names, acronyms and numbers in the question that appear nowhere in the corpus."""
@@ -795,6 +813,8 @@ class Searcher:
             return False
         if counted:  # "How many leaders met?" and "the three leaders": the passage counts them
             return True
+        if dates_asked(c.question, sentence, stem_words):  # "On what date did the summit happen?"
+            return True  # and "held in Brussels on July 15", whatever words it calls the summit
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
             return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)
         dense = float(max(f[1], f[2]))

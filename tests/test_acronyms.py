@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from retrieval.acronyms import acronym_links, find_acronyms
+from retrieval.acronyms import acronym_links, find_acronyms, find_initialisms
 from retrieval.search import SearchConfig
 from retrieval.sparse import stem_words
 
@@ -46,3 +46,26 @@ def test_a_long_form_question_credits_the_acronym_sentence(core_searcher):
     assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] > 0
     ans = core_searcher.search(q, 3)
     assert ans.answered and ans.hits[0].highlight.startswith("The ICJ court ordered Azerbaijan in February")
+
+
+def test_a_bodys_name_the_corpus_never_abbreviates_gives_its_initials():
+    text = ("The European Court of Human Rights issued a similar order. Armenian Prime Minister "
+            "Nikol Pashinyan and European Union head Charles Michel met. The Bank of England said.")
+    found = find_initialisms([text])
+    assert found["ECHR"] == "European Court of Human Rights"
+    assert "ECH" not in found  # "European Court of Human": a name ends where its capitals do
+    assert not any("and" in v.split() for v in found.values())  # two names joined are not one
+    assert "BE" not in found  # two letters: too many words share them
+    # initials two names spell, or an acronym the corpus writes itself, are left alone
+    two = find_initialisms(["The Armenian Foreign Ministry and the Azerbaijani Foreign Ministry."])
+    assert "AFM" not in two
+    assert find_initialisms([text], taken={"ECHR"}).get("ECHR") is None
+
+
+def test_a_question_with_an_acronym_the_corpus_never_writes_is_read_as_its_name(core_searcher):
+    q = "did the ECHR also rule on this? if so when"
+    assert "European Court of Human Rights" in core_searcher.lexical_form(q)
+    assert core_searcher.unknown_names(q) == []
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("The European Court of Human Rights issued")
+    assert core_searcher.unknown_names("Did the OSCE rule on this?") == ["OSCE"]

@@ -357,6 +357,8 @@ def test_byline_questions_are_told_from_others():
     assert asks_for_byline("The story was written by whom?")
     assert not asks_for_byline("Who wrote the letter to Michel?")
     assert asks_for_byline("Who are the reporters credited with writing this story?")
+    assert asks_for_byline("Who are the reporters credited with this piece?")
+    assert asks_for_byline("Who is credited with the article?")
     assert asks_for_byline("Name the journalists covering the article.")
     assert not asks_for_byline("Who reported the shortages of food?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
@@ -386,6 +388,8 @@ def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searche
     "who is the current leader of the karabakh armenians' government",
     "When will Pashinyan and Aliyev sign the peace treaty?",  # nor any date ahead
     "When are the leaders due to meet again?",
+    # one person asked for by a role, where the statement is a ministry's, signed by no one
+    "Which Russian official signed the Foreign Ministry's Saturday statement on the blockade?",
 ])
 def test_a_person_or_a_future_date_the_article_lacks_abstains(core_searcher, question):
     assert not core_searcher.search(question, 3).answered
@@ -396,6 +400,8 @@ def test_a_person_or_a_future_date_the_article_lacks_abstains(core_searcher, que
     ("Who is the spokeswoman of the Armenian foreign ministry?", "Ani Badalyan"),
     ("What position does Ani Badalyan hold?", "spokeswoman"),  # "position", "hold": the asked kind
     ("What is Tigran Grigoryan's job?", "analysts"),
+    ("Which analyst slammed Armenian diplomacy after the talks?", "Grigoryan"),
+    ("Which EU official hosted the talks in Brussels?", "Charles Michel"),
 ])
 def test_a_person_asked_by_role_or_a_role_asked_of_a_person_is_answered(core_searcher, question, name):
     ans = core_searcher.search(question, 3)
@@ -717,3 +723,23 @@ def test_a_why_question_highlights_the_reason_after_the_event(core_searcher, que
     ans = core_searcher.search(question)
     assert ans.answered and needle in ans.hits[0].highlight
 
+
+
+@pytest.mark.parametrize("question", [
+    "On what date did the Brussels summit happen?",  # "happen" only asks when; "summit" is "meeting"
+    "On what date did the three-way summit in the Belgian capital happen?",
+])
+def test_a_date_asked_beside_the_questions_own_words_is_answered(core_searcher, question):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered and "July 15" in ans.hits[0].highlight
+
+
+def test_dates_asked_needs_a_date_near_the_questions_words():
+    from retrieval.features import dates_asked
+    from retrieval.sparse import stem_words
+
+    q = "On what date did the Brussels summit happen?"
+    assert dates_asked(q, "They met in Brussels on July 15 for fresh talks.", stem_words)
+    far = "In July a storm hit the coast, far from any of the places asked about."
+    assert not dates_asked(q, far, stem_words)
+    assert not dates_asked("When will they meet in Brussels?", "They met in Brussels on July 15.", stem_words)
