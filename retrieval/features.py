@@ -243,11 +243,16 @@ def excluded_topic(question: str) -> str | None:
     return m.group("x") if m else None
 
 
+_HEDGE = r"(roughly|approximately|about|around|exactly|precisely|just|so far)"
+
+
 def question_type(question: str) -> str:
     q = question.strip().lower()
     q = re.sub(r"^(and|so|but|please|tell me|can you tell me|do you know)\s*,?\s*", "", q)
     # "On which day ...", "In what city ...": the preposition only carries the wh-phrase
     q = re.sub(r"^(on|in|at|from|by|since|until|during|for|to)\s+(?=(what|which)\b)", "", q)
+    # "For roughly how long ...?" is "How long ...?"
+    q = re.sub(rf"^(for\s+)?({_HEDGE}\s+)?(?=how\b)", "", q)
     for name, rx in _QTYPES:
         if rx.search(q):
             return name
@@ -453,7 +458,8 @@ _ASKS = {
                        re.I),
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
-    "duration": re.compile(r"^\s*(how long (has|have|had|did|does|do)\b|for how long\b|since when\b)", re.I),
+    "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
+                           rf"for ({_HEDGE} )?how long\b|since when\b)", re.I),
     "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
                         r"how many (votes|judges|members|lawmakers|deputies|senators) "
                         r"(voted|backed|supported|opposed|approved))\b", re.I),

@@ -204,6 +204,11 @@ def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     ("How long has Aliyev been president?",
      "Aliyev, who spoke on Monday in the capital, kept up the seven-month blockade of the road.", False),
     ("How long did the talks last?", "The talks lasted three hours.", True),
+    # a hedge before "how long" asks the same
+    ("For roughly how long has the corridor been cut off?", "Its seven-month blockade of the corridor.",
+     True),
+    ("About how long has Aliyev been president?",
+     "Aliyev, who spoke on Monday in the capital, kept up the seven-month blockade of the road.", False),
 ])
 def test_a_duration_answers_only_for_what_it_spans(question, passage, want):
     from retrieval.features import measure_supported
@@ -746,3 +751,12 @@ def test_dates_asked_needs_a_date_near_the_questions_words():
     far = "In July a storm hit the coast, far from any of the places asked about."
     assert not dates_asked(q, far, stem_words)
     assert not dates_asked("When will they meet in Brussels?", "They met in Brussels on July 15.", stem_words)
+
+
+def test_a_hedged_how_long_question_is_a_quantity_question(core_searcher):
+    from retrieval.features import question_type
+
+    assert question_type("For roughly how long has Baku been blocking the road?") == "quantity"
+    q = "For roughly how long has Baku been cutting off the sole overland route between Karabakh and Armenia?"
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and "seven-month blockade" in ans.hits[0].highlight
