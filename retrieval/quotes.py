@@ -1059,9 +1059,10 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
 # person, which the article may give only where it names them by it ("..., added the
 # president of the European Council"); the quote index knows that description is theirs.
 _ROLE_NOUN = r"(?:title|position|post|job|role|office|rank|occupation|profession)"
+_ROLE_ADJ = r"(?:(?:official|current|exact|formal|full|proper|precise|actual|present) )?"
 _Q_ROLE = [
-    re.compile(rf"^what(?: is|'s| was) (?P<spk>.+?)'s? (?:official |current |exact )?{_ROLE_NOUN}$", re.I),
-    re.compile(rf"^what (?:official |current )?{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
+    re.compile(rf"^what(?: is|'s| was) (?P<spk>.+?)'s? {_ROLE_ADJ}{_ROLE_NOUN}$", re.I),
+    re.compile(rf"^what {_ROLE_ADJ}{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
                r"(?:hold|have|occupy|fill|serve in)$", re.I),
     # "Which EU institution does Michel preside over?", "What body is Michel in charge of?": the
     # body a person leads, which the article may give only in that description too

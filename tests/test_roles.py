@@ -23,6 +23,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
 @pytest.mark.parametrize(("question", "person"), [
     ("What is Charles Michel's official title?", "Charles Michel"),
     ("What post does Michel hold?", "Michel"),
+    ("What is Charles Michel's formal title?", "Charles Michel"),  # any such adjective
+    ("What full title does Michel hold?", "Michel"),
     ("what position did the Armenian Prime Minister have?", None),  # no person named
     ("What is the title of the report?", None),
     ("What did Michel say?", None),
