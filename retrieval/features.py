@@ -511,7 +511,7 @@ _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|sin
                     r"originally|onset|outset)\b", re.I)
 
 
-# "Who is the spokesperson for Armenia's foreign ministry?", "Who speaks for the ministry?",
+# "Who is the spokesperson for Armenia's foreign ministry?", "Who speaks for (on behalf of) the ministry?",
 # "What's the name of the ministry's spokesperson?": the holder of a role somewhere. News
 # names the holder beside the role ("the ministry spokeswoman, Ani Badalyan") and often names
 # where only in the sentence before ("The Armenian Foreign Ministry pointed to ...").
@@ -520,7 +520,8 @@ _ROLE_Q = re.compile(
     r"^(?:who(?:['’]s| is| was| are| were)|(?:what|tell me)(?:['’]s| is| was| are| were) the name of) "
     r"(?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
     rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES})(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
-    r"^who (?P<speaks>speaks|spoke|talks|talked) for\b", re.I)
+    r"^who (?:(?:officially|publicly|formally) )?(?P<speaks>speaks|spoke|talks|talked) "
+    r"(?:for|on behalf of|in the name of)\b", re.I)
 
 
 def asked_role(question: str) -> str | None:

@@ -69,6 +69,8 @@ def test_without_such_a_description_search_answers(engine):
 @pytest.mark.parametrize(("question", "role"), [
     ("Who is the spokeswoman of the Armenian Foreign Ministry?", "spokeswoman"),
     ("Who speaks for the Armenian government?", "spokesman"),  # any of the family
+    ("Who speaks on behalf of Armenia's foreign ministry?", "spokeswoman"),
+    ("Who officially speaks for the ministry?", "spokesperson"),
     ("Who is Armenia's foreign minister?", "minister"),
     ("Who is the EU's top official?", "officials"),
     ("Who was the host of the talks?", None),
@@ -104,3 +106,8 @@ def test_a_spokeswoman_is_found_where_the_sentence_before_names_her_ministry(eng
     assert ans.answered and "Ani Badalyan" in ans.hits[0].highlight
     other = engine.ask("Who is the spokesperson of Russia's Foreign Ministry?")
     assert not other.answered or "Badalyan" not in other.hits[0].highlight
+
+
+def test_who_speaks_on_behalf_of_a_ministry_is_its_spokeswoman(engine):
+    ans = engine.ask("Who speaks on behalf of Armenia's foreign ministry?", 3)
+    assert ans.answered and "Ani Badalyan" in ans.hits[0].highlight
