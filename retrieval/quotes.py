@@ -856,11 +856,12 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"
                  r"favou?r(?:ed|s)?|prefer(?:red|s)?|signal(?:l?ed|s)?|indicate[ds]?|hint(?:ed|s)?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
-_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+))\s+(?:has\s+|had\s+|did\s+)?"
-                    rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
+_Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+))\s+"
+                    rf"(?:(?:has|have|had|did|do|does)\s+)?(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
 _Q_WHAT = re.compile(
     rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
-    r"said|say|describe|characteri[sz]e|think|feel)\b(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"
+    r"said|say|describe|characteri[sz]e|think|feel|frame|portray|depict|assess|judge|interpret|construe|view|see|regard|perceive)\b"
+    r"(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"
     r"\s*(?P<tail>.*)$", re.I)
 _Q_ALL = re.compile(
     r"^(?:(?:tell me |show me |list |give me )?(?:everything|all|anything|whatever|"
@@ -966,7 +967,8 @@ _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 # is answered by their own words: a direct quote in the first person ("I see both options ...")
 OPINION_VERBS = frozenset({"view", "think", "thinks", "believe", "believes", "feel", "feels", "see",
                            "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard",
-                           "describe", "endorse", "back", "support", "oppose", "approve"})
+                           "describe", "endorse", "back", "support", "oppose", "approve", "frame", "portray",
+                           "depict", "characterise", "characterize", "assess", "judge"})
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our)\b")
 
 

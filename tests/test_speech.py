@@ -120,6 +120,13 @@ def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
         in OPINION_VERBS
     ans = engine.ask("how did michel describe the choice between lachin and aghdam for aid deliveries?", 3)
     assert ans.answered and "I see both options" in ans.hits[0].highlight
+    # "frame", "portray", "interpret": how someone casts a thing is their view of it
+    sq = parse_speech_question("How did the EU chief frame the choice between the Lachin and Aghdam routes?")
+    assert sq.speaker == "EU chief" and sq.verb in OPINION_VERBS
+    ans = engine.ask("How did the EU chief frame the choice between the Lachin and the Aghdam route for aid?")
+    assert ans.answered and "I see both options" in ans.hits[0].highlight
+    sq = parse_speech_question("How did certain Armenian commentators interpret Michel's mention of Aghdam?")
+    assert sq.speaker == "certain Armenian commentators" and sq.topic == "Michel's mention of Aghdam"
     # a stance asked yes or no, of a speaker named or described by office
     for q in ("Does Michel regard both the Lachin and Aghdam supply routes as significant?",
               "Did the EU chief favour only the Lachin route, or did he endorse both supply routes?",
