@@ -111,6 +111,11 @@ SUPPORTED_DEPTH = 5
 EXCLUDED_PENALTY = 1.5
 # a why-question's reason, stated right after the event asked about, lifted this far above it
 REASON_LIFT = 0.1
+# how near (standard units) the sentence after the best, opening with a subject pronoun and
+# nearer the question by the model's vectors, must be to go first: 1.0-5.0 each gain the same
+# (+2 highlight over twenty-seven sets), 0.5 one; see README, "Choices"
+PRONOUN_NEAR = 2.0
+_SUBJECT_PRONOUN = re.compile(r"\W*(?:It|He|She|They)\b")
 # how near (standard units) a why-question's runner-up that gives a reason must be to the best
 # sentence, which gives none, to go first: 0.15-0.4 each gain the same (+3 R@1, +4 highlight
 # over twenty-seven sets), 0.5 loses one; see README, "Choices"
@@ -602,7 +607,7 @@ class Searcher:
             if add.any():
                 s_score = s_score + add * (float(s_score.std()) or 1.0)
         if cfg.mode == "hybrid":
-            s_score = self._read_as_asked(c, s_score)
+            s_score = self._pronoun_follows(c, self._read_as_asked(c, s_score))
         furniture = self._furniture(c, cfg)
         if len(furniture):  # "where was this story filed from?", "who wrote it?": the article's own line
             s_score = s_score.copy()
@@ -641,6 +646,30 @@ class Searcher:
         else:  # "Who heads Azerbaijan's foreign ministry?" and no one named so: not a guess
             answered = self._answerable(c, s_score, p_score, cfg) and not self._role_unnamed(c, cfg)
         return Answer(question, answered, hits if answered else [], abstained_hits=[] if answered else hits)
+
+    def _pronoun_follows(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """The best sentence often restates the question's names ("In a weekend statement, the
+        Azerbaijani Foreign Ministry defended ...") and the next, speaking of them by pronoun,
+        says what was asked ("It accused the peacekeepers of ..."), which the word features,
+        missing the names, rank below it. When the next sentence opens with a subject pronoun,
+        the model's vectors put it nearer the question than the best, and its score is within
+        PRONOUN_NEAR standard units, it goes first (by REASON_LIFT units)."""
+        top = int(np.argmax(s_score)) if len(s_score) else -1
+        if top < 0:
+            return s_score
+        j, loc = int(c.owner[top]), int(c.local[top])
+        nxt = np.flatnonzero((c.owner == j) & (c.local == loc + 1))
+        if not len(nxt):
+            return s_score
+        b = int(nxt[0])
+        std = float(s_score.std()) or 1.0
+        if c.s_dense[b] <= c.s_dense[top] or s_score[b] < s_score[top] - PRONOUN_NEAR * std:
+            return s_score
+        if not _SUBJECT_PRONOUN.match(self.data.passages[int(c.rows[j])].sentences[loc + 1]):
+            return s_score
+        out = s_score.copy()
+        out[b] = s_score[top] + REASON_LIFT * std
+        return out
 
     def _read_as_asked(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """Sentence scores moved by what the question's form says of its answer: a sentence

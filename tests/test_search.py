@@ -760,3 +760,14 @@ def test_a_hedged_how_long_question_is_a_quantity_question(core_searcher):
     q = "For roughly how long has Baku been cutting off the sole overland route between Karabakh and Armenia?"
     ans = core_searcher.search(q, 3)
     assert ans.answered and "seven-month blockade" in ans.hits[0].highlight
+
+
+def test_the_sentence_after_the_best_speaking_of_it_by_pronoun_goes_first_when_nearer(core_searcher):
+    """"In a weekend statement, the Azerbaijani Foreign Ministry defended ..." holds the
+    question's names; "It accused the peacekeepers of ..." says what it pinned on them."""
+    q = "What failings did Azerbaijan's foreign ministry pin on the Russian peacekeeping force?"
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("It accused the peacekeepers")
+    # the sentence before is kept where the question asks what it says
+    ans = core_searcher.search("Which decisions did the Azerbaijani Foreign Ministry defend?", 3)
+    assert ans.answered and "defended Baku’s decisions" in ans.hits[0].highlight
