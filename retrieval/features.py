@@ -149,8 +149,10 @@ def names_an_addressee(sentence: str, speaker: str = "") -> bool:
 
 # "Besides the ICJ, has any other court ...?": the answer is something other than what follows
 _EXCEPT = re.compile(
-    r"(?i:\b(?:besides|apart from|aside from|other than|except(?: for)?|in addition to|not counting)\s+"
-    r"(?:the\s+|an?\s+)?)(?P<x>[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)*)")
+    r"(?i:\b(?:besides|apart from|aside from|other than|except(?: for)?|in addition to|not counting|"
+    # "Did any other court rule on it before the ICJ?": the ICJ is the one set aside
+    r"(?:other|another)\b[^?]{0,60}?\b(?:before|after|beside|alongside|as well as|like)))\s+"
+    r"(?i:(?:the\s+|an?\s+)?)(?P<x>[A-Z][\w’'-]*(?:\s+(?:(?:of|for|on)\s+(?:the\s+)?)?[A-Z][\w’'-]*)*)")
 
 
 _ACT_Q = re.compile(

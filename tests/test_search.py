@@ -516,6 +516,10 @@ def test_a_when_question_goes_to_a_passage_with_a_date(core_searcher):
     ("Did anyone besides the European Court of Human Rights rule?", "European Court of Human Rights"),
     ("What did the court order?", None),
     ("What, other than food, is short?", None),  # no name: nothing to rule out by its words
+    ("Did any other international court rule on the corridor before the ICJ?", "ICJ"),
+    ("Which other body, like the ICJ, ordered Azerbaijan to act?", "ICJ"),
+    ("What other steps did Michel urge after the talks?", None),
+    ("Did other countries follow the ICJ?", None),
 ])
 def test_what_a_question_sets_aside(question, name):
     from retrieval.features import excluded_topic
