@@ -227,3 +227,29 @@ def without_known_wholes(text: str, known: Callable[[str], bool]) -> str:
     each city seating a body it knows: what the unknown-name check reads, since such a whole
     or seat is no name the corpus lacks."""
     return _WHOLE.sub(lambda m: "" if any(known(part) for part in _PARTS[m.group(1)]) else m.group(1), text)
+
+
+# what news calls a body instead of its name ("the UN's top court", "the World Court" are the
+# International Court of Justice; "the Strasbourg court" the European Court of Human Rights)
+_ICJ = ["ICJ", "International Court of Justice"]
+_ECHR = ["ECHR", "ECtHR", "European Court of Human Rights"]
+_RANK = r"(?:top|highest|main|principal|chief)"
+EPITHETS: list[tuple[re.Pattern, list[str]]] = [
+    (re.compile(rf"\b(?:the\s+)?(?:UN|U\.N\.|United Nations)(?:[’']s)?\s+{_RANK}\s+"
+                r"(?:court|judicial (?:body|organ))\b|"
+                rf"\b(?:the\s+)?{_RANK}\s+(?:UN|U\.N\.|United Nations)\s+court\b|"
+                r"\b(?:the\s+)?world\s+court\b",
+                re.I), _ICJ),
+    (re.compile(r"\b(?:the\s+)?Strasbourg(?:-based)?\s+(?:human\s+rights\s+)?court\b|"
+                r"\b(?:the\s+)?Europe(?:[’']s|an)\s+(?:top\s+)?human\s+rights\s+court\b", re.I), _ECHR),
+]
+
+
+def as_named_bodies(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with a body called by what it is ("the UN's top court") read as the name the corpus
+    gives it ("International Court of Justice"); as written where the corpus names it neither way."""
+    for rx, names in EPITHETS:
+        name = next((n for n in names if known(n)), None)
+        if name:
+            text = rx.sub(name, text)
+    return text

@@ -65,6 +65,7 @@ from .features import (
 from .gazetteer import (
     as_capitals,
     as_countries,
+    as_named_bodies,
     as_sides,
     capitalised_places,
     spelled_out,
@@ -528,7 +529,8 @@ class Searcher:
         Belgian capital" is the city where the corpus names it ("Brussels"), and an acronym it
         never writes is the name its initials spell there ("ECHR" -> "European Court of Human
         Rights", acronyms.py)."""
-        return as_countries(as_capitals(self._spelled_initialisms(clean), self.known), self.known)
+        clean = as_named_bodies(self._spelled_initialisms(clean), self.known)
+        return as_countries(as_capitals(clean, self.known), self.known)
 
     def _spelled_initialisms(self, clean: str) -> str:
         if not self.synonyms:

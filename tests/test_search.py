@@ -775,3 +775,18 @@ def test_the_sentence_after_the_best_speaking_of_it_by_pronoun_goes_first_when_n
     # the sentence before is kept where the question asks what it says
     ans = core_searcher.search("Which decisions did the Azerbaijani Foreign Ministry defend?", 3)
     assert ans.answered and "defended Baku’s decisions" in ans.hits[0].highlight
+
+
+def test_a_body_called_by_what_it_is_is_read_as_the_name_the_corpus_gives_it(core_searcher):
+    from retrieval.gazetteer import as_named_bodies
+
+    known = {"ICJ", "European Court of Human Rights"}.__contains__
+    assert as_named_bodies("What did the world court order?", known) == "What did ICJ order?"
+    assert as_named_bodies("Did the UN's top court rule?", known) == "Did ICJ rule?"
+    assert as_named_bodies("When did the Strasbourg court rule?", known) == \
+        "When did European Court of Human Rights rule?"
+    unknown = "What did the world court order?"
+    assert as_named_bodies(unknown, lambda n: False) == unknown
+    q = "What specifically did the world court tell Azerbaijan to guarantee on the corridor?"
+    ans = core_searcher.search(q)
+    assert ans.answered and ans.hits[0].highlight.startswith("The ICJ court ordered Azerbaijan")
