@@ -854,7 +854,9 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"condemn(?:ed)?|reject(?:ed)?|dismiss(?:ed)?|express(?:ed)?|order(?:ed)?|allege[ds]?|"
                  r"push(?:ed|es)?|press(?:ed|es)?|encourage[ds]?|appeal(?:ed|s)?|blame[ds]?|denounce[ds]?|"
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"
-                 r"favou?r(?:ed|s)?|prefer(?:red|s)?|signal(?:l?ed|s)?|indicate[ds]?|hint(?:ed|s)?")
+                 r"favou?r(?:ed|s)?|prefer(?:red|s)?|signal(?:l?ed|s)?|indicate[ds]?|hint(?:ed|s)?|caution(?:ed|s)?|"
+                 r"emphasi[sz]e[ds]?|assert(?:ed|s)?|contend(?:ed|s)?|predict(?:ed|s)?|threaten(?:ed|s)?|"
+                 r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+))\s+"
                     rf"(?:(?:has|have|had|did|do|does)\s+)?(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)

@@ -145,3 +145,17 @@ def test_a_response_asked_for_is_the_response_not_what_it_answered(engine):
 def test_what_triggered_a_statement_is_what_it_reacted_to(engine):
     ans = engine.ask("What prompted Azerbaijan's weekend statement on the corridor?", 3)
     assert ans.answered and "reacted to Saturday’s statement" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "speaker", "needle"), [
+    ("What did Russia caution could happen if the blockade continues?", "Russia", "dramatic"),
+    ("What did Grigoryan fear would happen if the Aghdam route was put on a par with reopening Lachin?",
+     "Grigoryan", "nullify the previous decisions"),
+])
+def test_reporting_verbs_beyond_say_ask_what_a_speaker_said(engine, question, speaker, needle):
+    """"caution", "fear", "emphasise", "contend", ...: what the speaker said, as "warn" asks."""
+    from retrieval.quotes import parse_speech_question
+
+    assert parse_speech_question(question).speaker == speaker
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
