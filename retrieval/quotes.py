@@ -962,6 +962,7 @@ VERB_FAMILIES = [
     {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove"},
     {"warn", "caution"},
 ]
+_ASK_TO = re.compile(r"\b(?:ask|asked|asks|tell|told|tells)\s+(?:[\w'’-]+\s+){1,5}?to\s+\w+", re.I)
 _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 
 
@@ -982,7 +983,8 @@ def in_own_words(rec: dict) -> bool:
 def speech_verbs(verb: str, question: str = "") -> set[str]:
     """The base forms a quote's verb may take for a question's `verb` ("called on" -> urge, push, ...)."""
     base = _IRREGULAR.get(verb.lower(), verb.lower())
-    if base.startswith("call") and _CALL_ON.search(question):
+    if base.startswith("call") and _CALL_ON.search(question) or base in ("ask", "tell", "told") \
+            and _ASK_TO.search(question):  # "call on them to", "ask them to do": urge them
         base = "urge"
     stem = _stem([base])[0]
     for fam in VERB_FAMILIES:

@@ -159,3 +159,20 @@ def test_reporting_verbs_beyond_say_ask_what_a_speaker_said(engine, question, sp
     assert parse_speech_question(question).speaker == speaker
     ans = engine.ask(question, 3)
     assert ans.answered and needle in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "What did Michel call on Aliyev and Pashinyan to do?",
+    "What did the EU chief ask Aliyev and Pashinyan to do going forward?",  # "ask them to": urge
+    "What did Michel encourage Aliyev and Pashinyan to do?",
+])
+def test_the_verb_asked_must_bring_in_the_quote(engine, question):
+    """"He said he urged them to “take further courageous steps ...”" answers, not "Michel said
+    ... as well as urging Aliyev to reopen the corridor he “noted ...”", whose quote "urging"
+    does not bring in."""
+    from retrieval.quotes import speech_verbs
+
+    assert "urge" in speech_verbs("ask", "What did he ask them to do?")
+    assert speech_verbs("ask", "What did the reporter ask?") == {"ask"}
+    ans = engine.ask(question, 3)
+    assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
