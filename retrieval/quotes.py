@@ -31,6 +31,7 @@ from retrieval.sparse import stem_words
 from retrieval.speakers import (
     ORG_HEADS,
     PERSON_TITLES,
+    SPEAKER_KINDS,
     SpeakerTracker,
     cluster_across,
     fold,
@@ -943,13 +944,6 @@ _RANKS = {"top", "main", "highest", "supreme", "senior", "leading", "chief", "pr
 _WHOLES = {k.lower(): [p.lower() for p in v] for k, v in MADE_OF.items()}
 # the words a speaker may be named by when named by kind ("the country's top court")
 _KIND_HEADS = {"court", "tribunal", "analyst", "commentator", "expert", "observer", "critic"}
-# what readers and reporters call the same kind of speaker
-_SPEAKER_KINDS = [
-    {"analyst", "commentator", "expert", "observer", "pundit", "critic", "scholar"},
-    {"official", "diplomat", "envoy"},
-    {"court", "tribunal", "judge", "judges"},
-    {"leader", "leaders", "leadership"},
-]
 # verbs a reporter uses for the same act: a question's "push ... to" is met by "urged", its
 # "blame" by "accused" (general English, not any one article's words)
 VERB_FAMILIES = [
@@ -1237,7 +1231,7 @@ class QuoteIndex:
     def _kind_ids(self, kind: str) -> list[int]:
         """Quotes of speakers the article calls a `kind` or its kin ("One of those analysts"
         for "Which commentator ...?", "The ICJ court" for "Which court ...?")."""
-        kin = next((f for f in _SPEAKER_KINDS if kind in f), {kind})
+        kin = next((f for f in SPEAKER_KINDS if kind in f), {kind})
         stems = set(_stem(sorted(kin)))
         if self._called is None:  # the stems of what the article calls each quote's speaker, once
             self._called = [set(_stem(re.findall(r"[a-z]+", " ".join(

@@ -32,6 +32,13 @@ PERSON_TITLES = {
     "speaker", "emir", "sheikh", "pope", "bishop", "rabbi", "imam", "coach", "captain", "member",
     "executive",
 }
+# what readers and reporters call the same kind of speaker
+SPEAKER_KINDS = [
+    {"analyst", "commentator", "expert", "observer", "pundit", "critic", "scholar"},
+    {"official", "diplomat", "envoy"},
+    {"court", "tribunal", "judge", "judges"},
+    {"leader", "leaders", "leadership"},
+]
 ORG_HEADS = {
     "ministry", "office", "government", "service", "union", "court", "council", "commission", "authority",
     "agency", "company", "bank", "institute", "party", "parliament", "leadership", "side", "committee",

@@ -790,3 +790,14 @@ def test_a_body_called_by_what_it_is_is_read_as_the_name_the_corpus_gives_it(cor
     q = "What specifically did the world court tell Azerbaijan to guarantee on the corridor?"
     ans = core_searcher.search(q)
     assert ans.answered and ans.hits[0].highlight.startswith("The ICJ court ordered Azerbaijan")
+
+
+def test_a_kind_of_speaker_the_corpus_never_names_is_met_by_its_kin(core_searcher):
+    """"commentators" is a word the article never uses; its "analysts" are the same kind."""
+    from retrieval.sparse import stem_words
+
+    kin = core_searcher._kin_for_unknown_kinds(stem_words(["commentators", "interpret"]))
+    assert kin and stem_words(["analysts"])[0] in kin[0]
+    assert core_searcher._kin_for_unknown_kinds(stem_words(["analysts"])) == []  # the corpus's own word
+    ans = core_searcher.search("How did some Armenian commentators interpret Michel's mention of Aghdam?")
+    assert ans.answered and ans.hits[0].highlight.startswith("Michel’s reference to it was constructed")
