@@ -24,6 +24,11 @@ log = logging.getLogger(__name__)
 # how many words either side of a quote its verb stands in ("he urged them to “...”"): 3-6 each
 # gain the same (+5 R@1 and highlight over twenty-seven sets), 2 and 7 lose a dozen; see README
 VERB_NEAR = 4
+# what a reporter writes for a speech act told without quoting it ("Michel gave no indications
+# that ...", "he made it clear that ...")
+_REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indicated|signall?ed|suggested|"
+            r"noted|stressed|made it clear|did not say|declined)\b")
+_QUOTE_MARK = re.compile(r"[“”\"]")
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 _WORDS = re.compile(r"[^\W_]+")
 # standard units (of a question's candidate sentence scores) a quote of the speaker asked for
@@ -244,7 +249,32 @@ class Engine:
             held = bool(verbs) and self._verb_by_quote(rec, row, loc, verbs) or opinion and in_own_words(rec)
             boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held)
             recs.setdefault(row, rec)
+        if boosts and is_polar(question):
+            for row in self._reported(found):  # "Michel gave no indications that ...": his word too
+                boosts[row] = max(boosts.get(row, 0.0), base)
         return (boosts, recs) if boosts else None
+
+    def _reported(self, found: list[dict]) -> list[int]:
+        """Sentence rows in the passages of a speaker's quotes that report, without quoting, what
+        the speaker said ("Michel gave no indications that Aliyev and Pashinyan narrowed their
+        differences"): the speaker by name, then a reporting verb within four words."""
+        data = self.load().data
+        called = {a for rec in found for a in
+                  (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
+        names = sorted((a for a in called if a[:1].isupper()), key=len, reverse=True)
+        if not names:
+            return []
+        said = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + rf")\b\W+(?:\w+\W+){{0,3}}?{_REPORTS}")
+        rows, seen = [], set()
+        for rec in found:
+            loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
+            if loc is None or loc[0] in seen:
+                continue
+            seen.add(loc[0])
+            for j, sentence in enumerate(data.passages[loc[0]].sentences):
+                if not _QUOTE_MARK.search(sentence) and said.search(sentence):
+                    rows.append(int(data.sentence_offsets[loc[0]]) + j)
+        return rows
 
     def _verb_by_quote(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str]) -> bool:
         """Whether the act asked of the speaker is the verb that brings in the quote: within

@@ -176,3 +176,14 @@ def test_the_verb_asked_must_bring_in_the_quote(engine, question):
     assert speech_verbs("ask", "What did the reporter ask?") == {"ask"}
     ans = engine.ask(question, 3)
     assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "Did Michel signal that the two leaders had bridged their gaps on the peace deal?",
+    "Did the two leaders get closer on the peace agreement, according to Michel?",
+])
+def test_a_yes_no_speech_question_takes_the_reporters_account_of_the_speaker(engine, question):
+    """"Michel gave no indications that Aliyev and Pashinyan narrowed their differences" reports
+    what he said without quoting him: it answers as his quotes do."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "gave no indications" in ans.hits[0].highlight
