@@ -141,12 +141,25 @@ def capitalised_places(text: str, known: Callable[[str], bool]) -> str:
 
 def spelled_out(text: str, known: Callable[[str], bool]) -> str:
     """`text` with each title abbreviation the corpus does not use written out as the corpus
-    writes it ("the Armenian PM" -> "the Armenian Prime Minister"); others as written."""
+    writes it ("the Armenian PM" -> "the Armenian Prime Minister"), and each other name of a
+    people it does not use as the one it does ("the azeris" -> "the Azerbaijanis"); others as
+    written."""
     def spell(m: re.Match) -> str:
         short, full = m.group(1), ABBREVIATIONS[m.group(1)]
         return full if not known(short.rstrip(".")) and known(full) else short
 
-    return _ABBREVIATION.sub(spell, text)
+    def people(m: re.Match) -> str:
+        word = m.group(0)
+        full = PEOPLES[word.lower().rstrip("s")] + ("s" if word.lower().endswith("s") else "")
+        return full if not known(word) and known(full) else word
+
+    return _PEOPLE.sub(people, _ABBREVIATION.sub(spell, text))
+
+
+# other names news gives a people, which a stemmer cannot tie to the country's own
+PEOPLES = {"azeri": "Azerbaijani", "karabakhi": "Karabakh Armenian", "brit": "Briton", "kirghiz": "Kyrgyz",
+           "filipino": "Philippine"}
+_PEOPLE = re.compile(r"\b(?:" + "|".join(PEOPLES) + r")s?\b", re.I)
 
 
 # How many sides a meeting, deal or treaty has, in its Latin and its English forms: "a

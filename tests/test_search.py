@@ -801,3 +801,8 @@ def test_a_kind_of_speaker_the_corpus_never_names_is_met_by_its_kin(core_searche
     assert core_searcher._kin_for_unknown_kinds(stem_words(["analysts"])) == []  # the corpus's own word
     ans = core_searcher.search("How did some Armenian commentators interpret Michel's mention of Aghdam?")
     assert ans.answered and ans.hits[0].highlight.startswith("Michel’s reference to it was constructed")
+
+
+def test_another_name_of_a_people_is_read_as_the_one_the_corpus_uses(core_searcher):
+    assert core_searcher.normalise("did the azeris offer proof?") == "did the Azerbaijanis offer proof?"
+    assert core_searcher.normalise("Did the Azeri army retreat?").startswith("Did the Azerbaijani ")

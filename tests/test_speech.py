@@ -187,3 +187,9 @@ def test_a_yes_no_speech_question_takes_the_reporters_account_of_the_speaker(eng
     what he said without quoting him: it answers as his quotes do."""
     ans = engine.ask(question, 3)
     assert ans.answered and "gave no indications" in ans.hits[0].highlight
+
+
+def test_a_people_named_otherwise_speaks_as_its_country(engine):
+    """"the azeris" are the Azerbaijanis, whose claims the ministry made without offering proof."""
+    ans = engine.ask("did the azeris back up their claims about the peacekeepers with any evidence?", 3)
+    assert ans.answered and "without offering proof" in ans.hits[0].highlight
