@@ -75,6 +75,7 @@ from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
+from .quotes import VERB_FAMILIES
 from .sparse import _import_bm25s, query_tokens, stem_words
 from .speakers import SPEAKER_KINDS
 from .truecase import casing_table, truecase
@@ -121,6 +122,8 @@ PRONOUN_NEAR = 2.0
 # commentators interpret ...?") raises the sentences naming its kin ("some Armenian analysts");
 # 0.2-0.5 each gain the same (+3 R@1 over twenty-seven sets), 0.7 loses one; see README
 KIND_BOOST = 0.35
+# verbs a reporter uses for the same act ("condemn", "denounce"), as the quote index reads them
+_ACT_KIN = [frozenset(stem_words(sorted(f))) for f in VERB_FAMILIES]
 _KIND_STEMS = [frozenset(stem_words(sorted(f | {w + "s" for w in f}))) for f in SPEAKER_KINDS]
 _SUBJECT_PRONOUN = re.compile(r"\W*(?:It|He|She|They)\b")
 # how near (standard units) a why-question's runner-up that gives a reason must be to the best
@@ -702,8 +705,9 @@ class Searcher:
         if aside:
             s_score = self._shift(c, s_score, list(query_tokens(aside)), -EXCLUDED_PENALTY)
         stems = list(query_tokens(act)) if act else []
-        if len(stems) == 1:
-            s_score = self._shift(c, s_score, stems, ACT_BOOST)
+        if len(stems) == 1:  # "Who condemned ...?" is met by "denounced by": the act's kin too
+            kin = next((f for f in _ACT_KIN if stems[0] in f), frozenset(stems))
+            s_score = self._shift(c, s_score, sorted(kin), ACT_BOOST, every=False)
         for kin in self._kin_for_unknown_kinds(c.q_words):
             s_score = self._shift(c, s_score, kin, KIND_BOOST, every=False)
         trigger = asks_trigger(c.question)
