@@ -509,7 +509,9 @@ _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due
 # "When did the blockade first begin?": the onset of something, which a report of where it
 # stands now seldom gives; a passage that does says so ("began", "since December", "first").
 _ONSET_Q = re.compile(r"^(when|since when|on what (exact |precise )?date|what (exact |precise )?date|"
-                      r"(on )?which (day|date|month|year)|in what year)\b.*\b(first|begin|began|begun|"
+                      r"(on )?which (day|date|month|year)|in what year|"
+                      r"what(['’]s| is| was) the ([\w-]+ ){0,2}(date|day|month|year))\b.*"
+                      r"\b(first|begin|began|begun|"
                       r"start|started|originally|initially)\b", re.I)
 _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|since|launched|initially|"
                     r"originally|onset|outset)\b", re.I)
@@ -689,3 +691,27 @@ def measure_supported(question: str, passage: str, stem=None) -> bool | None:
                 # a vote needs no count, nor a date a number ("in February")
                 return True
     return False
+
+
+# "What post does Michel hold, and how is that body described?": a second question joined on
+_JOINED = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|from|for|to|by|over|near)\s+)?(?:what|how|who|whom|whose|"
+                     r"when|where|which|why|did|does|do|is|was|were|are|has|have|had|might|could|would|can)\b)",
+                     re.I)
+# "Where and on what date did the summit take place?": two wh-words over one clause
+_PAIRED = re.compile(r"^(?P<a>(?:when|where|who|what|which|why|how)(?:\s+[\w-]+){0,2}?)\s*,?\s+and\s+"
+                     r"(?P<b>(?:(?:on|in|at)\s+)?(?:when|where|who|what|which|why|how)(?:\s+[\w-]+){0,2}?)\s+"
+                     r"(?P<rest>(?:did|does|do|is|was|were|are|has|have|had|will|would|can)\b.*)$", re.I)
+
+
+def first_question(question: str) -> str | None:
+    """The first of two questions asked as one ("What post does Michel hold, and how is that
+    body described?" -> "What post does Michel hold?"; "Where and on what date did the summit
+    take place?" -> "Where did the summit take place?"), or None for a single question."""
+    q = question.strip()
+    m = _PAIRED.match(q)
+    if m:
+        return f"{m.group('a')} {m.group('rest')}"
+    m = _JOINED.search(q)
+    if m and m.start() > 8:
+        return q[:m.start()].rstrip(" ,") + "?"
+    return None

@@ -111,3 +111,11 @@ def test_a_spokeswoman_is_found_where_the_sentence_before_names_her_ministry(eng
 def test_who_speaks_on_behalf_of_a_ministry_is_its_spokeswoman(engine):
     ans = engine.ask("Who speaks on behalf of Armenia's foreign ministry?", 3)
     assert ans.answered and "Ani Badalyan" in ans.hits[0].highlight
+
+
+def test_two_questions_asked_as_one_are_answered_by_the_first_when_the_whole_is_not(engine):
+    ans = engine.ask("What post does Charles Michel hold, and how is that body described?", 3)
+    assert ans.answered and "the president of the European Council" in ans.hits[0].highlight
+    assert ans.question == "What post does Charles Michel hold, and how is that body described?"
+    # a future first question still abstains
+    assert not engine.ask("When and where is the next Aliyev–Pashinyan meeting scheduled?", 3).answered

@@ -814,3 +814,23 @@ def test_a_who_questions_act_is_met_by_its_kin(core_searcher):
     verbs for one act (quotes.VERB_FAMILIES) stand for each other."""
     ans = core_searcher.search("Who accused Baku of intending genocide in Karabakh?", 3)
     assert ans.answered and ans.hits[0].highlight.startswith("Pashinyan charged earlier this month")
+
+
+@pytest.mark.parametrize(("question", "first"), [
+    ("What post does Michel hold, and how is that body described?", "What post does Michel hold?"),
+    ("Where and on what date did the summit take place?", "Where did the summit take place?"),
+    ("How many are there and when does their mandate expire?", "How many are there?"),
+    ("Did Aliyev and Pashinyan meet in Brussels?", None),  # "and" joining names, not questions
+    ("Who met and talked?", None),
+])
+def test_the_first_of_two_questions_asked_as_one(question, first):
+    from retrieval.features import first_question
+
+    assert first_question(question) == first
+
+
+def test_an_onset_asked_as_the_date_something_began_needs_a_beginning():
+    from retrieval.features import answer_type_supported
+
+    q = "What is the exact calendar date on which the blockade of the Lachin road began?"
+    assert answer_type_supported(q, "The blockade goes on.", "Its seven-month blockade of the road.") is False
