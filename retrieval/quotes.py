@@ -947,7 +947,7 @@ _KIND_HEADS = {"court", "tribunal", "analyst", "commentator", "expert", "observe
 # verbs a reporter uses for the same act: a question's "push ... to" is met by "urged", its
 # "blame" by "accused" (general English, not any one article's words)
 VERB_FAMILIES = [
-    {"urge", "push", "encourage", "appeal", "demand", "exhort"},
+    {"urge", "push", "press", "encourage", "appeal", "demand", "exhort"},
     {"accuse", "blame", "charge", "allege"},
     {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain"},
     {"deny", "reject", "dismiss", "refute", "rebuff"},
@@ -1165,8 +1165,9 @@ class QuoteIndex:
         owner = _OWNED.match(strip_determiner(tidy(name)))
         if owner and owner.group(1) in STANDS_FOR:
             key = fold(f"{STANDS_FOR[owner.group(1)]}'s {owner.group(2)}")
-        tiers: list[list[int]] = [[], [], [], []]
+        tiers: list[list[int]] = [[], [], [], [], []]
         kt = set(key.split())
+        content = kt - {"of", "the", "for", "and"}
         # a country, or its capital, speaks through its government ("Baku blamed ..." is what
         # the Azerbaijani Foreign Ministry said): organisations named by its demonym count as it
         country = fold(STANDS_FOR.get(strip_determiner(tidy(name)), "")) or key
@@ -1184,6 +1185,8 @@ class QuoteIndex:
                 tiers[2].append(i)
             elif kt <= words:
                 tiers[3].append(i)
+            elif len(content) > 1 and any(content <= set(a.split()) for a in aliases):
+                tiers[4].append(i)  # "the European Council president": "president of the European Council"
         found = next((t for t in tiers if t), [])
         if not found:  # "the analyst Grigoryan": a title before the name
             named = _TRAILING_NAME.search(tidy(name))

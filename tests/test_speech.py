@@ -193,3 +193,16 @@ def test_a_people_named_otherwise_speaks_as_its_country(engine):
     """"the azeris" are the Azerbaijanis, whose claims the ministry made without offering proof."""
     ans = engine.ask("did the azeris back up their claims about the peacekeepers with any evidence?", 3)
     assert ans.answered and "without offering proof" in ans.hits[0].highlight
+
+
+def test_a_speaker_named_by_the_words_of_an_alias_in_another_order_is_found(engine):
+    """"the European Council president" is whom the article calls "the president of the European
+    Council"; "press them to" is urging them."""
+    from retrieval.quotes import parse_speech_question
+
+    q = "How did the European Council president characterise the two possible supply routes for Karabakh?"
+    assert engine.quotes.answer(parse_speech_question(q))[0]["speaker"] == "Charles Michel"
+    ans = engine.ask(q, 3)
+    assert ans.answered and "I see both options" in ans.hits[0].highlight
+    ans = engine.ask("What did Michel press the two leaders to do in order to make lasting progress?", 3)
+    assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
