@@ -834,3 +834,9 @@ def test_an_onset_asked_as_the_date_something_began_needs_a_beginning():
 
     q = "What is the exact calendar date on which the blockade of the Lachin road began?"
     assert answer_type_supported(q, "The blockade goes on.", "Its seven-month blockade of the road.") is False
+
+
+def test_what_a_question_sets_aside_goes_down_and_its_other_is_no_topic_word(core_searcher):
+    q = "Apart from the ICJ, which other court demanded the corridor be kept open, and in which month?"
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("The European Court of Human Rights issued")
