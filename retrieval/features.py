@@ -449,12 +449,15 @@ _MEASURES: dict[str, re.Pattern] = {
     # a life's dates: a passage about a person that never says when they were born does not give it
     "birth": re.compile(r"\b(born|births?|birthday|birthplace|died|death|passed away)\b", re.I),
 }
+# a day: of the week, or of the calendar ("Saturday's statement", "on July 15")
+_MEASURES["day"] = re.compile("|".join((_MEASURES["weekday"].pattern, _MEASURES["date"].pattern)))
 # the money a country uses: named, with or without a sum
 _MEASURES["currency"] = _MEASURES["money"]
-_NO_NUMBER = {"date", "weekday", "birth", "currency"}  # families a word gives, with no number beside it
+# families a word gives, with no number beside it
+_NO_NUMBER = {"date", "weekday", "day", "birth", "currency"}
 # families only a phrase of `_ASKS` asks for: their words in a question ("people", "months",
 # "votes", "born", "dollars") do not by themselves ask for a quantity in them
-_ASKED_BY_PHRASE = {"population", "duration", "votes", "weekday", "birth", "currency"}
+_ASKED_BY_PHRASE = {"population", "duration", "votes", "weekday", "day", "birth", "currency"}
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
@@ -471,6 +474,8 @@ _ASKS = {
     "date": re.compile(r"\b(what|which)\s+(exact\s+|precise\s+)?dates?\b|"
                        r"\bthe\s+(exact\s+|precise\s+)?date\s+(of|when|on which)\b", re.I),
     "weekday": re.compile(r"\b(what|which)\s+(day\s+of\s+the\s+week|weekday)\b|\bday of the week\b", re.I),
+    # "On which day did Russia issue its statement?": a weekday or a date answers; a weekend does not
+    "day": re.compile(r"\b(what|which)\s+day\b(?!\s+of\s+the\s+week)", re.I),
     "birth": re.compile(r"\b(when|where|what year|which year|in what year)\b.*\b(born|die|died)\b|"
                         r"\b(date|place|year) of (birth|death)\b|\bbirthday\b", re.I),
     "currency": re.compile(r"\b(what|which)\s+(\w+\s+)?currency\b|\bcurrency\s+(of|in|does|do|is)\b", re.I),

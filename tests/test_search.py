@@ -180,7 +180,8 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("What was the date of the meeting?", "They met on Saturday, July 15.", True),
     ("On what date did the court rule?", "The court ordered Azerbaijan in February to act.", True),
     ("On what date did the court rule?", "The ruling of 2023 stands.", True),
-    ("On what day did the ministry speak?", "In a weekend statement, the ministry said.", None),
+    # a day asked: a weekday or a calendar date says which, "the weekend" does not
+    ("On what day did the ministry speak?", "In a weekend statement, the ministry said.", False),
     # a day of the week by name
     ("On which day of the week did the ministry speak?", "In a weekend statement, the ministry said.", False),
     ("What weekday was the statement issued?", "Baku reacted to Saturday’s statement.", True),
@@ -191,6 +192,9 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("What currency is used in Armenia?", "Armenia is a landlocked country of 2.9 million.", False),
     ("What currency is used in Armenia?", "Prices are quoted in drams.", True),
     ("Which currency does the country use?", "It costs 300 euros.", True),
+    ("On which day did Russia issue its statement?", "Baku reacted to Saturday’s statement.", True),
+    ("On which day did they meet?", "They met on July 15.", True),
+    ("What day of the week did they meet?", "They met on July 15.", False),
 ])
 def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     from retrieval.features import measure_supported
@@ -840,3 +844,8 @@ def test_what_a_question_sets_aside_goes_down_and_its_other_is_no_topic_word(cor
     q = "Apart from the ICJ, which other court demanded the corridor be kept open, and in which month?"
     ans = core_searcher.search(q, 3)
     assert ans.answered and ans.hits[0].highlight.startswith("The European Court of Human Rights issued")
+
+
+def test_a_day_asked_is_answered_where_a_day_is_given(core_searcher):
+    ans = core_searcher.search("which day did russia put out its statement on the blockade", 3)
+    assert ans.answered and "Saturday’s statement by the Russian Foreign Ministry" in ans.hits[0].highlight
