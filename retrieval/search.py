@@ -823,16 +823,33 @@ class Searcher:
         """When the first passage lacks the quantity asked but one of the next few holds it ("How
         many leaders met?" and "the three leaders agreed"), that one goes first."""
         order = np.argsort(-p_score, kind="stable")
-        if self._supports_asked(c, int(order[0])):
-            return s_score, p_score
-        for j in order[1:SUPPORTED_DEPTH]:
-            if self._supports_asked(c, int(j)):
-                s_score = s_score.copy()
-                s_score[c.owner == j] += float(s_score.max() - s_score.min()) + 1.0
-                p_score = np.full(len(c.rows), -np.inf)
-                np.maximum.at(p_score, c.owner, s_score)
-                break
-        return s_score, p_score
+        if not self._supports_asked(c, int(order[0])):
+            for j in order[1:SUPPORTED_DEPTH]:
+                if self._supports_asked(c, int(j)):
+                    s_score = s_score.copy()
+                    s_score[c.owner == j] += float(s_score.max() - s_score.min()) + 1.0
+                    p_score = np.full(len(c.rows), -np.inf)
+                    np.maximum.at(p_score, c.owner, s_score)
+                    break
+        return self._measured_sentence(c, s_score), p_score
+
+    def _measured_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """A question asking a quantity in a unit, a date or a day is highlighted where its first
+        passage gives one: "the city and the date of the latest meeting" by "... met in Brussels
+        on July 15", not by "Speaking after the trilateral meeting, ..."."""
+        top = int(np.argmax(s_score))
+        j = int(c.owner[top])
+        p = self.data.passages[int(c.rows[j])]
+        if measure_supported(c.question, p.sentences[int(c.local[top])], stem_words) is not False:
+            return s_score
+        mine = [int(i) for i in np.flatnonzero(c.owner == j) if i != top]
+        held = [i for i in mine if measure_supported(c.question, p.sentences[int(c.local[i])], stem_words)]
+        if not held:
+            return s_score
+        best = max(held, key=lambda i: s_score[i])
+        out = s_score.copy()
+        out[best] = s_score[top] + 1e-3  # first within its passage; the passage keeps its place
+        return out
 
     def _role_holders(self, c: Candidates, role: str) -> np.ndarray:
         """Sentences naming a person beside the role asked for, where that sentence or the one

@@ -849,3 +849,13 @@ def test_what_a_question_sets_aside_goes_down_and_its_other_is_no_topic_word(cor
 def test_a_day_asked_is_answered_where_a_day_is_given(core_searcher):
     ans = core_searcher.search("which day did russia put out its statement on the blockade", 3)
     assert ans.answered and "Saturday’s statement by the Russian Foreign Ministry" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("Kindly confirm the city and the date of the latest three-way meeting of Aliyev, Pashinyan and Michel.",
+     "July 15"),
+    ("What land area for Azerbaijan did the two sides recognise during the talks?", "86,600 square km"),
+])
+def test_a_measure_question_is_highlighted_where_its_passage_gives_it(core_searcher, question, needle):
+    ans = core_searcher.search(question, 3)
+    assert ans.answered and needle.replace(" km", " kilometers") in ans.hits[0].highlight
