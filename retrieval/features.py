@@ -162,7 +162,10 @@ _ACT_Q = re.compile(
     r"^(?:which|what)\s+(?!(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|did|does|do)\b)"
     r"(?:[\w-]+\s+){1,3}?(?P<past>[a-z]+ed)\b|"
     # "Which groups have condemned ...?": the same, after "has" or "have"
-    r"^which\s+(?:[\w-]+\s+){1,3}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b", re.I)
+    r"^which\s+(?:[\w-]+\s+){1,3}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b|"
+    # "Whose appeals did Azerbaijan turn down?": the owner of what the one-word subject acted on
+    r"^whose\s+(?:[\w'’-]+\s+){1,8}?(?:did|does|do|has|have|had)\s+(?-i:[A-Z])[\w-]*\s+"
+    r"(?P<whose>[a-z]+)\b", re.I)
 _NO_ACT = frozenset("is was are were be been being said say says told tell tells stated state "
                     "think thinks thought mentioned according also else exactly".split())
 
@@ -175,7 +178,7 @@ def asked_act(question: str) -> str | None:
     m = _ACT_Q.search(question.strip())
     if not m or asked_role(question):
         return None
-    word = m.group("verb") or m.group("noun") or m.group("past") or m.group("perfect")
+    word = m.group("verb") or m.group("noun") or m.group("past") or m.group("perfect") or m.group("whose")
     return None if word.lower() in _NO_ACT else word
 
 

@@ -712,6 +712,9 @@ class Searcher:
         stems = list(query_tokens(act)) if act else []
         if len(stems) == 1:  # "Who condemned ...?" is met by "denounced by": the act's kin too
             kin = next((f for f in _ACT_KIN if stems[0] in f), frozenset(stems))
+            phrasal = self._phrasal_relatives(c.question).get(stems[0])
+            if phrasal:  # "Whose appeals did Azerbaijan turn down?" is met by "rejected", not "turn"
+                kin = frozenset(phrasal)
             s_score = self._shift(c, s_score, sorted(kin), ACT_BOOST, every=False)
         for kin in self._kin_for_unknown_kinds(c.q_words):
             s_score = self._shift(c, s_score, kin, KIND_BOOST, every=False)

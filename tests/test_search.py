@@ -563,6 +563,8 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     ("Who has decried the inactivity of Armenian diplomacy?", "decried"),
     ("Which EU official hosted the talks?", "hosted"),  # the kind asked for, then its act
     ("Which groups have condemned Pashinyan's approach?", "condemned"),  # after "have" too
+    ("Whose latest appeals did Azerbaijan turn down?", "turn"),  # what a named subject did
+    ("Whose request did the ministry reject?", None),  # a subject not named: no telling
     ("What land area was cited for Azerbaijan?", None),  # passive: the subject is not asked
     ("Who said the corridor must reopen?", None),  # what someone said: the quote index's
     ("Who is the president of Azerbaijan?", None),  # an office: its holder's sentence answers
@@ -859,3 +861,10 @@ def test_a_day_asked_is_answered_where_a_day_is_given(core_searcher):
 def test_a_measure_question_is_highlighted_where_its_passage_gives_it(core_searcher, question, needle):
     ans = core_searcher.search(question, 3)
     assert ans.answered and needle.replace(" km", " kilometers") in ans.hits[0].highlight
+
+
+def test_a_phrasal_act_is_met_by_the_phrases_relatives(core_searcher):
+    """"turn down" is "rejected": "Azerbaijan has rejected Russia's latest calls ..."."""
+    q = "Whose most recent appeals to lift the corridor blockade did Azerbaijan turn down?"
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and "rejected Russia’s latest calls" in ans.hits[0].highlight
