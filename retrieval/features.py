@@ -94,7 +94,7 @@ _BYLINE_Q = re.compile(
     rf"covering|authoring) {_STORY}|"
     rf"\b{_STORY}\b.{{0,25}}\b(written|authored|penned|reported|filed|bylined) by\b|"
     rf"\bwho (is|are|was|were) the {_WRITER}\s*[?.!]*$|"
-    rf"\b{_WRITER} (credited|listed|named) (with|for|on|in) {_STORY}|"
+    rf"\b{_WRITER} ((is|are|was|were) )?(credited|listed|named) (with|for|on|in) {_STORY}|"
     rf"\bwho (is|are|was|were|gets?|got) (credited|the credit)\b.{{0,25}}\b{_STORY}|"
     r"\bwhose (story|report|article|dispatch|piece) is (this|it)\b|\bwho wrote it\s*[?.!]*$",
     re.I)
@@ -157,6 +157,8 @@ _EXCEPT = re.compile(
 
 _ACT_Q = re.compile(
     r"^who(?:['’]s| is| was| are| were) (?:the|a|an) (?P<noun>[a-z]+) (?:of|for|behind|at|in)\b|"
+    # "Who acted as host of the talks?": the role taken is the act
+    r"^who\s+(?:acted|served|stood|was|were)\s+as\s+(?:the\s+|a\s+|an\s+)?(?P<role>[a-z]+)\b|"
     r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b|"
     # "Which EU official hosted the talks?": a past-tense verb right after the kind asked for
     r"^(?:which|what)\s+(?!(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|did|does|do)\b)"
@@ -178,7 +180,8 @@ def asked_act(question: str) -> str | None:
     m = _ACT_Q.search(question.strip())
     if not m or asked_role(question):
         return None
-    word = m.group("verb") or m.group("noun") or m.group("past") or m.group("perfect") or m.group("whose")
+    word = m.group("role") or m.group("verb") or m.group("noun") or m.group("past") or m.group("perfect") \
+        or m.group("whose")
     return None if word.lower() in _NO_ACT else word
 
 
@@ -508,7 +511,9 @@ _PERSON_Q = re.compile(
     # "Which Russian official signed the statement?": one person asked for by a role
     rf"which ([\w-]+ ){{0,2}}?{_ROLE}\b(?!['’]s| (post|position|title|role|office|job|body))(?= [a-z]))",
     re.I)
-_FUTURE_Q = re.compile(r"^(when|on what date|what date|which day)\b.*\b(will|shall|next|upcoming|"
+# "When will they meet next?", "where and when will they meet next", "On what exact date is it due?"
+_FUTURE_Q = re.compile(r"^((where|who|what) and )?(when|where|on what ([\w-]+ ){0,2}date|"
+                       r"what ([\w-]+ ){0,2}date|which day)\b.*\b(will|shall|next|upcoming|"
                        r"(is|are) (scheduled|planned|expected|due|set)|"
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
 _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
@@ -516,7 +521,7 @@ _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due
 
 # "When did the blockade first begin?": the onset of something, which a report of where it
 # stands now seldom gives; a passage that does says so ("began", "since December", "first").
-_ONSET_Q = re.compile(r"^(when|since when|on what (exact |precise )?date|what (exact |precise )?date|"
+_ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}date|what ([\w-]+ ){0,2}date|"
                       r"(on )?which (day|date|month|year)|in what year|"
                       r"what(['’]s| is| was) the ([\w-]+ ){0,2}(date|day|month|year))\b.*"
                       r"\b(first|begin|began|begun|"

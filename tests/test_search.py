@@ -368,6 +368,7 @@ def test_byline_questions_are_told_from_others():
     assert asks_for_byline("Who are the reporters credited with writing this story?")
     assert asks_for_byline("Who are the reporters credited with this piece?")
     assert asks_for_byline("Who is credited with the article?")
+    assert asks_for_byline("Which journalists are credited with the report?")
     assert asks_for_byline("Name the journalists covering the article.")
     assert not asks_for_byline("Who reported the shortages of food?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
@@ -397,6 +398,8 @@ def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searche
     "who is the current leader of the karabakh armenians' government",
     "When will Pashinyan and Aliyev sign the peace treaty?",  # nor any date ahead
     "When are the leaders due to meet again?",
+    "where and when will aliyev and pashinyan meet next",  # a future place and date
+    "On what exact calendar date did Azerbaijan first block the Lachin corridor?",  # an onset
     # one person asked for by a role, where the statement is a ministry's, signed by no one
     "Which Russian official signed the Foreign Ministry's Saturday statement on the blockade?",
 ])
@@ -564,6 +567,7 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     ("Which EU official hosted the talks?", "hosted"),  # the kind asked for, then its act
     ("Which groups have condemned Pashinyan's approach?", "condemned"),  # after "have" too
     ("Whose latest appeals did Azerbaijan turn down?", "turn"),  # what a named subject did
+    ("Who acted as host of the trilateral talks?", "host"),  # the role taken
     ("Whose request did the ministry reject?", None),  # a subject not named: no telling
     ("What land area was cited for Azerbaijan?", None),  # passive: the subject is not asked
     ("Who said the corridor must reopen?", None),  # what someone said: the quote index's
