@@ -567,6 +567,7 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     ("Which EU official hosted the talks?", "hosted"),  # the kind asked for, then its act
     ("Which groups have condemned Pashinyan's approach?", "condemned"),  # after "have" too
     ("Whose latest appeals did Azerbaijan turn down?", "turn"),  # what a named subject did
+    ("Whose latest appeals did Baku Azerbaijan turn down?", "turn"),  # as the word features read it
     ("Who acted as host of the trilateral talks?", "host"),  # the role taken
     ("Whose request did the ministry reject?", None),  # a subject not named: no telling
     ("What land area was cited for Azerbaijan?", None),  # passive: the subject is not asked
@@ -871,4 +872,9 @@ def test_a_phrasal_act_is_met_by_the_phrases_relatives(core_searcher):
     """"turn down" is "rejected": "Azerbaijan has rejected Russia's latest calls ..."."""
     q = "Whose most recent appeals to lift the corridor blockade did Azerbaijan turn down?"
     ans = core_searcher.search(q, 3)
+    assert ans.answered and "rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
+def test_whose_appeals_baku_turned_down_are_russias(core_searcher):
+    ans = core_searcher.search("Whose most recent appeals to lift the blockade did Baku turn down?", 3)
     assert ans.answered and "rejected Russia’s latest calls" in ans.hits[0].highlight
