@@ -540,7 +540,9 @@ _ROLE_Q = re.compile(
     r"(?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
     rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES})(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
     r"^who (?:(?:officially|publicly|formally) )?(?P<speaks>speaks|spoke|talks|talked) "
-    r"(?:for|on behalf of|in the name of)\b", re.I)
+    r"(?:for|on behalf of|in the name of)\b|"
+    # "Who serves as spokesperson for the ministry?"
+    rf"^who (?:serves|served|acts|acted|works|worked) as (?:the |a |an |its )?(?P<serves>{_TITLES})\b", re.I)
 
 
 def asked_role(question: str) -> str | None:
@@ -549,7 +551,7 @@ def asked_role(question: str) -> str | None:
     m = _ROLE_Q.search(question.strip())
     if not m:
         return None
-    head = "spokesperson" if m.group("speaks") else m.group("role").split()[-1].lower()
+    head = "spokesperson" if m.group("speaks") else (m.group("role") or m.group("serves")).split()[-1].lower()
     if re.fullmatch(_SPOKES, head):
         return _SPOKES
     return re.escape(head) + r"s?"
@@ -667,12 +669,21 @@ _WH_WORDS = {"when", "what", "which", "date", "day", "exact", "precise"}
 def dates_asked(question: str, sentence: str, stem) -> bool:
     """For a when-question on a past event, whether the sentence gives a date a few words from
     one of the question's own words ("On what date did the Brussels summit happen?" and "held
-    in Brussels on Saturday, July 15"): the date asked, whatever other words the question uses."""
-    if question_type(question) != "when" or _FUTURE_Q.search(question):
+    in Brussels on Saturday, July 15"): the date asked, whatever other words the question uses.
+    So for a how-long question and a span of time ("For roughly how long had the blockade been
+    in place when this report was written?" and "its seven-month blockade")."""
+    if _FUTURE_Q.search(question):
+        return False
+    if question_type(question) == "when":
+        family = "date"
+    elif _ASKS["duration"].search(question):
+        family = "duration"
+    else:
         return False
     asked = _asked_stems(" ".join(w for w in _WORD.findall(question) if w.lower() not in _WH_WORDS), stem)
     return any(_near_asked(asked, sentence[max(0, m.start() - 30):m.end() + 30], stem)
-               for m in _MEASURES["date"].finditer(sentence))
+               and (family != "duration" or _NUM.search(sentence[max(0, m.start() - 40):m.end() + 25]))
+               for m in _MEASURES[family].finditer(sentence))
 
 
 def measure_supported(question: str, passage: str, stem=None) -> bool | None:

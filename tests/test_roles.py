@@ -71,6 +71,7 @@ def test_without_such_a_description_search_answers(engine):
     ("Who speaks for the Armenian government?", "spokesman"),  # any of the family
     ("Who speaks on behalf of Armenia's foreign ministry?", "spokeswoman"),
     ("Who officially speaks for the ministry?", "spokesperson"),
+    ("Who serves as spokesperson for Armenia's Foreign Ministry?", "spokeswoman"),
     ("Who is Armenia's foreign minister?", "minister"),
     ("Who is the EU's top official?", "officials"),
     ("Who was the host of the talks?", None),

@@ -878,3 +878,15 @@ def test_a_phrasal_act_is_met_by_the_phrases_relatives(core_searcher):
 def test_whose_appeals_baku_turned_down_are_russias(core_searcher):
     ans = core_searcher.search("Whose most recent appeals to lift the blockade did Baku turn down?", 3)
     assert ans.answered and "rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
+def test_a_how_long_question_is_answered_by_a_span_of_time_by_its_words(core_searcher):
+    from retrieval.features import dates_asked
+    from retrieval.sparse import stem_words
+
+    q = "For roughly how long had the blockade been in place when this report was written?"
+    assert dates_asked(q, "It ended its seven-month blockade of the road.", stem_words)
+    far = "Aliyev, who spoke on Monday in the capital, kept up the seven-month blockade."
+    assert not dates_asked("How long has Aliyev been president?", far, stem_words)
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and "seven-month blockade" in ans.hits[0].highlight
