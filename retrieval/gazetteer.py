@@ -153,7 +153,19 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
         full = PEOPLES[word.lower().rstrip("s")] + ("s" if word.lower().endswith("s") else "")
         return full if not known(word) and known(full) else word
 
-    return _PEOPLE.sub(people, _ABBREVIATION.sub(spell, text))
+    def body(m: re.Match) -> str:
+        full = BODIES[m.group(0).lower()]
+        return full if not known(m.group(0)) and known(full) else m.group(0)
+
+    return _BODY.sub(body, _PEOPLE.sub(people, _ABBREVIATION.sub(spell, text)))
+
+
+# other names of a government body ("Moscow's diplomatic service" is its Foreign Ministry)
+BODIES = {"diplomatic service": "Foreign Ministry", "foreign office": "Foreign Ministry",
+          "ministry of foreign affairs": "Foreign Ministry", "foreign affairs ministry": "Foreign Ministry",
+          "defense ministry": "Defence Ministry", "ministry of defence": "Defence Ministry",
+          "ministry of defense": "Defence Ministry"}
+_BODY = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, BODIES), key=len, reverse=True)) + r")\b", re.I)
 
 
 # other names news gives a people, which a stemmer cannot tie to the country's own

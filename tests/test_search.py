@@ -818,6 +818,9 @@ def test_a_kind_of_speaker_the_corpus_never_names_is_met_by_its_kin(core_searche
 def test_another_name_of_a_people_is_read_as_the_one_the_corpus_uses(core_searcher):
     assert core_searcher.normalise("did the azeris offer proof?") == "did the Azerbaijanis offer proof?"
     assert core_searcher.normalise("Did the Azeri army retreat?").startswith("Did the Azerbaijani ")
+    # and another name of a body: "Moscow's diplomatic service" is its Foreign Ministry
+    assert core_searcher.normalise("What did Moscow's diplomatic service say?") == \
+        "What did Moscow's Foreign Ministry say?"
 
 
 def test_a_who_questions_act_is_met_by_its_kin(core_searcher):
