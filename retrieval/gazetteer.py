@@ -160,8 +160,10 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
     return _BODY.sub(body, _PEOPLE.sub(people, _ABBREVIATION.sub(spell, text)))
 
 
-# other names of a government body ("Moscow's diplomatic service" is its Foreign Ministry)
-BODIES = {"diplomatic service": "Foreign Ministry", "foreign office": "Foreign Ministry",
+# other names of a government body ("Moscow's diplomatic service" is its Foreign Ministry), and
+# of a post on a platform ("the ministry's tweet" is its "Twitter post")
+BODIES = {"tweet": "Twitter post", "tweets": "Twitter posts",
+          "diplomatic service": "Foreign Ministry", "foreign office": "Foreign Ministry",
           "ministry of foreign affairs": "Foreign Ministry", "foreign affairs ministry": "Foreign Ministry",
           "defense ministry": "Defence Ministry", "ministry of defence": "Defence Ministry",
           "ministry of defense": "Defence Ministry"}

@@ -821,6 +821,11 @@ def test_another_name_of_a_people_is_read_as_the_one_the_corpus_uses(core_search
     # and another name of a body: "Moscow's diplomatic service" is its Foreign Ministry
     assert core_searcher.normalise("What did Moscow's diplomatic service say?") == \
         "What did Moscow's Foreign Ministry say?"
+    # and a post by the platform's name ("tweet"), where the corpus writes "Twitter post"
+    q = "was the armenian ministry's tweet possibly aimed at michel"
+    assert "Twitter post" in core_searcher.normalise(q)
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and "veiled rebuke of Michel" in ans.hits[0].highlight
 
 
 def test_a_who_questions_act_is_met_by_its_kin(core_searcher):
