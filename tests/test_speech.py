@@ -206,3 +206,16 @@ def test_a_speaker_named_by_the_words_of_an_alias_in_another_order_is_found(engi
     assert ans.answered and "I see both options" in ans.hits[0].highlight
     ans = engine.ask("What did Michel press the two leaders to do in order to make lasting progress?", 3)
     assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("How did the European Council president characterise the two possible supply routes?",
+     "I see both options"),
+    ("What did the European Council president call on the two leaders to do?",
+     "take further courageous steps"),
+])
+def test_an_attribution_repeating_the_speakers_description_does_not_win_on_it(engine, question, needle):
+    """"..., added the president of the European Council" matches "the European Council
+    president" by its attribution, not by what was said."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
