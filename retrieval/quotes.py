@@ -885,8 +885,10 @@ _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
 _OWNED = re.compile(r"^(.+?)'s (.+)$")  # "Aliyev's office": the owner, then what is owned
 _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
-_Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion) of)\s+(?P<spk>[^,]+?),\s*"
-                          r"(?P<topic>.+)$", re.I)
+_Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion|eyes) of|"
+                          # "In Michel's view, what does progress hinge on?"
+                          r"in (?=[^,]+?'s? (?:view|words|opinion|eyes|telling),))(?P<spk>[^,]+?)"
+                          r"(?:'s? (?:view|words|opinion|eyes|telling))?,\s*(?P<topic>.+)$", re.I)
 # "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
 # question about a speech act of a named speaker (capitalised words, or "the ... ministry")
 _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"

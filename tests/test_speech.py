@@ -219,3 +219,11 @@ def test_an_attribution_repeating_the_speakers_description_does_not_win_on_it(en
     president" by its attribution, not by what was said."""
     ans = engine.ask(question, 3)
     assert ans.answered and needle in ans.hits[0].highlight
+
+
+def test_in_someones_view_asks_what_they_said():
+    from retrieval.quotes import parse_speech_question
+
+    sq = parse_speech_question("In Michel's view, what does genuine progress hinge on?")
+    assert sq.speaker == "Michel" and sq.topic == "what does genuine progress hinge on"
+    assert parse_speech_question("In Brussels, who met?") is None
