@@ -535,6 +535,7 @@ _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|sin
 # names the holder beside the role ("the ministry spokeswoman, Ani Badalyan") and often names
 # where only in the sentence before ("The Armenian Foreign Ministry pointed to ...").
 _SPOKES = r"spokes(?:person|woman|man|people|men|women)|press secretary"
+_HEADS = r"heads?|leaders?|chiefs?|presidents?|chair(?:man|woman|person)?|premier|prime minister"
 _ROLE_Q = re.compile(
     r"^(?:who(?:['’]s| is| was| are| were)|(?:what|tell me)(?:['’]s| is| was| are| were) the name of) "
     r"(?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
@@ -542,7 +543,9 @@ _ROLE_Q = re.compile(
     r"^who (?:(?:officially|publicly|formally) )?(?P<speaks>speaks|spoke|talks|talked) "
     r"(?:for|on behalf of|in the name of)\b|"
     # "Who serves as spokesperson for the ministry?"
-    rf"^who (?:serves|served|acts|acted|works|worked) as (?:the |a |an |its )?(?P<serves>{_TITLES})\b", re.I)
+    rf"^who (?:serves|served|acts|acted|works|worked) as (?:the |a |an |its )?(?P<serves>{_TITLES})\b|"
+    # "Who currently heads the leadership of Karabakh?": its head
+    r"^who (?:currently |now |still )?(?P<leads>heads|leads|runs|chairs|governs)\b", re.I)
 
 
 def asked_role(question: str) -> str | None:
@@ -551,6 +554,8 @@ def asked_role(question: str) -> str | None:
     m = _ROLE_Q.search(question.strip())
     if not m:
         return None
+    if m.group("leads"):
+        return _HEADS
     head = "spokesperson" if m.group("speaks") else (m.group("role") or m.group("serves")).split()[-1].lower()
     if re.fullmatch(_SPOKES, head):
         return _SPOKES

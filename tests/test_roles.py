@@ -72,6 +72,7 @@ def test_without_such_a_description_search_answers(engine):
     ("Who speaks on behalf of Armenia's foreign ministry?", "spokeswoman"),
     ("Who officially speaks for the ministry?", "spokesperson"),
     ("Who serves as spokesperson for Armenia's Foreign Ministry?", "spokeswoman"),
+    ("Who currently heads the de facto leadership of Nagorno-Karabakh?", "leader"),  # its head
     ("Who is Armenia's foreign minister?", "minister"),
     ("Who is the EU's top official?", "officials"),
     ("Who was the host of the talks?", None),
@@ -120,3 +121,9 @@ def test_two_questions_asked_as_one_are_answered_by_the_first_when_the_whole_is_
     assert ans.question == "What post does Charles Michel hold, and how is that body described?"
     # a future first question still abstains
     assert not engine.ask("When and where is the next Aliyev–Pashinyan meeting scheduled?", 3).answered
+
+
+def test_who_heads_a_body_the_article_names_no_head_of_abstains(engine):
+    assert not engine.ask("Who currently heads the de facto leadership of Nagorno-Karabakh?", 3).answered
+    ans = engine.ask("Who leads Armenia?", 3)
+    assert ans.answered and "Pashinyan" in ans.hits[0].highlight
