@@ -219,15 +219,15 @@ class Engine:
                 answers[i] = ans
         # "What post does Michel hold, and how is that body described?": when the whole reads as
         # unanswerable, its first question may not be; its answer is the one given
-        from .features import first_question
+        from .features import question_parts
 
         for i, q in enumerate(questions):
-            first = None if answers[i].answered else first_question(cleaned[i])
-            if first:
-                ans = self.batch_ask([first], k, mode=mode)[0]
+            for part in [] if answers[i].answered else question_parts(cleaned[i]):
+                ans = self.batch_ask([part], k, mode=mode)[0]
                 if ans.answered:
                     ans.question, ans.notice = q, answers[i].notice
                     answers[i] = ans
+                    break
         return answers
 
     def _speech_boosts(self, question: str, sq, quotes) -> tuple[dict[int, float], dict[int, dict]] | None:

@@ -522,7 +522,7 @@ _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due
 # "When did the blockade first begin?": the onset of something, which a report of where it
 # stands now seldom gives; a passage that does says so ("began", "since December", "first").
 _ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}date|what ([\w-]+ ){0,2}date|"
-                      r"(on )?which (day|date|month|year)|in what year|"
+                      r"(on )?((exactly|precisely) )?which (day|date|month|year)|in what year|"
                       r"what(['’]s| is| was) the ([\w-]+ ){0,2}(date|day|month|year))\b.*"
                       r"\b(first|begin|began|begun|"
                       r"start|started|originally|initially)\b", re.I)
@@ -727,20 +727,29 @@ _JOINED = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|from|for|to|by|over|near)\s+
                      r"when|where|which|why|did|does|do|is|was|were|are|has|have|had|might|could|would|can)\b)",
                      re.I)
 # "Where and on what date did the summit take place?": two wh-words over one clause
-_PAIRED = re.compile(r"^(?P<a>(?:when|where|who|what|which|why|how)(?:\s+[\w-]+){0,2}?)\s*,?\s+and\s+"
+_PAIRED = re.compile(r"^(?P<a>(?:(?:on|in|at)\s+)?(?:when|where|who|what|which|why|how)(?:\s+[\w-]+){0,2}?)"
+                     r"\s*,?\s+and\s+"
                      r"(?P<b>(?:(?:on|in|at)\s+)?(?:when|where|who|what|which|why|how)(?:\s+[\w-]+){0,2}?)\s+"
                      r"(?P<rest>(?:did|does|do|is|was|were|are|has|have|had|will|would|can)\b.*)$", re.I)
 
 
-def first_question(question: str) -> str | None:
-    """The first of two questions asked as one ("What post does Michel hold, and how is that
-    body described?" -> "What post does Michel hold?"; "Where and on what date did the summit
-    take place?" -> "Where did the summit take place?"), or None for a single question."""
+def question_parts(question: str) -> list[str]:
+    """The questions asked as one, in order: the first of two joined ones ("What post does
+    Michel hold, and how is that body described?" -> "What post does Michel hold?"), or each
+    of two wh-words over one clause ("Where and on what date did the summit take place?" ->
+    "Where did the summit take place?", "on what date did the summit take place?"); [] for a
+    single question."""
     q = question.strip()
     m = _PAIRED.match(q)
     if m:
-        return f"{m.group('a')} {m.group('rest')}"
+        return [f"{m.group('a')} {m.group('rest')}", f"{m.group('b')} {m.group('rest')}"]
     m = _JOINED.search(q)
     if m and m.start() > 8:
-        return q[:m.start()].rstrip(" ,") + "?"
-    return None
+        return [q[:m.start()].rstrip(" ,") + "?"]
+    return []
+
+
+def first_question(question: str) -> str | None:
+    """The first of `question_parts`, or None for a single question."""
+    parts = question_parts(question)
+    return parts[0] if parts else None

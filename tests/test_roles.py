@@ -127,3 +127,8 @@ def test_who_heads_a_body_the_article_names_no_head_of_abstains(engine):
     assert not engine.ask("Who currently heads the de facto leadership of Nagorno-Karabakh?", 3).answered
     ans = engine.ask("Who leads Armenia?", 3)
     assert ans.answered and "Pashinyan" in ans.hits[0].highlight
+
+
+def test_a_place_and_a_date_asked_together_are_answered_by_the_part_that_can_be(engine):
+    ans = engine.ask("In what city and on what date did the most recent three-way summit take place?", 3)
+    assert ans.answered and "July 15" in ans.hits[0].highlight

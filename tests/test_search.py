@@ -896,3 +896,13 @@ def test_a_how_long_question_is_answered_by_a_span_of_time_by_its_words(core_sea
     assert not dates_asked("How long has Aliyev been president?", far, stem_words)
     ans = core_searcher.search(q, 3)
     assert ans.answered and "seven-month blockade" in ans.hits[0].highlight
+
+
+def test_two_wh_words_over_one_clause_are_two_questions_tried_in_turn(core_searcher):
+    from retrieval.features import question_parts
+
+    assert question_parts("In what city and on what date did the summit take place?") == [
+        "In what city did the summit take place?", "on what date did the summit take place?"]
+    assert question_parts("Did they meet?") == []
+    ans = core_searcher.search("On exactly which day did the Lachin corridor blockade begin?", 3)
+    assert not ans.answered  # an onset the article never gives
