@@ -34,8 +34,6 @@ _SPEAKER_FILLER = {"the", "of", "s", "a", "an"}
 # that ...", "he made it clear that ...")
 _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indicated|signall?ed|suggested|"
             r"noted|stressed|made it clear|did not say|declined)\b")
-# "he pressed (them to ...)" after "What did Michel say": the speech act he reported of himself
-_TOLD_ACT = re.compile(r"^(?:that\s+)?(?:he|she|they|it|we|i)\s+(?:had\s+|has\s+|would\s+)?([a-z]+)\b", re.I)
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 _WORDS = re.compile(r"[^\W_]+")
@@ -249,16 +247,12 @@ class Engine:
         if not found:
             return None
         from .features import is_polar
-        from .quotes import OPINION_VERBS, in_own_words, is_speech_verb, speech_verbs
+        from .quotes import OPINION_VERBS, in_own_words, speech_verbs
 
         data = self.load().data
         opinion = sq.verb in OPINION_VERBS  # what they think: their own words say it
-        verb = sq.verb
-        if verb in _GENERIC_VERBS:  # "What did Michel say he pressed them to do?": the act he told of
-            inner = _TOLD_ACT.match(sq.topic or "")
-            verb = inner.group(1).lower() if inner and is_speech_verb(inner.group(1)) else verb
-        verbs = set(stem_words(sorted(speech_verbs(verb, question)))) \
-            if verb and verb not in _GENERIC_VERBS else set()
+        verbs = set(stem_words(sorted(speech_verbs(sq.verb, question)))) \
+            if sq.verb and sq.verb not in _GENERIC_VERBS else set()
         # "Did Michel suggest they had bridged their gaps?" asks whether: the reporter's account
         # ("Michel gave no indications that ...") answers as well as his words do
         base = QUOTE_BOOST_YES_NO if is_polar(question) else QUOTE_BOOST

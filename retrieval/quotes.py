@@ -976,14 +976,6 @@ def in_own_words(rec: dict) -> bool:
     return rec.get("kind") == "direct" and bool(_FIRST_PERSON.search(rec.get("quote", "")))
 
 
-_SPEECH_VERB = re.compile(rf"(?:{_SPEECH_VERBS})", re.I)
-
-
-def is_speech_verb(word: str) -> bool:
-    """Whether a word is one of the verbs a speech question asks by ("pressed", "urged")."""
-    return bool(_SPEECH_VERB.fullmatch(word))
-
-
 def speech_verbs(verb: str, question: str = "") -> set[str]:
     """The base forms a quote's verb may take for a question's `verb` ("called on" -> urge, push, ...)."""
     base = _IRREGULAR.get(verb.lower(), verb.lower())
