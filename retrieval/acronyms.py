@@ -25,7 +25,7 @@ credit "The ICJ court ordered ..." for "When did the International Court of Just
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 _SMALL = {"of", "for", "and", "the", "on", "in", "de", "du", "des", "la", "le", "to", "at", "&"}
 _CAP = r"[A-Z][\w’'-]*"
@@ -55,6 +55,18 @@ def _phrases(run: str, longest: int = 8) -> Iterator[tuple[str, list[str]]]:
                 yield " ".join(words[a:b + 1]), words[a:b + 1]
 
 
+def _capitalised_phrases(texts: Iterable[str]) -> Iterator[tuple[str, list[str], str, bool]]:
+    """(phrase, its words, their initials, whether it ends where its run of capitalised words
+    does) for every `_phrases` sub-run of the texts, leaving out those holding an acronym
+    already ("RFE/RL Armenian Service")."""
+    for text in texts:
+        for run in _RUN.findall(text):
+            last = re.sub(r"[’']s$", "", run.split()[-1])
+            for phrase, words in _phrases(run):
+                if not any(w.isupper() for w in words):
+                    yield phrase, words, _initials(words), words[-1] == last
+
+
 def find_acronyms(texts: Sequence[str]) -> dict[str, str]:
     """Acronym -> its long form, for the acronyms the texts define or use unambiguously.
 
@@ -78,12 +90,9 @@ def find_acronyms(texts: Sequence[str]) -> dict[str, str]:
         used.update(_ACRONYM.findall(text))
     wanted = {_letters(a) for a in used - set(defined)}
     by_initials: dict[str, set[str]] = {}
-    for text in texts if wanted else ():
-        for run in _RUN.findall(text):
-            for phrase, words in _phrases(run):
-                key = _initials(words)
-                if key in wanted and not any(w.isupper() for w in words):  # not "RFE/RL Armenian Service"
-                    by_initials.setdefault(key, set()).add(phrase)
+    for phrase, _words, key, _whole in _capitalised_phrases(texts if wanted else ()):
+        if key in wanted:
+            by_initials.setdefault(key, set()).add(phrase)
     out = dict(defined)
     for acronym in sorted(used - set(defined)):
         phrases = by_initials.get(_letters(acronym), set())
@@ -123,18 +132,11 @@ def find_initialisms(texts: Sequence[str], taken: set[str] = frozenset()) -> dic
     the names the texts write out ("European Court of Human Rights" -> "ECHR"); initials two
     names share, or that are in `taken` (acronyms the texts use themselves), are left out."""
     by_initials: dict[str, set[str]] = {}
-    for text in texts:
-        for run in _RUN.findall(text):
-            end = run.split()[-1]
-            for phrase, words in _phrases(run):
-                # a whole name ends where its run does ("European Court of Human", no); one that
-                # joins two ("Pashinyan and European Union") is not a name
-                if words[-1] != re.sub(r"[’']s$", "", end) or "and" in words or "&" in words \
-                        or any(w.isupper() for w in words):  # "RFE/RL Armenian Service"
-                    continue
-                key = _initials(words)
-                if len(key) < 3 or key in taken:
-                    continue
-                if words[-1].lower() in _BODY_HEADS or " of " in f" {phrase.lower()} ":
-                    by_initials.setdefault(key, set()).add(phrase)
+    for phrase, words, key, whole in _capitalised_phrases(texts):
+        # a whole name ends where its run does ("European Court of Human", no); one that joins
+        # two ("Pashinyan and European Union") is not a name
+        if not whole or "and" in words or "&" in words or len(key) < 3 or key in taken:
+            continue
+        if words[-1].lower() in _BODY_HEADS or " of " in f" {phrase.lower()} ":
+            by_initials.setdefault(key, set()).add(phrase)
     return {k: next(iter(v)) for k, v in sorted(by_initials.items()) if len(v) == 1}

@@ -263,35 +263,45 @@ class Engine:
                                     if w not in _SPEAKER_FILLER]))
         if len(described) < 2:
             described = set()
+        located: list[int] = []  # the passages of the quotes, for the reporter's account below
         for rec in found:
             loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
             if loc is None:
                 continue
+            located.append(loc[0])
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
             held = bool(verbs) and self._verb_by_quote(rec, row, loc, verbs) or opinion and in_own_words(rec)
             echo = SPEAKER_ECHO if described and self._attributed_as(rec, loc, described) else 0.0
             boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held - echo)
             recs.setdefault(row, rec)
         if boosts and is_polar(question):
-            for row in self._reported(found):  # "Michel gave no indications that ...": his word too
+            for row in self._reported(found, located):  # "Michel gave no indications that ...": his word too
                 boosts[row] = max(boosts.get(row, 0.0), base)
         return (boosts, recs) if boosts else None
+
+    def _around_quote(self, rec: dict, loc: tuple[int, int]) -> tuple[str, str, str] | None:
+        """(the quote's sentence before it, the quote, after it), or None where the sentence does
+        not hold the quote as recorded."""
+        sentence = self.load().data.passages[loc[0]].sentences[loc[1]]
+        quote = rec.get("quote", "")
+        at = sentence.find(quote[:40]) if quote else -1
+        if at < 0:
+            return None
+        return sentence[:at], quote, sentence[at + len(quote):]
 
     def _attributed_as(self, rec: dict, loc: tuple[int, int], described: set[str]) -> bool:
         """Whether a quote's sentence, outside the quote, names its speaker by all the words the
         question describes them with ("..., added the president of the European Council" for
         "the European Council president"): those words then match the attribution, not what was
         said, and lift that quote over the one that answers."""
-        sentence = self.load().data.passages[loc[0]].sentences[loc[1]]
-        quote = rec.get("quote", "")
-        at = sentence.find(quote[:40]) if quote else -1
-        if at < 0:
+        parts = self._around_quote(rec, loc)
+        if parts is None:
             return False
-        outside = sentence[:at] + " " + sentence[at + len(quote):]
+        outside = f"{parts[0]} {parts[2]}"
         return described <= set(stem_words(_WORDS.findall(outside.lower())))
 
-    def _reported(self, found: list[dict]) -> list[int]:
-        """Sentence rows in the passages of a speaker's quotes that report, without quoting, what
+    def _reported(self, found: list[dict], passages: list[int]) -> list[int]:
+        """Sentence rows in the `passages` of a speaker's quotes that report, without quoting, what
         the speaker said ("Michel gave no indications that Aliyev and Pashinyan narrowed their
         differences"): the speaker by name, then a reporting verb within four words."""
         data = self.load().data
@@ -301,15 +311,11 @@ class Engine:
         if not names:
             return []
         said = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + rf")\b\W+(?:\w+\W+){{0,3}}?{_REPORTS}")
-        rows, seen = [], set()
-        for rec in found:
-            loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
-            if loc is None or loc[0] in seen:
-                continue
-            seen.add(loc[0])
-            for j, sentence in enumerate(data.passages[loc[0]].sentences):
+        rows = []
+        for r in dict.fromkeys(passages):
+            for j, sentence in enumerate(data.passages[r].sentences):
                 if not _QUOTE_MARK.search(sentence) and said.search(sentence):
-                    rows.append(int(data.sentence_offsets[loc[0]]) + j)
+                    rows.append(int(data.sentence_offsets[r]) + j)
         return rows
 
     def _verb_by_quote(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str]) -> bool:
@@ -318,13 +324,12 @@ class Engine:
         ("“...,” added the president ..."), or its first word (“noted ...”), not anywhere in the
         sentence ("as well as urging Aliyev to reopen the corridor he “noted ...”" brings in what
         he noted, not what he urged). The whole sentence where the quote is not found in it."""
-        sentence = self.load().data.passages[loc[0]].sentences[loc[1]]
-        quote = rec.get("quote", "")
-        at = sentence.find(quote[:40]) if quote else -1
-        if at < 0:
+        parts = self._around_quote(rec, loc)
+        if parts is None:
             return bool(verbs & self._sentence_stems(row, *loc))
-        near = (_WORDS.findall(sentence[:at].lower())[-VERB_NEAR:] + _WORDS.findall(quote.lower())[:1]
-                + _WORDS.findall(sentence[at + len(quote):].lower())[:VERB_NEAR + 1])
+        before, quote, after = parts
+        near = (_WORDS.findall(before.lower())[-VERB_NEAR:] + _WORDS.findall(quote.lower())[:1]
+                + _WORDS.findall(after.lower())[:VERB_NEAR + 1])
         return bool(verbs & set(stem_words(near)))
 
     def _described(self, speaker: str) -> str | None:

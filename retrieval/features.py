@@ -747,9 +747,3 @@ def question_parts(question: str) -> list[str]:
     if m and m.start() > 8:
         return [q[:m.start()].rstrip(" ,") + "?"]
     return []
-
-
-def first_question(question: str) -> str | None:
-    """The first of `question_parts`, or None for a single question."""
-    parts = question_parts(question)
-    return parts[0] if parts else None

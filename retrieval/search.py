@@ -217,6 +217,19 @@ def _raise(s_score: np.ndarray, held: np.ndarray, units: float) -> np.ndarray:
     return s_score + units * (float(s_score.std()) or 1.0) * held
 
 
+def _next_sentence(c: Candidates, i: int) -> int:
+    """The candidate after candidate sentence i in its passage, or -1."""
+    nxt = np.flatnonzero((c.owner == c.owner[i]) & (c.local == c.local[i] + 1))
+    return int(nxt[0]) if len(nxt) else -1
+
+
+def _put_above(s_score: np.ndarray, i: int, top: int) -> np.ndarray:
+    """s_score with sentence i put REASON_LIFT standard units above sentence `top`."""
+    out = s_score.copy()
+    out[i] = s_score[top] + REASON_LIFT * (float(s_score.std()) or 1.0)
+    return out
+
+
 @dataclass
 class Candidates:
     """Candidate passages and all their sentences, with the features the ranker reads."""
@@ -682,21 +695,15 @@ class Searcher:
         the model's vectors put it nearer the question than the best, and its score is within
         PRONOUN_NEAR standard units, it goes first (by REASON_LIFT units)."""
         top = int(np.argmax(s_score)) if len(s_score) else -1
-        if top < 0:
+        b = _next_sentence(c, top) if top >= 0 else -1
+        if b < 0:
             return s_score
-        j, loc = int(c.owner[top]), int(c.local[top])
-        nxt = np.flatnonzero((c.owner == j) & (c.local == loc + 1))
-        if not len(nxt):
-            return s_score
-        b = int(nxt[0])
         std = float(s_score.std()) or 1.0
         if c.s_dense[b] <= c.s_dense[top] or s_score[b] < s_score[top] - PRONOUN_NEAR * std:
             return s_score
-        if not _SUBJECT_PRONOUN.match(self.data.passages[int(c.rows[j])].sentences[loc + 1]):
+        if not _SUBJECT_PRONOUN.match(self.data.passages[int(c.rows[c.owner[b]])].sentences[int(c.local[b])]):
             return s_score
-        out = s_score.copy()
-        out[b] = s_score[top] + REASON_LIFT * std
-        return out
+        return _put_above(s_score, b, top)
 
     def _read_as_asked(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """Sentence scores moved by what the question's form says of its answer: a sentence
@@ -745,20 +752,16 @@ class Searcher:
         p = self.data.passages[int(c.rows[j])]
         if gives_reason(p.sentences[loc]) or gives_purpose(p.sentences[loc]):
             return s_score
-        std = float(s_score.std()) or 1.0
-        nxt = np.flatnonzero((c.owner == j) & (c.local == loc + 1))
-        if len(nxt) and gives_reason(p.sentences[loc + 1]):
-            lift = int(nxt[0])
-        else:  # or a runner-up all but level with it that does ("..., saying that it is a ploy")
-            floor = s_score[top] - REASON_NEAR * std
+        lift = _next_sentence(c, top)
+        if lift < 0 or not gives_reason(p.sentences[loc + 1]):
+            # or a runner-up all but level with it that does ("..., saying that it is a ploy")
+            floor = s_score[top] - REASON_NEAR * (float(s_score.std()) or 1.0)
             near = [int(i) for i in np.argsort(-s_score)[1:4] if s_score[i] >= floor]
             lift = next((i for i in near if gives_reason(
                 self.data.passages[int(c.rows[c.owner[i]])].sentences[int(c.local[i])])), -1)
             if lift < 0:
                 return s_score
-        out = s_score.copy()
-        out[lift] = s_score[top] + REASON_LIFT * std
-        return out
+        return _put_above(s_score, lift, top)
 
     def _shift(self, c: Candidates, s_score: np.ndarray, stems: list[str], units: float,
                every: bool = True) -> np.ndarray:
