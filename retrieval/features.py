@@ -664,8 +664,20 @@ def _asked_stems(question: str, stem) -> set[str]:
 def _near_asked(asked: set[str], window: str, stem) -> bool:
     """Whether the few words either side of a span of time hold one of the question's stems
     ("How long has the corridor been blockaded?" and "its seven-month blockade"), not just any
-    "seven-month" near Aliyev's name for "How long has Aliyev been president?"."""
-    return bool(asked & set(stem([w.lower() for w in _WORD.findall(window)])))
+    "seven-month" near Aliyev's name for "How long has Aliyev been president?". A derived form
+    counts ("How long has Azerbaijan been blocking ...?" and "blockade"): a stem of ROOT_MIN
+    letters or more that begins the other."""
+    near = set(stem([w.lower() for w in _WORD.findall(window)]))
+    return bool(asked & near) or any(_same_root(a, w) for a in asked for w in near)
+
+
+ROOT_MIN = 5
+
+
+def _same_root(a: str, b: str) -> bool:
+    """Whether one stem begins the other and the shorter has ROOT_MIN letters ("block", "blockad")."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= ROOT_MIN and long_.startswith(short)
 
 
 _WH_WORDS = {"when", "what", "which", "date", "day", "exact", "precise"}

@@ -213,6 +213,11 @@ def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
      True),
     ("About how long has Aliyev been president?",
      "Aliyev, who spoke on Monday in the capital, kept up the seven-month blockade of the road.", False),
+    # a derived form of the question's word is that word ("blocking" and "blockade")
+    ("How long has Azerbaijan been blocking the road?",
+     "Russia called for an end to its seven-month blockade of Karabakh's only land link.", True),
+    ("How long has Azerbaijan been blocking the road?",
+     "Russia spoke of the seven-month talks of Karabakh's only land link.", False),
 ])
 def test_a_duration_answers_only_for_what_it_spans(question, passage, want):
     from retrieval.features import measure_supported
