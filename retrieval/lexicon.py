@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 5
+SYNONYMS_VERSION = 6
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -76,14 +76,14 @@ def _records(folder: Path, part: str) -> Iterator[tuple[str, list[str]]]:
 
 def _synsets(folder: Path) -> Iterator[tuple[tuple[str, int], list[str], list[tuple[str, int]],
                                              list[tuple[str, int]]]]:
-    """(key, single-word lemmas, related synset keys, antonym synset keys) of every synset in
-    the data files."""
+    """(key, single-word lemmas and phrasal verbs, related synset keys, antonym synset keys) of
+    every synset in the data files."""
     for kind, fields in _records(folder, "data"):
         w_cnt = int(fields[3], 16)
         words = []
         for i in range(w_cnt):
             w = re.sub(r"\(.*\)$", "", fields[4 + 2 * i]).lower()
-            if _WORD.match(w):
+            if _WORD.match(w) or kind == "verb" and _phrasal(w):
                 words.append(w)
         at = 4 + 2 * w_cnt
         related, opposed = [], []
@@ -116,12 +116,16 @@ def _senses(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
             yield lemma, [(kind, int(o)) for o in offs]
 
 
-def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[str]]:
+def build_synonyms(folder: Path, vocab: Iterable[str], stem,
+                   phrases: Iterable[str] = ()) -> dict[str, list[str]]:
     """For each stem of a WordNet lemma, the corpus stems (in `vocab`) WordNet relates it to.
 
     `stem` is the BM25 stemmer, so question words, corpus words and lemmas meet as stems.
-    A stem never lists itself: exact matches are BM25's job.
+    A stem never lists itself: exact matches are BM25's job. A phrasal verb of a synset counts
+    by its verb where the corpus writes the two words together (`phrases`, `corpus_phrasals`):
+    "hinge on" is "depend on", and "Real progress depends on ..." holds "depend".
     """
+    phrases = set(phrases)
     vocab = set(vocab)
     words_of: dict[tuple[str, int], list[str]] = {}
     related_of: dict[tuple[str, int], list[tuple[str, int]]] = {}
@@ -132,22 +136,32 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem) -> dict[str, list[s
         if opposed:
             opposed_of[key] = opposed
     senses = list(_senses(folder))
-    lemmas = sorted({w for ws in words_of.values() for w in ws}
+    phrasals = {w for ws in words_of.values() for w in ws if not _WORD.match(w)} \
+        | {lemma for lemma, _ in senses if _phrasal(lemma)}
+    lemmas = sorted({w for ws in words_of.values() for w in ws if _WORD.match(w)}
                     | {lemma for lemma, _ in senses if _WORD.match(lemma)}
-                    | {ph[0] for lemma, _ in senses if (ph := _phrasal(lemma))})
+                    | {ph[0] for lemma in phrasals if (ph := _phrasal(lemma))})
     stem_of = dict(zip(lemmas, stem(lemmas)))
-    for lemma, _ in senses:
+    head_of: dict[str, str] = {}  # a phrasal verb the corpus writes -> its verb's stem
+    for lemma in phrasals:
         if ph := _phrasal(lemma):
             stem_of[lemma] = phrasal_key(stem_of[ph[0]], ph[1])
-    in_corpus = {key: {stem_of[w] for w in ws} & vocab for key, ws in words_of.items()}
+            if stem_of[lemma] in phrases:
+                head_of[lemma] = stem_of[ph[0]]
+    in_corpus = {key: {stem_of[w] for w in ws if _WORD.match(w)} & vocab for key, ws in words_of.items()}
+    # a phrasal verb's kin are the corpus's phrasal verbs too ("hinge on" -> "depend"), not a
+    # single word's: "set up" written once would make "set" kin of every "open" and "found"
+    by_phrase = {key: {head_of[w] for w in ws if w in head_of} for key, ws in words_of.items()}
     table: dict[str, set[str]] = {}
     for lemma, keys in senses:
         s = stem_of[lemma]
+        sources = (in_corpus, by_phrase) if _phrasal(lemma) else (in_corpus,)
         near: set[str] = set()
         for key in keys[:MAX_SENSES]:  # the most frequent senses: rare ones are mostly noise
-            near |= in_corpus.get(key, set())
-            for other in related_of.get(key, ()):
-                near |= in_corpus.get(other, set())
+            for source in sources:
+                near |= source.get(key, set())
+                for other in related_of.get(key, ()):
+                    near |= source.get(other, set())
         near.discard(s)
         if near:
             table.setdefault(s, set()).update(near)
@@ -183,7 +197,8 @@ def corpus_synonyms(vocab: Iterable[str], stem,
         log.warning("WordNet not found (install Debian's wordnet-base, or set QABOT_WORDNET to its "
                     "folder, then run `qabot index --rebuild`): questions in other words than the "
                     "documents' are matched less well")
-    table = {k: set(v) for k, v in build_synonyms(folder, vocab, stem).items()} if folder else {}
+    phrases = corpus_phrasals(texts, stem)
+    table = {k: set(v) for k, v in build_synonyms(folder, vocab, stem, phrases).items()} if folder else {}
     acronyms = find_acronyms(texts)
     initialisms = find_initialisms(texts, taken=set(acronyms))
     links = acronym_links({**acronyms, **initialisms}, stem)
@@ -196,6 +211,19 @@ def corpus_synonyms(vocab: Iterable[str], stem,
     info = {"version": SYNONYMS_VERSION, "source": "wordnet-3.0" if folder else None,
             "acronyms": len(acronyms), "initialisms": len(initialisms)}
     return {s: sorted(v) for s, v in sorted(table.items())}, info
+
+
+_WORDS = re.compile(r"[A-Za-z]+")
+
+
+def corpus_phrasals(texts: Sequence[str], stem) -> set[str]:
+    """The phrasal-verb keys ("depend_on") of every word the corpus writes before a particle
+    ("depends on"): a synset's phrasal verb is in the corpus only when these two words are."""
+    pairs = {(a.lower(), b.lower()) for ws in (_WORDS.findall(t) for t in texts) for a, b in zip(ws, ws[1:])
+             if b.lower() in PARTICLES}
+    firsts = sorted({a for a, _ in pairs})
+    stem_of = dict(zip(firsts, stem(firsts)))
+    return {phrasal_key(stem_of[a], b) for a, b in pairs}
 
 
 def save_synonyms(path: Path, table: dict[str, list[str]]) -> None:

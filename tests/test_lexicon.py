@@ -17,6 +17,7 @@ from retrieval.lexicon import (
     SYNONYMS_VERSION,
     antonym_key,
     build_synonyms,
+    corpus_phrasals,
     find_wordnet,
     load_synonyms,
     phrasal_key,
@@ -57,6 +58,20 @@ def test_a_phrasal_verb_meets_what_its_verb_alone_does_not(wordnet):
     turn, brush = stem_words(["turned", "brushing"])
     assert vocab[0] in table[phrasal_key(turn, "down")] and vocab[0] not in table.get(turn, [])
     assert vocab[1] in table[phrasal_key(brush, "off")] and vocab[1] not in table.get(brush, [])
+
+
+def test_a_phrasal_verb_meets_the_phrasal_verbs_the_corpus_writes(wordnet):
+    """"hinge on" is "depend on": where the corpus writes "depends on", a question's "hinges on"
+    meets "depend"; a single word does not ("open" is not "set" for the corpus's "set up")."""
+    texts = ["Real progress depends on the next steps.", "Baku set up a checkpoint."]
+    phrases = corpus_phrasals(texts, stem_words)
+    depend, hinge, set_, open_ = stem_words(["depends", "hinges", "set", "open"])
+    assert phrasal_key(depend, "on") in phrases and phrasal_key(set_, "up") in phrases
+    vocab = set(stem_words(" ".join(texts).replace(".", "").lower().split()))
+    table = build_synonyms(wordnet, vocab, stem_words, phrases)
+    assert depend in table[phrasal_key(hinge, "on")]
+    assert depend not in build_synonyms(wordnet, vocab, stem_words).get(phrasal_key(hinge, "on"), [])
+    assert set_ not in table.get(open_, [])
 
 
 def test_antonyms_are_kept_apart_for_yes_no_questions(wordnet):
