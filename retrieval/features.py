@@ -62,7 +62,9 @@ _QTYPES = [
 
 # A question about the story itself: where it was filed from, by which agency. News puts that
 # in the dateline ("YEREVAN (Azatutyun) — ..."), which no other sentence restates.
-_STORY = r"(this|the) (news )?(story|report|article|dispatch|piece)"
+# "this story", "the news report", "this Lachin corridor article": a few words may say which
+_STORY = r"(this|the)( (?!(?:the|an?|this|that|in|on|of|by|to|for|about|from)\b)[\w-]+){0,3}? " \
+    r"(story|report|article|dispatch|piece)"
 _PLACE_ASKED = r"(city|town|place|country|capital|location)"
 _DATELINE_Q = re.compile(
     r"\bdatelin|"

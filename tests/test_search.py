@@ -377,6 +377,10 @@ def test_byline_questions_are_told_from_others():
     assert asks_for_byline("Name the journalists covering the article.")
     assert not asks_for_byline("Who reported the shortages of food?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
+    # a few words may say which story
+    assert asks_for_byline("who wrote this lachin article")
+    assert asks_for_byline("Who are the authors of the Lachin corridor report?")
+    assert not asks_for_byline("Who reported the shortages in the region in the report?")
 
 
 def test_a_count_question_is_answered_by_the_passage_that_counts_the_thing_asked(core_searcher):
