@@ -230,6 +230,25 @@ _PURPOSE = re.compile(r"\b(to (ensure|prevent|avoid|allow|help|facilitate|protec
                       r"keep)|so that|so as to)\b", re.I)
 
 
+# "Why is the Lachin corridor so important for Karabakh?" is answered by what it is to it,
+# "Karabakh's only land link with Armenia": the words that say a thing is the one it needs
+_IMPORTANCE_Q = re.compile(r"\bwhy\b.{0,60}\b(important|crucial|vital|significant|essential|critical|"
+                           r"matters?|key)\b|\bwhat makes\b.{0,60}\b(important|crucial|vital|significant|"
+                           r"essential|critical|matter)\b|\b(importance|significance)\b", re.I)
+_ESSENTIAL = re.compile(r"(?<!\bnot )\b(only|sole|main|vital|crucial|essential|lifeline|key|critical|"
+                        r"primary)\b", re.I)
+
+
+def asks_importance(question: str) -> bool:
+    """Whether the question asks why something matters (what it is to someone)."""
+    return bool(_IMPORTANCE_Q.search(question))
+
+
+def tells_importance(sentence: str) -> bool:
+    """Whether the sentence calls something the only, main or vital one ("not only" does not)."""
+    return bool(_ESSENTIAL.search(sentence))
+
+
 def asks_response(question: str) -> bool:
     """Whether the question asks how someone responded to something."""
     return bool(_RESPONSE_Q.search(question))

@@ -45,6 +45,7 @@ from .features import (
     asks_for_addressee,
     asks_for_byline,
     asks_for_dateline,
+    asks_importance,
     asks_response,
     asks_trigger,
     attribute_bits,
@@ -61,6 +62,7 @@ from .features import (
     names_body,
     question_names,
     question_type,
+    tells_importance,
 )
 from .gazetteer import (
     as_capitals,
@@ -149,6 +151,10 @@ ACT_BOOST = 1.4
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
     "kind", "type", "sort",
+]))
+_IMPORTANCE_STEMS = frozenset(stem_words([
+    "matter", "matters", "much", "important", "importance", "significant", "significance", "crucial", "vital",
+    "essential", "critical", "key",
 ]))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
@@ -445,6 +451,8 @@ class Searcher:
         frame = _FRAME_STEMS | set(stem_words([focus.group(1).lower()])) if focus else _FRAME_STEMS
         if qtype in ("when", "where"):  # "When did the summit happen?": the verb only asks when
             frame = frame | _EVENT_STEMS
+        if asks_importance(clean):  # "Why does the corridor matter so much?" asks what it is to them
+            frame = frame | _IMPORTANCE_STEMS
         unknown = [w for w in qset if w not in self._vocab and w not in frame]
         unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
@@ -730,16 +738,22 @@ class Searcher:
             s_score = self._reason_follows(c, s_score)
         if asks_response(c.question):
             s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
+        if asks_importance(c.question):  # "Why does the corridor matter?": "its only land link"
+            s_score = _raise(s_score, self._sentences_that(c, tells_importance), ACT_BOOST)
         if trigger:
             s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)
         if qual:
             q_stem = stem_words([qual.lower()])[0]
-            passages = self.data.passages
-            sents = (passages[int(c.rows[j])].sentences[int(loc)] for j, loc in zip(c.owner, c.local))
-            held = np.fromiter((names_body(t, q_stem, stem_words) for t in sents), bool, len(c.owner))
+            held = self._sentences_that(c, lambda t: names_body(t, q_stem, stem_words))
             s_score = _raise(s_score, held, ACT_BOOST)
         return s_score
+
+    def _sentences_that(self, c: Candidates, test) -> np.ndarray:
+        """Which candidate sentences pass `test(text)`."""
+        passages = self.data.passages
+        sents = (passages[int(c.rows[j])].sentences[int(loc)] for j, loc in zip(c.owner, c.local))
+        return np.fromiter((bool(test(t)) for t in sents), bool, len(c.owner))
 
     def _reason_follows(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """A why-question's best sentence often restates the event asked about ("In a weekend

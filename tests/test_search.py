@@ -915,3 +915,17 @@ def test_two_wh_words_over_one_clause_are_two_questions_tried_in_turn(core_searc
     assert question_parts("Did they meet?") == []
     ans = core_searcher.search("On exactly which day did the Lachin corridor blockade begin?", 3)
     assert not ans.answered  # an onset the article never gives
+
+
+def test_importance_questions_are_told_and_answered_by_what_the_thing_is_to_them(core_searcher):
+    """"Why is the corridor so important?" is answered by "its only land link", a sentence that
+    never names the corridor; "not only" calls nothing the only one."""
+    from retrieval.features import asks_importance, tells_importance
+
+    assert asks_importance("Why does the Lachin corridor matter so much to Karabakh?")
+    assert asks_importance("What makes the corridor so vital?")
+    assert not asks_importance("Why did Baku set up a checkpoint?")
+    assert tells_importance("the blockade of Karabakh's only land link with Armenia")
+    assert not tells_importance("which included not only the would-be treaty")
+    ans = core_searcher.search("Why is the Lachin corridor so important for Karabakh?")
+    assert ans.answered and "only land link with Armenia" in ans.hits[0].highlight
