@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 6
+SYNONYMS_VERSION = 7
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -171,7 +171,35 @@ def build_synonyms(folder: Path, vocab: Iterable[str], stem,
                 opposite |= in_corpus.get(other, set())
         if opposite:
             table.setdefault(antonym_key(s), set()).update(opposite)
+    for s, near in _again(senses, words_of, related_of, vocab, stem).items():
+        table.setdefault(s, set()).update(near)
     return {s: sorted(v) for s, v in sorted(table.items())}
+
+
+def _again(senses: list[tuple[str, list[tuple[str, int]]]], words_of: dict, related_of: dict,
+           vocab: set[str], stem) -> dict[str, set[str]]:
+    """A "re-" verb's kin are "re-" and its verb's kin: "reaffirm" meets the article's
+    "reconfirmed" (affirm and confirm share a synset), which WordNet does not relate to it."""
+    keys_of = dict(senses)
+    pairs = []
+    for lemma, _ in senses:
+        base = lemma[2:]
+        if lemma.startswith("re") and len(base) >= 4 and _WORD.match(lemma) and base in keys_of:
+            kin = set()
+            for key in keys_of[base][:MAX_SENSES]:
+                if key[0] != "verb":
+                    continue
+                for k in (key, *related_of.get(key, ())):
+                    kin.update(w for w in words_of.get(k, ()) if _WORD.match(w) and len(w) >= 4 and w != base
+                               and k[0] == "verb")
+            pairs += [(lemma, "re" + w) for w in sorted(kin)]
+    words = sorted({w for pair in pairs for w in pair})
+    stem_of = dict(zip(words, stem(words)))
+    out: dict[str, set[str]] = {}
+    for lemma, again in pairs:
+        if stem_of[again] in vocab and stem_of[again] != stem_of[lemma]:
+            out.setdefault(stem_of[lemma], set()).add(stem_of[again])
+    return out
 
 
 def antonym_key(stem: str) -> str:

@@ -74,6 +74,16 @@ def test_a_phrasal_verb_meets_the_phrasal_verbs_the_corpus_writes(wordnet):
     assert set_ not in table.get(open_, [])
 
 
+def test_a_re_verb_meets_re_and_its_verbs_kin(wordnet):
+    """"reaffirm" meets the article's "reconfirmed": affirm and confirm share a synset, and
+    WordNet relates neither "re-" verb to the other."""
+    vocab = set(stem_words(["reconfirmed", "confirmed", "report"]))
+    table = build_synonyms(wordnet, vocab, stem_words)
+    reaffirm, reconfirm = stem_words(["reaffirm", "reconfirmed"])
+    assert reconfirm in table[reaffirm]
+    assert reconfirm not in build_synonyms(wordnet, vocab - {reconfirm}, stem_words).get(reaffirm, [])
+
+
 def test_antonyms_are_kept_apart_for_yes_no_questions(wordnet):
     """"acknowledge" is opposed by "deny": kept under its own key, so only a yes/no question
     reads it ("Does Armenia acknowledge ...?" is answered by "Armenia has denied ...")."""
