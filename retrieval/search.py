@@ -61,6 +61,7 @@ from .features import (
     names_an_addressee,
     names_body,
     question_names,
+    question_parts,
     question_type,
     tells_importance,
 )
@@ -851,7 +852,28 @@ class Searcher:
                     p_score = np.full(len(c.rows), -np.inf)
                     np.maximum.at(p_score, c.owner, s_score)
                     break
-        return self._measured_sentence(c, s_score), p_score
+        return self._dated_sentence(c, self._measured_sentence(c, s_score)), p_score
+
+    def _dated_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """A when-question (or one asking when and where: "When and where did the leaders
+        meet?") is highlighted where its first passage gives a date: "... met in Brussels on
+        July 15", not "Speaking after the trilateral meeting, ...", which shares the question's
+        words and says no date. (A where-question alone is left be: "Where did she post it?"
+        is answered by "in a Twitter post", which names no place.)"""
+        if c.attrs is None or not len(s_score):
+            return s_score
+        if "when" not in {question_type(q) for q in question_parts(c.question) or [c.question]}:
+            return s_score
+        need = _TYPE_BIT["when"]
+        top = int(np.argmax(s_score))
+        if c.attrs[top] & need:
+            return s_score
+        held = [int(i) for i in np.flatnonzero(c.owner == c.owner[top]) if c.attrs[i] & need]
+        if not held:
+            return s_score
+        out = s_score.copy()
+        out[max(held, key=lambda i: s_score[i])] = s_score[top] + 1e-3  # the passage keeps its place
+        return out
 
     def _measured_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """A question asking a quantity in a unit, a date or a day is highlighted where its first

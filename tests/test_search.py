@@ -929,3 +929,14 @@ def test_importance_questions_are_told_and_answered_by_what_the_thing_is_to_them
     assert not tells_importance("which included not only the would-be treaty")
     ans = core_searcher.search("Why is the Lachin corridor so important for Karabakh?")
     assert ans.answered and "only land link with Armenia" in ans.hits[0].highlight
+
+
+def test_a_when_question_is_highlighted_where_its_passage_gives_a_date(core_searcher):
+    """"Speaking after the trilateral meeting, Michel ..." shares the question's words; the
+    sentence after it says when ("met in Brussels on July 15")."""
+    ans = core_searcher.search("When and where did Aliyev, Pashinyan and Michel hold their "
+                               "trilateral meeting?")
+    assert ans.answered and "on July 15" in ans.hits[0].highlight
+    # a where-question alone is answered by what may name no place: "in a Twitter post"
+    ans = core_searcher.search("Where did Badalyan post her comment?")
+    assert "Twitter post" in ans.hits[0].highlight
