@@ -249,6 +249,30 @@ def tells_importance(sentence: str) -> bool:
     return bool(_ESSENTIAL.search(sentence))
 
 
+# "How was Michel's mention of Aghdam viewed by Armenian analysts?", "How did critics see it?":
+# the answer is the view ("was construed by some Armenian analysts ... as a serious setback")
+_VIEW_VERBS = (r"interpret(ed|s)?|view(ed|s)?|see|saw|seen|sees|take|took|taken|takes|receiv(e|ed|es)|"
+               r"regard(ed|s)?|perceiv(e|ed|es)|constru(e|ed|es)|read|judg(e|ed|es)|assess(ed|es)?")
+VIEW_WORDS = ("interpret", "view", "see", "saw", "take", "took", "receive", "regard", "perceive", "construe",
+              "read", "judge", "assess")
+_VIEW_Q = re.compile(rf"\bhow\b.{{0,80}}\b({_VIEW_VERBS})\b|\b({_VIEW_VERBS})\b.{{0,80}}\bas (what|which)\b",
+                     re.I)
+# a passive view, its holders and what they took it for: "was construed by some analysts as ..."
+_VIEWED = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\s+by\b[^.;]{1,100}?"
+                     r"\bas\b(?!\s+well\b)", re.I)
+
+
+def asks_view(question: str) -> bool:
+    """Whether the question asks how someone took something (what they saw it as)."""
+    return bool(_VIEW_Q.search(question))
+
+
+def tells_view(sentence: str) -> bool:
+    """Whether the sentence says who took something as what ("was construed by ... as a
+    setback"; "denounced by the opposition as well as ..." says no such thing)."""
+    return bool(_VIEWED.search(sentence))
+
+
 def asks_response(question: str) -> bool:
     """Whether the question asks how someone responded to something."""
     return bool(_RESPONSE_Q.search(question))

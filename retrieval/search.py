@@ -36,6 +36,7 @@ from .features import (
     RESPONSE_WORDS,
     SENTENCE_FEATURES,
     TRIGGER_WORDS,
+    VIEW_WORDS,
     LinearModel,
     answer_type_supported,
     asked_act,
@@ -48,6 +49,7 @@ from .features import (
     asks_importance,
     asks_response,
     asks_trigger,
+    asks_view,
     attribute_bits,
     count_supported,
     dates_asked,
@@ -64,6 +66,7 @@ from .features import (
     question_parts,
     question_type,
     tells_importance,
+    tells_view,
 )
 from .gazetteer import (
     as_capitals,
@@ -157,6 +160,7 @@ _IMPORTANCE_STEMS = frozenset(stem_words([
     "matter", "matters", "much", "important", "importance", "significant", "significance", "crucial", "vital",
     "essential", "critical", "key",
 ]))
+_VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
 # "When did the summit happen / occur?": a when- or where-question's verb of mere occurrence
@@ -454,6 +458,8 @@ class Searcher:
             frame = frame | _EVENT_STEMS
         if asks_importance(clean):  # "Why does the corridor matter so much?" asks what it is to them
             frame = frame | _IMPORTANCE_STEMS
+        if asks_view(clean):  # "How did analysts interpret it?" asks what they took it for
+            frame = frame | _VIEW_STEMS
         unknown = [w for w in qset if w not in self._vocab and w not in frame]
         unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
@@ -739,6 +745,8 @@ class Searcher:
             s_score = self._reason_follows(c, s_score)
         if asks_response(c.question):
             s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
+        if asks_view(c.question):  # "How did analysts see it?": "was construed by analysts as ..."
+            s_score = _raise(s_score, self._sentences_that(c, tells_view), ACT_BOOST)
         if asks_importance(c.question):  # "Why does the corridor matter?": "its only land link"
             s_score = _raise(s_score, self._sentences_that(c, tells_importance), ACT_BOOST)
         if trigger:

@@ -940,3 +940,21 @@ def test_a_when_question_is_highlighted_where_its_passage_gives_a_date(core_sear
     # a where-question alone is answered by what may name no place: "in a Twitter post"
     ans = core_searcher.search("Where did Badalyan post her comment?")
     assert "Twitter post" in ans.hits[0].highlight
+
+
+def test_how_someone_took_something_is_answered_by_their_view(core_searcher):
+    """"How did commentators interpret Michel's mention of Aghdam?" is answered by "Michel's
+    reference to it was construed by some Armenian analysts ... as a serious setback", which
+    names Aghdam only by "it"; not by Michel's own words on Aghdam."""
+    from retrieval.features import asks_view, tells_view
+
+    assert asks_view("How was Michel's mention of the Aghdam route received by Armenian commentators?")
+    assert asks_view("Some commentators saw Michel mentioning Aghdam as what kind of development?")
+    assert not asks_view("Could Badalyan's post be read as an implicit criticism of someone?")
+    assert not asks_view("How is that body described?")
+    assert tells_view("Michel's reference to it was construed by some analysts and critics as a setback.")
+    assert not tells_view("his agenda was denounced by the opposition as well as Karabakh's leadership")
+    for q in ("How did certain Armenian commentators interpret Michel's mention of the Aghdam route?",
+              "how did armenian analysts take michel mentioning aghdam"):
+        ans = core_searcher.search(q)
+        assert ans.answered and "serious setback" in ans.hits[0].highlight, q
