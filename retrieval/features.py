@@ -259,7 +259,7 @@ _VIEW_Q = re.compile(rf"\bhow\b.{{0,80}}\b({_VIEW_VERBS})\b|\b({_VIEW_VERBS})\b.
                      re.I)
 # a passive view, its holders and what they took it for: "was construed by some analysts as ..."
 _VIEWED = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\s+by\b[^.;]{1,100}?"
-                     r"\bas\b(?!\s+well\b)", re.I)
+                     r"(?<!\bwell )\bas\b(?!\s+well\b)", re.I)
 
 
 def asks_view(question: str) -> bool:
