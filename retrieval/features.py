@@ -518,6 +518,8 @@ _ASKS = {
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
     "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
                            rf"for ({_HEDGE} )?how long\b|since when\b)", re.I),
+    # "How far is Aghdam from Stepanakert?" asks a distance, which a passage without one lacks
+    "length": re.compile(r"\bhow far\b|\b(the )?distance (between|from|to)\b", re.I),
     "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
                         r"how many (votes|judges|members|lawmakers|deputies|senators) "
                         r"(voted|backed|supported|opposed|approved))\b", re.I),
@@ -743,9 +745,20 @@ def dates_asked(question: str, sentence: str, stem) -> bool:
     else:
         return False
     asked = _asked_stems(" ".join(w for w in _WORD.findall(question) if w.lower() not in _WH_WORDS), stem)
-    return any(_near_asked(asked, sentence[max(0, m.start() - 30):m.end() + 30], stem)
+    return any(_near_asked(asked, _around(sentence, m, 30), stem)
                and (family != "duration" or _NUM.search(sentence[max(0, m.start() - 40):m.end() + 25]))
                for m in _MEASURES[family].finditer(sentence))
+
+
+def _around(text: str, m: re.Match, chars: int) -> str:
+    """The text `chars` either side of a match, widened to whole words: a word cut at the edge
+    ("CJ court ordered Azerbaijan in February") is read whole ("ICJ")."""
+    start, end = max(0, m.start() - chars), min(len(text), m.end() + chars)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text[start:end]
 
 
 def measure_supported(question: str, passage: str, stem=None) -> bool | None:

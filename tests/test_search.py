@@ -776,6 +776,16 @@ def test_dates_asked_needs_a_date_near_the_questions_words():
     far = "In July a storm hit the coast, far from any of the places asked about."
     assert not dates_asked(q, far, stem_words)
     assert not dates_asked("When will they meet in Brussels?", "They met in Brussels on July 15.", stem_words)
+    # a word cut by the window's edge is read whole ("ICJ", 32 letters before "February")
+    cut = "The ICJ court ordered Azerbaijan in February to act."
+    assert dates_asked("when did the icj rule on lachin", cut, stem_words)
+
+
+def test_a_distance_asked_needs_one():
+    from retrieval.features import measure_supported
+
+    assert measure_supported("how far is aghdam from stepanakert", "Aghdam rejected the option.") is False
+    assert measure_supported("How far is Aghdam from Stepanakert?", "Aghdam lies 26 km from it.") is True
 
 
 def test_a_hedged_how_long_question_is_a_quantity_question(core_searcher):
