@@ -273,9 +273,16 @@ def tells_view(sentence: str) -> bool:
     return bool(_VIEWED.search(sentence))
 
 
+# "Did Azerbaijan agree to Russia's request?": yes or no is how it responded ("Azerbaijan has
+# rejected Russia's latest calls ...")
+_COMPLIED_Q = re.compile(r"^\W*(did|does|do|has|have|had|will|would|is|was)\b.{0,60}?\b(agree[ds]?|"
+                         r"accept(ed|s)?|compl(y|ied|ies)|heed(ed|s)?|consent(ed|s)?|grant(ed|s)?|"
+                         r"go along)\b", re.I)
+
+
 def asks_response(question: str) -> bool:
-    """Whether the question asks how someone responded to something."""
-    return bool(_RESPONSE_Q.search(question))
+    """Whether the question asks how someone responded to something, or whether they complied."""
+    return bool(_RESPONSE_Q.search(question) or _COMPLIED_Q.search(question))
 
 
 def asks_trigger(question: str) -> bool:

@@ -968,3 +968,15 @@ def test_how_someone_took_something_is_answered_by_their_view(core_searcher):
               "how did armenian analysts take michel mentioning aghdam"):
         ans = core_searcher.search(q)
         assert ans.answered and "serious setback" in ans.hits[0].highlight, q
+
+
+def test_whether_someone_complied_is_how_they_responded(core_searcher):
+    """"Did Azerbaijan agree to Russia's request?" is answered by "Azerbaijan has rejected
+    Russia's latest calls ...", not by Michel "urging Aliyev to reopen the Lachin corridor"."""
+    from retrieval.features import asks_response
+
+    assert asks_response("did baku agree to moscow's request to lift the blockade?")
+    assert asks_response("Has Azerbaijan complied with the ICJ order?")
+    assert not asks_response("Who agreed to intensify the work?")
+    ans = core_searcher.search("did azerbaijan agree to russia's request to reopen the lachin corridor")
+    assert ans.answered and "has rejected Russia’s latest calls" in ans.hits[0].highlight
