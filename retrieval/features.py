@@ -693,7 +693,61 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_ONSET.search(passage))
     if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
         return names_an_addressee(sentence)
+    kind = asked_affiliation(q)
+    names = [re.sub(r"['’]s?$", "", n) for n in question_names(q)] if kind else []
+    if names:  # "Which think tank does Grigoryan work for?" needs one named beside him
+        return names_affiliation(passage, names, kind)
     return None
+
+
+# "Which think tank does Tigran Grigoryan work for?": the answer is a body of the kind asked
+# named beside the person ("Grigoryan, of the Regional Studies Center"), which "One of those
+# analysts, Tigran Grigoryan, ..." does not give; a body he spoke to ("Grigoryan told RFE/RL's
+# Armenian Service") is no affiliation
+_AFFIL_KINDS = {
+    "party": (r"part(?:y|ies)", r"\b[Pp]art(?:y|ies)\b"),
+    "university": (r"universit(?:y|ies)", r"\b[Uu]niversit(?:y|ies)\b"),
+    "company": (r"compan(?:y|ies)|firms?|business(?:es)?",
+                r"\b(?:[Cc]ompany|Corporation|Group|[Ff]irm|Inc|Ltd)\b"),
+    "institute": (r"think[- ]tanks?|institutes?|research (?:cent(?:er|re)|group)s?",
+                  r"\b(?:Institute|Cent(?:er|re)|Foundation|think tank|institute)\b"),
+    "organisation": (r"organi[sz]ations?|ngos?",
+                     r"\b(?:Institute|Cent(?:er|re)|Party|Council|Ministry|Foundation|University|Group|Agency|"
+                     r"Committee|Movement|Organi[sz]ation|Fund|Commission|Association|Network|Forum|Company|"
+                     r"Corporation)\b|\b(?:ministry|institute|party|foundation|agency|think tank|"
+                     r"organi[sz]ation)\b"),
+}
+_KIND_ASKED = "|".join(f"(?P<{k}>{ask})" for k, (ask, _) in _AFFIL_KINDS.items())
+_AFFIL_Q = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_KIND_ASKED})\b", re.I)
+_AFFIL_VERB = re.compile(r"\b(?:work(?:s|ed|ing)? (?:for|at)|affiliated|belongs? to|members? of|"
+                         r"employed by)\b", re.I)
+_TO_BODY = re.compile(r"\b(told|to|with|spoke|speaking|talking|interview)\s+(?:\S+\s+){0,3}$", re.I)
+AFFILIATION_NEAR = 10
+
+
+def asked_affiliation(question: str) -> str | None:
+    """The kind of body a question asks a person belongs to ("think tank" -> "institute";
+    "Who does she work for?" -> "organisation"), or None."""
+    m = _AFFIL_Q.search(question)
+    if m:
+        return next(k for k in _AFFIL_KINDS if m.group(k))
+    return "organisation" if _AFFIL_VERB.search(question) else None
+
+
+def names_affiliation(passage: str, names: list[str], kind: str = "organisation") -> bool:
+    """Whether a body of the kind is named within AFFILIATION_NEAR words of one of the
+    question's names, other than one spoken to."""
+    org = re.compile(_AFFIL_KINDS[kind][1])
+    words = list(re.finditer(r"\S+", passage))
+    for i, w in enumerate(words):
+        if not any(w.group(0).lower().strip("“”\"',.;:’()").startswith(n) for n in names):
+            continue
+        lo = words[max(0, i - AFFILIATION_NEAR)].start()
+        window = passage[lo:words[min(len(words), i + AFFILIATION_NEAR + 1) - 1].end()]
+        for m in org.finditer(window):
+            if not _TO_BODY.search(window[:m.start()][-60:]):
+                return True
+    return False
 
 
 _POLAR = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\b", re.I)

@@ -996,12 +996,17 @@ def _whole_speaker(raw: str, most: int = 6) -> str | None:
     return spk if spk and fold(spk) not in _STOP and len(spk.split()) <= most else None
 
 
+_THINK_TANK = re.compile(r"\bthink[- ]?tanks?\b", re.I)
+
+
 def parse_speech_question(question: str) -> SpeechQuery | None:
     """A SpeechQuery for questions about who said what; None for any other question."""
     if not isinstance(question, str):
         return None
     q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
     if not q or len(q) > 500:
+        return None
+    if _THINK_TANK.search(q):  # "Which think tank does he work for?" asks of a body, not a thought
         return None
     m = _Q_ACCORDING.match(q) or _Q_ACCORDING_LAST.match(q)
     if m:

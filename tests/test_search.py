@@ -980,3 +980,30 @@ def test_whether_someone_complied_is_how_they_responded(core_searcher):
     assert not asks_response("Who agreed to intensify the work?")
     ans = core_searcher.search("did azerbaijan agree to russia's request to reopen the lachin corridor")
     assert ans.answered and "has rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
+def test_an_affiliation_asked_needs_a_body_of_its_kind_beside_the_person(core_searcher):
+    """"Which think tank does Tigran Grigoryan work for?": the article calls him "one of those
+    analysts" and says whom he told ("RFE/RL's Armenian Service"), never where he works; "Which
+    ministry does Badalyan speak for?" is answered ("the ministry spokeswoman, Ani Badalyan")."""
+    from retrieval.features import asked_affiliation, names_affiliation
+
+    assert asked_affiliation("what think tank does tigran grigoryan work for") == "institute"
+    assert asked_affiliation("Which political party does Pashinyan lead?") == "party"
+    assert asked_affiliation("Who does Badalyan work for?") == "organisation"
+    assert asked_affiliation("What EU institution does Michel head?") is None
+    assert asked_affiliation("Which groups have condemned Pashinyan's approach?") is None
+    told = "One of those analysts, Tigran Grigoryan, decried it. Grigoryan told RFE/RL's Armenian Service."
+    assert not names_affiliation(told, ["grigoryan"], "organisation")
+    assert names_affiliation("Tigran Grigoryan, of the Regional Studies Center, said so.", ["grigoryan"],
+                             "institute")
+    assert names_affiliation("the ministry spokeswoman, Ani Badalyan, said", ["badalyan"], "organisation")
+    for q in ("what think tank does tigran grigoryan work for", "Which political party does Pashinyan lead?"):
+        assert not core_searcher.search(q).answered, q
+
+
+def test_a_think_tank_is_no_thought():
+    from retrieval.quotes import parse_speech_question
+
+    assert parse_speech_question("Which organisation or think tank is Grigoryan affiliated with?") is None
+    assert parse_speech_question("What does Grigoryan think about the Aghdam route?").speaker == "Grigoryan"
