@@ -66,6 +66,13 @@ def _quote_extra(rec: dict) -> dict:
             "quote": rec["quote"], "kind": rec.get("kind", ""), "confidence": rec.get("confidence", 0.0)}
 
 
+def _response_unheard(question: str, hits) -> bool:
+    """Whether a question asks how someone responded and no hit has them responding."""
+    from .features import responder_named
+
+    return bool(hits) and all(responder_named(question, h.text) is False for h in hits)
+
+
 class Engine:
     """Question answering over the corpus in `settings.seeds`, indexed in `settings.vectors`."""
 
@@ -207,6 +214,8 @@ class Engine:
                                         boosts=[x[0] if x else None for x in said] if any(said) else None)
         for i, q in enumerate(questions):
             if said[i]:
+                if not answers[i].answered and _response_unheard(cleaned[i], answers[i].abstained_hits):
+                    continue  # "How did Russia respond to ...?" with Russia's quotes on something else
                 self._mark_quotes(answers[i], said[i][1])
                 continue
             role = parse_role_question(cleaned[i]) if speech[i] is None and known[i] else None

@@ -22,6 +22,7 @@ import numpy as np
 
 from .documents import BYLINE as _BYLINE
 from .documents import DATELINE_PREFIX
+from .gazetteer import CAPITAL_OF, STANDS_FOR
 from .speakers import PERSON_TITLES, person_names
 
 WEIGHTS = Path(__file__).with_name("ranker.json")
@@ -693,11 +694,44 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_ONSET.search(passage))
     if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
         return names_an_addressee(sentence)
+    if (said := responder_named(q, passage)) is not None:
+        return said
     kind = asked_affiliation(q)
     names = [re.sub(r"['’]s?$", "", n) for n in question_names(q)] if kind else []
     if names:  # "Which think tank does Grigoryan work for?" needs one named beside him
         return names_affiliation(passage, names, kind)
     return None
+
+
+# "How did Russia respond to Azerbaijan's accusations?": answered only where Russia is the one
+# responding ("Armenia has denied ...", "allegations strongly denied by Armenia" are Armenia's)
+_RESPONDER_Q = re.compile(r"\b(?i:how) (?i:did|has|have|does|do|had|will|would) (?i:the )?"
+                          r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s)?(?:\s+[a-z][\w-]*){0,2}?\s+"
+                          r"(?:\w+ly\s+)?(?i:respond|react|repl(?:y|ied)|answer)")
+_RESPONDED = (r"(?:deni(?:ed|es)|deny|dismiss(?:ed|es)?|reject(?:ed|s)?|rebuff(?:ed|s)?|refut(?:e|ed|es)|"
+              r"welcom(?:e|ed|es)|accept(?:ed|s)?|condemn(?:ed|s)?|denounc(?:e|ed|es)|counter(?:ed|s)?|"
+              r"retort(?:ed|s)?|shrug(?:ged|s)?|brush(?:ed|es)?|react(?:ed|s)?|respond(?:ed|s)?|"
+              r"repl(?:y|ied|ies)|answer(?:ed|s)?)")
+_COUNTRY_CAPITAL = {country: capital for capital, country in STANDS_FOR.items()}
+
+
+def responder_named(question: str, passage: str) -> bool | None:
+    """For "How did X respond to ...?": whether the passage has X (its people, its capital)
+    doing the responding, as subject a few words before a response word or its agent after
+    ("denied by Armenia"); None for any other question."""
+    m = _RESPONDER_Q.search(question)
+    if not m:
+        return None
+    x = m.group("x")
+    forms = {f for w in (x, *x.split()) for f in (w, STANDS_FOR.get(w, w), _COUNTRY_CAPITAL.get(w, w),
+                                                  CAPITAL_OF.get(w, w))}
+    # "Azerbaijan" is "Azerbaijani", "Russia" is "Russian": a stem of each form
+    roots = sorted({re.escape(f[:max(4, len(f) - 2)]) for f in forms})
+    who = rf"(?:{'|'.join(roots)})[\w-]*"
+    said = re.compile(rf"\b{who}(?:['’]s)?(?:\s+[\w’'-]+){{0,4}}?\s+{_RESPONDED}\b|"
+                      # "denied by Armenia", "construed by some Armenian analysts as ..."
+                      rf"\b\w+(?:ed|en)\s+by\s+(?:[\w-]+\s+){{0,2}}?{who}", re.I)
+    return bool(said.search(passage))
 
 
 # "Which think tank does Tigran Grigoryan work for?": the answer is a body of the kind asked

@@ -65,6 +65,7 @@ from .features import (
     question_names,
     question_parts,
     question_type,
+    responder_named,
     tells_importance,
     tells_view,
 )
@@ -845,7 +846,8 @@ class Searcher:
                 and not (c.attrs[c.owner == j] & _TYPE_BIT["when"]).any():
             return False  # "When did the summit take place?": a passage without a date cannot say
         return (count_supported(c.question, text, stem_words) is not False
-                and measure_supported(c.question, text, stem_words) is not False)
+                and measure_supported(c.question, text, stem_words) is not False
+                and responder_named(c.question, text) is not False)
 
     def _supported_first(self, c: Candidates, s_score: np.ndarray,
                          p_score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

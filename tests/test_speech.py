@@ -230,3 +230,21 @@ def test_in_someones_view_asks_what_they_said():
     sq = parse_speech_question("In Michel's view, what does genuine progress hinge on?")
     assert sq.speaker == "Michel" and sq.topic == "what does genuine progress hinge on"
     assert parse_speech_question("In Brussels, who met?") is None
+
+
+def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
+    """"How did Russia respond to Azerbaijan's accusations?": the article has Armenia denying
+    them ("allegations strongly denied by Armenia") and Russia's quotes on other things; how
+    Baku or Yerevan responded it does say."""
+    from retrieval.features import responder_named
+
+    text = "The allegations were strongly denied by Armenia. The Azerbaijani side dismissed those concerns."
+    assert responder_named("How did Russia respond to the accusations?", text) is False
+    assert responder_named("How did Yerevan respond to the accusations?", text) is True
+    assert responder_named("How did Baku answer Moscow's concerns?", text) is True
+    assert responder_named("Why did Baku block the road?", text) is None
+    off = engine.ask("How did Russia respond to Azerbaijan's accusations that its peacekeepers helped "
+                     "Armenian army units?")
+    assert not off.answered
+    on = engine.ask("How did Yerevan respond to accusations that it has troops in Karabakh?")
+    assert on.answered and "denied" in on.hits[0].highlight
