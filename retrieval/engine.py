@@ -203,6 +203,7 @@ class Engine:
         quotes = self.quotes if hybrid else None
         if quotes is None:
             return searcher.batch_search(questions, k, config=config, vectors=vecs)
+        from .features import question_parts
         from .quotes import parse_role_question, parse_speech_question
 
         speech = [parse_speech_question(c) for c in cleaned]
@@ -218,7 +219,9 @@ class Engine:
                     continue  # "How did Russia respond to ...?" with Russia's quotes on something else
                 self._mark_quotes(answers[i], said[i][1])
                 continue
-            role = parse_role_question(cleaned[i]) if speech[i] is None and known[i] else None
+            # "What office does Michel hold, and how is that body described?": its first question's
+            asked = [cleaned[i], *question_parts(cleaned[i])[:1]] if speech[i] is None and known[i] else []
+            role = next((r for part in asked if (r := parse_role_question(part))), None)
             if role is None:
                 continue
             qv = vecs[i] if vecs is not None else None
@@ -228,8 +231,6 @@ class Engine:
                 answers[i] = ans
         # "What post does Michel hold, and how is that body described?": when the whole reads as
         # unanswerable, its first question may not be; its answer is the one given
-        from .features import question_parts
-
         for i, q in enumerate(questions):
             for part in [] if answers[i].answered else question_parts(cleaned[i]):
                 ans = self.batch_ask([part], k, mode=mode)[0]

@@ -1083,12 +1083,20 @@ _Q_ROLE = [
     re.compile(r"^(?P<spk>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) (?:is|was) (?:the )?(?:head|president|leader|"
                r"chair|chief) of (?:which|what) (?:[\w-]+ ){0,2}?(?:institution|body|organi[sz]ation|agency|"
                r"council|bloc|group|ministry|government|party|court|commission)$"),
+    # "Charles Michel heads which EU institution?"
+    re.compile(r"^(?P<spk>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) (?:heads|leads|chairs|runs|directs|oversees|"
+               r"presides over|is in charge of) (?:which|what) (?:[\w-]+ ){0,2}?(?:institution|body|"
+               r"organi[sz]ation|agency|council|bloc|group|ministry|government|party|court|commission)$"),
 ]
+# "..., as described in the article", "according to the report": where to look, not what
+_ROLE_WHERE = re.compile(r",? (?:as (?:described|stated|given|named|mentioned|identified|put) (?:in|by)|"
+                         r"according to|in) (?:the|this) (?:article|report|story|piece|text)$", re.I)
 
 
 def parse_role_question(question: str) -> str | None:
     """The person whose office a question asks for ("What post does Michel hold?" -> "Michel")."""
     q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
+    q = _ROLE_WHERE.sub("", q)
     for rx in _Q_ROLE:
         m = rx.match(q)
         if m:

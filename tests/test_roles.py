@@ -32,6 +32,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What institution is Michel in charge of?", "Michel"),
     ("Which body does the Armenian Prime Minister lead?", None),  # a description: search answers
     ("Michel is the president of which EU institution?", "Michel"),
+    ("Charles Michel heads which EU institution?", "Charles Michel"),  # the person first
+    ("What post does Charles Michel hold, as described in the article?", "Charles Michel"),  # where to look
 ])
 def test_role_questions_are_told_from_others(question, person):
     assert parse_role_question(question) == person
@@ -132,3 +134,8 @@ def test_who_heads_a_body_the_article_names_no_head_of_abstains(engine):
 def test_a_place_and_a_date_asked_together_are_answered_by_the_part_that_can_be(engine):
     ans = engine.ask("In what city and on what date did the most recent three-way summit take place?", 3)
     assert ans.answered and "July 15" in ans.hits[0].highlight
+
+
+def test_an_office_asked_first_of_two_questions_is_found(engine):
+    ans = engine.ask("What office does Charles Michel hold, and how is that body described?", 3)
+    assert ans.answered and "the president of the European Council" in ans.hits[0].highlight
