@@ -240,6 +240,26 @@ _ESSENTIAL = re.compile(r"(?<!\bnot )\b(only|sole|main|vital|crucial|essential|l
                         r"primary)\b", re.I)
 
 
+# "What did Michel say he urged Aliyev and Pashinyan to do?": urged both, so "He said he urged
+# them to ..." answers, not "urging Aliyev to reopen the Lachin corridor", which asked one
+_URGE = (r"(?:urg(?:e|ed|es|ing)|press(?:ed|es|ing)?|ask(?:ed|s|ing)?|call(?:ed|s|ing)? on|"
+         r"t(?:ell|old|ells|elling)|encourag(?:e|ed|es|ing)|push(?:ed|es|ing)?|appeal(?:ed|s|ing)? to)")
+_MANY = r"(?:them|both|the two \w+|the (?:leaders|sides|parties|presidents|countries)|\w+ and \w+)"
+_URGED_MANY_Q = re.compile(rf"\b{_URGE}\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?(?:\w+ and \w+|them|both|two|"
+                           rf"leaders|sides|parties|presidents|countries)(?:\s+\w+)?\s+to\b", re.I)
+_URGED_MANY = re.compile(rf"\b{_URGE}\s+{_MANY}\s+to\b", re.I)
+
+
+def asks_urged_many(question: str) -> bool:
+    """Whether the question asks what several were urged to do."""
+    return bool(_URGED_MANY_Q.search(question))
+
+
+def urges_many(sentence: str) -> bool:
+    """Whether the sentence urges several ("urged them to", "urged Aliyev and Pashinyan to")."""
+    return bool(_URGED_MANY.search(sentence))
+
+
 def asks_importance(question: str) -> bool:
     """Whether the question asks why something matters (what it is to someone)."""
     return bool(_IMPORTANCE_Q.search(question))

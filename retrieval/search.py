@@ -49,6 +49,7 @@ from .features import (
     asks_importance,
     asks_response,
     asks_trigger,
+    asks_urged_many,
     asks_view,
     attribute_bits,
     count_supported,
@@ -68,6 +69,7 @@ from .features import (
     responder_named,
     tells_importance,
     tells_view,
+    urges_many,
 )
 from .gazetteer import (
     as_capitals,
@@ -748,6 +750,8 @@ class Searcher:
             s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
         if asks_view(c.question):  # "How did analysts see it?": "was construed by analysts as ..."
             s_score = _raise(s_score, self._sentences_that(c, tells_view), ACT_BOOST)
+        if asks_urged_many(c.question):  # "... urged Aliyev and Pashinyan to do?": "urged them to"
+            s_score = _raise(s_score, self._sentences_that(c, urges_many), ACT_BOOST)
         if asks_importance(c.question):  # "Why does the corridor matter?": "its only land link"
             s_score = _raise(s_score, self._sentences_that(c, tells_importance), ACT_BOOST)
         if trigger:

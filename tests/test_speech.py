@@ -248,3 +248,18 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     assert not off.answered
     on = engine.ask("How did Yerevan respond to accusations that it has troops in Karabakh?")
     assert on.answered and "denied" in on.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "What did Michel say he urged Aliyev and Pashinyan to do?",
+    "What did the EU chief say he had pressed the two leaders to do?",
+])
+def test_what_several_were_urged_to_do_is_what_they_were_urged_to_do(engine, question):
+    """Both leaders were urged "to take further courageous steps" ("He said he urged them to
+    ..."); "urging Aliyev to reopen the Lachin corridor" asked one of them."""
+    from retrieval.features import asks_urged_many, urges_many
+
+    assert asks_urged_many(question) and not asks_urged_many("What did Michel urge Aliyev to do?")
+    assert urges_many("He said he urged them to act.") and not urges_many("urging Aliyev to reopen it")
+    ans = engine.ask(question)
+    assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
