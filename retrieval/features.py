@@ -644,6 +644,31 @@ def _same_name(word: str, name: str) -> bool:
     return common >= 4 and common >= min(len(w), len(n)) - 2
 
 
+_BODY_NOUN = re.compile(r"^(?:ministry|ministry['’]s|government|council|commission|authorities|"
+                        r"administration|office|court|party|union|bloc|agency|foreign|leadership|mission|"
+                        r"service|department)$", re.I)
+
+
+def role_qualified(sentence: str, role: str, names: Sequence[str]) -> bool:
+    """Whether the sentence names the role with a qualifier: the question's names just before
+    it or after "of" ("Azerbaijani President", "the president of the European Council"),
+    or a body ("the ministry spokeswoman", whose ministry the sentence before may name). "The
+    three leaders agreed" and "Opposition leaders claim" name no one's leader asked about."""
+    for m in re.finditer(rf"\b(?:{role})\b", sentence, re.I):
+        before = re.findall(r"[\w'’-]+", sentence[:m.start()])[-3:]
+        for k, w in enumerate(before):  # "the ministry spokeswoman"; not "European Union head"
+            if _BODY_NOUN.match(w) and all(any(_same_name(x, n) for n in names)
+                                           for x in before[:k] if x[:1].isupper()):
+                return True
+        after = re.match(r"\s+(?:of|for|at|in)\s+(?:the\s+)?((?:[\w'’-]+\s*){1,4})", sentence[m.end():])
+        beside = before + (after.group(1).split() if after else [])
+        # a name qualifies it only with all the question's ("Armenian Prime Minister" is not
+        # the leader of the Armenians of Karabakh)
+        if names and all(any(_same_name(w, n) for w in beside) for n in names):
+            return True
+    return False
+
+
 def holds_role(sentence: str, role: str, names: Sequence[str] = ()) -> bool:
     """Whether the sentence names a person beside the role: "the ministry spokeswoman, Ani
     Badalyan", "Ani Badalyan, the ministry's spokeswoman", "President Ilham Aliyev". Where the
@@ -663,8 +688,11 @@ def role_holder(sentence: str, role: str, names: Sequence[str] = ()) -> str | No
             qualifier = [w for w in m.group(1).split()  # "Armenian Prime Minister": "Prime" is the role's
                          if w.lower() not in ("the", "a", "an") and w.lower() not in PERSON_TITLES]
             initials = "".join(w[0] for w in qualifier).lower()  # "European Union head", "the EU's head"
+            # a qualified role is the one asked only where the question names nothing else the
+            # sentence leaves out: "Armenian Prime Minister" does not lead the Armenians of Karabakh
+            elsewhere = [q for q in names if q not in sentence.lower()]
             if not qualifier or initials in names or \
-                    all(any(_same_name(w, q) for q in names) for w in qualifier):
+                    all(any(_same_name(w, q) for q in names) for w in qualifier) and not elsewhere:
                 return name
         elif re.search(rf"{n},\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,4}}(?i:{role})\b", sentence):
             return name

@@ -67,6 +67,7 @@ from .features import (
     question_parts,
     question_type,
     responder_named,
+    role_qualified,
     tells_importance,
     tells_view,
     urges_many,
@@ -922,8 +923,7 @@ class Searcher:
         role = asked_role(c.question) if cfg.mode == "hybrid" else None
         if role is None:
             return False
-        held = re.compile(rf"\b(?:{role})\b", re.I)
-        return next(self._named_with(c, lambda sent, _: bool(held.search(sent))), None) is None
+        return next(self._named_with(c, lambda sent, names: role_qualified(sent, role, names)), None) is None
 
     def _named_with(self, c: Candidates, test) -> Iterator[int]:
         """The candidate sentences that pass `test(sentence, the question's names)` and, with

@@ -139,3 +139,29 @@ def test_a_place_and_a_date_asked_together_are_answered_by_the_part_that_can_be(
 def test_an_office_asked_first_of_two_questions_is_found(engine):
     ans = engine.ask("What office does Charles Michel hold, and how is that body described?", 3)
     assert ans.answered and "the president of the European Council" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    # the article names Azerbaijan's president and Armenia's prime minister, and Karabakh's
+    # leadership but no leader of it: "Armenian Prime Minister" and "the three leaders" are others
+    ("Who leads the ethnic Armenian administration in Karabakh?", False),
+    ("who is the current president of the karabakh authorities", False),
+    ("Who is Azerbaijan's president?", True),
+    ("Who is the spokeswoman of Armenia's Foreign Ministry?", True),
+])
+def test_a_role_is_held_only_by_whom_the_article_names_in_it(engine, question, answered):
+    from retrieval.features import asked_role, question_names, role_qualified
+
+    assert engine.ask(question).answered is answered
+    role = asked_role(question)
+    assert not role_qualified("Opposition leaders claim so.", role, question_names(question))
+
+
+def test_a_role_is_qualified_by_the_questions_names_or_a_body():
+    from retrieval.features import role_qualified
+
+    heads = "heads?|leaders?|presidents?"
+    assert role_qualified("Azerbaijani President Ilham Aliyev met him.", heads, ["azerbaijan"])
+    assert role_qualified("added the president of the European Council", heads, ["european", "council"])
+    assert not role_qualified("with European Union head Charles Michel", heads, ["karabakh"])
+    assert role_qualified("the ministry spokeswoman, Ani Badalyan, said", "spokeswoman", ["armenia"])
