@@ -620,7 +620,7 @@ _ROLE_Q = re.compile(
     # "Who serves as spokesperson for the ministry?"
     rf"^who (?:serves|served|acts|acted|works|worked) as (?:the |a |an |its )?(?P<serves>{_TITLES})\b|"
     # "Who currently heads the leadership of Karabakh?": its head
-    r"^who (?:currently |now |still )?(?P<leads>heads|leads|runs|chairs|governs)\b", re.I)
+    r"^who (?:currently |now |still )?(?P<leads>heads|leads|runs|chairs|governs|commands|directs)\b", re.I)
 
 
 def asked_role(question: str) -> str | None:
@@ -760,6 +760,9 @@ _RESPONDED = (r"(?:deni(?:ed|es)|deny|dismiss(?:ed|es)?|reject(?:ed|s)?|rebuff(?
               r"welcom(?:e|ed|es)|accept(?:ed|s)?|condemn(?:ed|s)?|denounc(?:e|ed|es)|counter(?:ed|s)?|"
               r"retort(?:ed|s)?|shrug(?:ged|s)?|brush(?:ed|es)?|react(?:ed|s)?|respond(?:ed|s)?|"
               r"repl(?:y|ied|ies)|answer(?:ed|s)?)")
+_STATED = (r"(?:express(?:ed|es|ing)?|voic(?:e|ed|es|ing)|warn(?:ed|s|ing)?|sa(?:y|ys|id|ying)|"
+           r"call(?:ed|s|ing)?|urg(?:e|ed|es|ing)|criticiz(?:e|ed|es|ing)|criticis(?:e|ed|es|ing)|"
+           r"protest(?:ed|s|ing)?|decr(?:y|ied|ies)|issu(?:e|ed|es|ing)|stat(?:e|ed|es|ing))")
 _COUNTRY_CAPITAL = {country: capital for capital, country in STANDS_FOR.items()}
 
 
@@ -779,7 +782,21 @@ def responder_named(question: str, passage: str) -> bool | None:
     said = re.compile(rf"\b{who}(?:['’]s)?(?:\s+[\w’'-]+){{0,4}}?\s+{_RESPONDED}\b|"
                       # "denied by Armenia", "construed by some Armenian analysts as ..."
                       rf"\b\w+(?:ed|en)\s+by\s+(?:[\w-]+\s+){{0,2}}?{who}", re.I)
-    return bool(said.search(passage))
+    if said.search(passage):
+        return True
+    # "How did the Russian Foreign Ministry react to the situation in Karabakh?": "the Russian
+    # Foreign Ministry expressing serious concern over ... in Karabakh", a statement on what was
+    # asked about; its statement on something else is no response to it
+    spoke = re.compile(rf"\b{who}(?:['’]s)?(?: +(?:[A-Z][\w’'-]*|side|government|officials?|authorities|"
+                       rf"ministry|leaders?|president))* +(?:(?:has|have|had) +)?{_STATED}\b[^.]*")
+    to = re.search(r"\b(?:respond|react|repl(?:y|ied)|answer)\w*\s+(?:to\s+)?(?P<what>.+)$", question, re.I)
+    about = _prefixes(to.group("what")) if to else set()
+    return any(about & _prefixes(m.group(0)) for m in spoke.finditer(passage))
+
+
+def _prefixes(text: str) -> set[str]:
+    """The first five letters of each word of five or more: "accusations" meets "accused"."""
+    return {w.lower()[:5] for w in re.findall(r"[A-Za-z]{5,}", text)}
 
 
 # "Which think tank does Tigran Grigoryan work for?": the answer is a body of the kind asked

@@ -243,6 +243,10 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     assert responder_named("How did Yerevan respond to the accusations?", text) is True
     assert responder_named("How did Baku answer Moscow's concerns?", text) is True
     assert responder_named("Why did Baku block the road?", text) is None
+    # a statement on what was asked about is a response too; one on something else is not
+    stated = "Baku reacted to the Russian Foreign Ministry expressing concern over shortages in Karabakh."
+    assert responder_named("How did the Russian Foreign Ministry react to the situation in Karabakh?", stated)
+    assert not responder_named("How did Russia respond to Azerbaijan's accusations?", stated)
     off = engine.ask("How did Russia respond to Azerbaijan's accusations that its peacekeepers helped "
                      "Armenian army units?")
     assert not off.answered
