@@ -494,7 +494,10 @@ def count_supported(question: str, passage: str, stem) -> bool | None:
         return None  # "how much does it cost": nothing named to count
     if any(_MEASURES[f].search(" ".join(counted)) for f in _UNITS):
         return None  # "how many sq km": a unit, which `measure_supported` reads in any spelling
-    targets = set(stem(counted))
+    # the thing counted starts at the first plural ("How many Azerbaijani border guards staff
+    # ...?": guards, not "Azerbaijani" before "Azerbaijan's 86,600 square kilometers")
+    head = next((i for i, w in enumerate(counted) if len(w) > 3 and w[-1] == "s" and w[-2] != "s"), 0)
+    targets = set(stem(counted[head:]))
     words = [w.lower() for w in _WORD.findall(passage)]
     stems = stem(words)
     for i, w in enumerate(words):

@@ -392,6 +392,17 @@ def test_a_count_question_is_answered_by_the_passage_that_counts_the_thing_asked
     assert ans.answered and "the three leaders" in ans.hits[0].highlight
 
 
+def test_the_thing_counted_starts_at_its_plural():
+    """"How many Azerbaijani border guards ...?" counts guards: "Azerbaijan's 86,600 square
+    kilometers" counts no guard."""
+    from retrieval.features import count_supported
+    from retrieval.sparse import stem_words
+
+    text = "Armenia's territory covers 29,800 square kilometers and Azerbaijan's 86,600 square kilometers."
+    assert count_supported("How many Azerbaijani border guards staff it?", text, stem_words) is False
+    assert count_supported("How many leaders met?", "the three leaders agreed", stem_words) is True
+
+
 def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searcher):
     assert not core_searcher.search("Which news agency filed this report from Tbilisi?", 3).answered
 
