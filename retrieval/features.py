@@ -165,7 +165,9 @@ _ACT_Q = re.compile(
     r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b|"
     # "Which EU official hosted the talks?": a past-tense verb right after the kind asked for
     r"^(?:which|what)\s+(?!(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|did|does|do)\b)"
-    r"(?:[\w-]+\s+){1,3}?(?P<past>[a-z]+ed)\b|"
+    # (irregular pasts too, but not light verbs: "put out" and "took part" say little alone)
+    r"(?:[\w-]+\s+){1,3}?(?P<past>[a-z]+ed|brought|sent|began|won|led|drew|struck|sought|fought|built|"
+    r"lost|met|paid|broke|chose|spoke|wrote)\b|"
     # "Which groups have condemned ...?": the same, after "has" or "have"
     r"^which\s+(?:[\w-]+\s+){1,3}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b|"
     # "Whose appeals did Azerbaijan turn down?": the owner of what the one-word subject acted on

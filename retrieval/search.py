@@ -164,6 +164,10 @@ _IMPORTANCE_STEMS = frozenset(stem_words([
     "matter", "matters", "much", "important", "importance", "significant", "significance", "crucial", "vital",
     "essential", "critical", "key",
 ]))
+# a thing asked for as the doer of an act ("Which country filed ...?", "What agreement deployed ...?")
+_THING_ASKED = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+)?(?:countr(?:y|ies)|nations?|states?|"
+                          r"agreements?|treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?)\b(?!\s+body)",
+                          re.I)
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
@@ -938,6 +942,20 @@ class Searcher:
             if all(n in context for n in names):
                 yield i
 
+    def _act_unmet(self, c: Candidates, sentence: str) -> bool:
+        """For "Which country filed the case at the ICJ?" (a thing, not a person, asked as the
+        doer of an act): whether the answer's sentence lacks the act and its kin ("The ICJ court
+        ordered Azerbaijan ..." says who was ordered, not who filed). A person asked for is
+        named by other verbs too ("Who slammed Armenian diplomacy?" and "decried"), so is left be."""
+        act = asked_act(c.question) if _THING_ASKED.match(c.question) else None
+        stems = list(query_tokens(act)) if act else []
+        if len(stems) != 1:
+            return False
+        kin = set(next((f for f in _ACT_KIN if stems[0] in f), frozenset(stems)))
+        kin |= set(self._phrasal_relatives(c.question).get(stems[0], ()))
+        kin |= set(self.synonyms.get(stems[0], ())) | set(stems)
+        return not kin & set(query_tokens(sentence))
+
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""
         if cfg.mode == "bm25":
@@ -949,6 +967,8 @@ class Searcher:
         top = self.data.passages[int(c.rows[top_j])]
         counted = count_supported(c.question, top.text, stem_words)
         if counted is False:
+            return False
+        if self._act_unmet(c, top.sentences[int(c.local[best])]):
             return False
         # "how old", "in kilometres" without one
         if measure_supported(c.question, top.text, stem_words) is False:

@@ -1018,3 +1018,22 @@ def test_a_think_tank_is_no_thought():
 
     assert parse_speech_question("Which organisation or think tank is Grigoryan affiliated with?") is None
     assert parse_speech_question("What does Grigoryan think about the Aghdam route?").speaker == "Grigoryan"
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    # the article has the ICJ's order on Azerbaijan, not who brought the case
+    ("Which country filed the case at the International Court of Justice that led to the order?", False),
+    ("Which country brought the case against Azerbaijan at the International Court of Justice?", False),
+    ("What agreement first deployed Russian peacekeepers to Nagorno-Karabakh?", False),
+    # the act's kin answer: "turned down" is "rejected"
+    ("Which country turned down Moscow's latest appeals to lift the blockade?", True),
+])
+def test_a_thing_asked_as_the_doer_of_an_act_needs_the_act(core_searcher, question, answered):
+    assert core_searcher.search(question).answered is answered
+
+
+def test_an_irregular_past_is_an_act_but_a_light_verb_is_not():
+    from retrieval.features import asked_act
+
+    assert asked_act("Which country brought the case?") == "brought"
+    assert asked_act("Which European court put out a comparable injunction?") is None
