@@ -554,6 +554,7 @@ _ASKS = {
     # "How far is Aghdam from Stepanakert?" asks a distance, which a passage without one lacks
     "length": re.compile(r"\bhow far\b|\b(the )?distance (between|from|to)\b", re.I),
     "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
+                        r"how did\b.{0,40}\bvote|what was the vote|"
                         r"how many (votes|judges|members|lawmakers|deputies|senators) "
                         r"(voted|backed|supported|opposed|approved))\b", re.I),
     # "On what date ...?" asks for a day of the calendar: "in a weekend statement" does not give one

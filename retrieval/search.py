@@ -168,6 +168,9 @@ _IMPORTANCE_STEMS = frozenset(stem_words([
 _THING_ASKED = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+)?(?:countr(?:y|ies)|nations?|states?|"
                           r"agreements?|treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?)\b(?!\s+body)",
                           re.I)
+_THING_BY = re.compile(r"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-]+\s+)?(?:agreements?|"
+                       r"treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?)\b[^?]*?\b(?:was|were)\s+"
+                       r"(?:[\w-]+\s+){1,4}?(?P<act>[a-z]+ed)\b", re.I)
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
@@ -948,6 +951,8 @@ class Searcher:
         ordered Azerbaijan ..." says who was ordered, not who filed). A person asked for is
         named by other verbs too ("Who slammed Armenian diplomacy?" and "decried"), so is left be."""
         act = asked_act(c.question) if _THING_ASKED.match(c.question) else None
+        passive = _THING_BY.match(c.question)  # "Under which agreement were peacekeepers deployed?"
+        act = act or (passive.group("act") if passive else None)
         stems = list(query_tokens(act)) if act else []
         if len(stems) != 1:
             return False

@@ -1025,6 +1025,7 @@ def test_a_think_tank_is_no_thought():
     ("Which country filed the case at the International Court of Justice that led to the order?", False),
     ("Which country brought the case against Azerbaijan at the International Court of Justice?", False),
     ("What agreement first deployed Russian peacekeepers to Nagorno-Karabakh?", False),
+    ("Under which agreement were Russian peacekeepers deployed to Karabakh?", False),  # asked in the passive
     # the act's kin answer: "turned down" is "rejected"
     ("Which country turned down Moscow's latest appeals to lift the blockade?", True),
 ])
@@ -1037,3 +1038,11 @@ def test_an_irregular_past_is_an_act_but_a_light_verb_is_not():
 
     assert asked_act("Which country brought the case?") == "brought"
     assert asked_act("Which European court put out a comparable injunction?") is None
+
+
+def test_how_judges_voted_asks_a_vote():
+    from retrieval.features import measure_supported
+
+    ordered = "The ICJ court ordered Azerbaijan in February to take all measures at its disposal."
+    assert measure_supported("How did the ICJ judges vote on the order?", ordered) is False
+    assert measure_supported("How did the judges vote on the order?", "It passed by 13 votes to 2.") is True
