@@ -285,6 +285,28 @@ _VIEWED = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|
                      r"(?<!\bwell )\bas\b(?!\s+well\b)", re.I)
 
 
+# "michel view on lachin vs aghdam", "Does Michel prefer one route?": a person's own stance,
+# which they give in their words ("I see both options as important ...")
+_OPINION_Q = re.compile(r"\b(views?|position|stance|opinion|prefer(?:s|red)?|favou?r(?:s|ed)?|take on|"
+                        r"weigh(?:s|ed)?|think|thinks|feel|feels)\b", re.I)
+_OPINION = re.compile(r"\b(?:see|sees|saw|view|views|regard|regards|consider|considers|find|finds)\b"
+                      r"[^.;]{1,40}?\bas\b(?!\s+well\b)|\bI (?:think|believe|feel|consider)\b")
+
+
+def asks_opinion(question: str) -> bool:
+    """Whether the question asks someone's stance on something (in their own words)."""
+    if not _OPINION_Q.search(question) or asks_view(question):
+        return False
+    reported = re.search(r"['’]s\s+(?:stance|position|views?|opinion)\b", question, re.I) and \
+        re.search(r"\b(?:say|said|says|noted?|observed?|took note|taken note)\b", question, re.I)
+    return not reported
+
+
+def tells_opinion(sentence: str) -> bool:
+    """Whether the sentence gives a stance in the holder's words ("I see both options as important")."""
+    return bool(_OPINION.search(sentence))
+
+
 def asks_view(question: str) -> bool:
     """Whether the question asks how someone took something (what they saw it as)."""
     return bool(_VIEW_Q.search(question))

@@ -47,6 +47,7 @@ from .features import (
     asks_for_byline,
     asks_for_dateline,
     asks_importance,
+    asks_opinion,
     asks_response,
     asks_trigger,
     asks_urged_many,
@@ -69,6 +70,7 @@ from .features import (
     responder_named,
     role_qualified,
     tells_importance,
+    tells_opinion,
     tells_view,
     urges_many,
 )
@@ -756,6 +758,8 @@ class Searcher:
             s_score = self._reason_follows(c, s_score)
         if asks_response(c.question):
             s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
+        if asks_opinion(c.question):  # "michel view on lachin vs aghdam": "I see both options as ..."
+            s_score = _raise(s_score, self._sentences_that(c, tells_opinion), ACT_BOOST)
         if asks_view(c.question):  # "How did analysts see it?": "was construed by analysts as ..."
             s_score = _raise(s_score, self._sentences_that(c, tells_view), ACT_BOOST)
         if asks_urged_many(c.question):  # "... urged Aliyev and Pashinyan to do?": "urged them to"

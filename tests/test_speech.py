@@ -267,3 +267,19 @@ def test_what_several_were_urged_to_do_is_what_they_were_urged_to_do(engine, que
     assert urges_many("He said he urged them to act.") and not urges_many("urging Aliyev to reopen it")
     ans = engine.ask(question)
     assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "michel view on lachin vs aghdam routes for aid",
+    "Does Michel prefer the Lachin corridor or the Aghdam route for getting aid in?",
+])
+def test_a_stance_asked_is_given_in_the_holders_words(engine, question):
+    """"I see both options as important ..." is Michel's stance; "noted Azerbaijan's
+    willingness to ... provide humanitarian supplies via Aghdam" is what he noted of Baku's."""
+    from retrieval.features import asks_opinion, tells_opinion
+
+    assert asks_opinion(question)
+    assert not asks_opinion("What did the EU chief say he had observed about Azerbaijan's stance on aid?")
+    assert tells_opinion("“I see both options as important,” he said.")
+    ans = engine.ask(question)
+    assert ans.answered and "I see both options as important" in ans.hits[0].highlight
