@@ -66,6 +66,9 @@ def _quote_extra(rec: dict) -> dict:
             "quote": rec["quote"], "kind": rec.get("kind", ""), "confidence": rec.get("confidence", 0.0)}
 
 
+_SPOKESPERSON = re.compile(r"\bspokes(?:wo)?man\b|\bspokesperson\b|\bpress secretary\b", re.I)
+
+
 def _response_unheard(question: str, hits) -> bool:
     """Whether a question asks how someone responded and no hit has them responding."""
     from .features import responder_named
@@ -254,6 +257,8 @@ class Engine:
         if not found and sq.speaker:  # "the EU chief": whom the article describes so
             person = self._described(sq.speaker)
             found = quotes.answer(replace(sq, speaker=person), k=30) if person else []
+        if sq.speaker:  # "What did Yerevan's foreign ministry say ...?": its spokeswoman's words too
+            found = found + [r for r in self._spoken_for(sq.speaker, quotes) if r not in found]
         if not found:
             return None
         from .features import is_polar
@@ -288,6 +293,27 @@ class Engine:
             for row in self._reported(found, located):  # "Michel gave no indications that ...": his word too
                 boosts[row] = max(boosts.get(row, 0.0), base)
         return (boosts, recs) if boosts else None
+
+    def _spoken_for(self, speaker: str, quotes) -> list[dict]:
+        """The quotes of a body's spokesperson, for a question about what the body said: "the
+        ministry spokeswoman, Ani Badalyan" speaks for the ministry the sentence before names
+        ("The Armenian Foreign Ministry pointed to those injunctions on Monday.")."""
+        bodies = {r["speaker"].lower() for r in quotes.by_speaker(speaker)}
+        if not bodies:
+            return []
+        data = self.load().data
+        out = []
+        for rec in quotes.quotes:
+            if not _SPOKESPERSON.search(rec.get("speaker_as_written", "")):
+                continue
+            loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
+            if loc is None:
+                continue
+            sents = data.passages[loc[0]].sentences
+            context = " ".join(sents[max(0, loc[1] - 1):loc[1] + 1]).lower()
+            if any(b in context for b in bodies):
+                out.append(rec)
+        return out
 
     def _around_quote(self, rec: dict, loc: tuple[int, int]) -> tuple[str, str, str] | None:
         """(the quote's sentence before it, the quote, after it), or None where the sentence does

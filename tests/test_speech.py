@@ -30,6 +30,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
      "Tigran Grigoryan"),  # a title before the name
     ("What does the Armenian PM say Azerbaijan's blockade shows about its intentions?",
      "reflects Baku’s intention", "Nikol Pashinyan"),  # "PM": the article's "Prime Minister"
+    # a ministry speaks through its spokeswoman ("the ministry spokeswoman, Ani Badalyan")
+    ("What did Yerevan's foreign ministry say other international players ought to do?",
+     "Other international actors should follow this line", "Ani Badalyan"),
     # "hinges on" is the article's "depends on" (a phrasal verb the corpus writes)
     ("What did Michel say genuine progress hinges on?", "Real progress depends on the next steps",
      "Charles Michel"),
