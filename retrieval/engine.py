@@ -69,11 +69,16 @@ def _quote_extra(rec: dict) -> dict:
 _SPOKESPERSON = re.compile(r"\bspokes(?:wo)?man\b|\bspokesperson\b|\bpress secretary\b", re.I)
 
 
-def _response_unheard(question: str, hits) -> bool:
-    """Whether a question asks how someone responded and no hit has them responding."""
-    from .features import responder_named
+def _form_unmet(question: str, hits) -> bool:
+    """Whether no hit gives what the question's form asks for: the one asked about responding
+    ("How did Russia respond to ...?"), a person by name ("Which opposition leaders criticized
+    it, by name?"), and so on (`answer_type_supported`)."""
+    from .features import answer_type_supported, responder_named
 
-    return bool(hits) and all(responder_named(question, h.text) is False for h in hits)
+    if not hits:
+        return False
+    return all(responder_named(question, h.text) is False for h in hits) or \
+        answer_type_supported(question, hits[0].highlight, hits[0].text) is False
 
 
 class Engine:
@@ -218,8 +223,9 @@ class Engine:
                                         boosts=[x[0] if x else None for x in said] if any(said) else None)
         for i, q in enumerate(questions):
             if said[i]:
-                if not answers[i].answered and _response_unheard(cleaned[i], answers[i].abstained_hits):
-                    continue  # "How did Russia respond to ...?" with Russia's quotes on something else
+                if not answers[i].answered and _form_unmet(cleaned[i], answers[i].abstained_hits):
+                    continue  # "How did Russia respond to ...?" with Russia's quotes on something else,
+                    # "Which opposition leaders criticized it, by name?" with no one named
                 self._mark_quotes(answers[i], said[i][1])
                 continue
             # "What office does Michel hold, and how is that body described?": its first question's

@@ -612,7 +612,9 @@ _PERSON_Q = re.compile(
     r"((what|tell me)(['’]s| is| was| are| were) the names? of|name the)\s+([\w'’-]+\s+){0,5}?"
     rf"({_TITLES})\b|"
     # "Which Russian official signed the statement?": one person asked for by a role
-    rf"which ([\w-]+ ){{0,2}}?{_ROLE}\b(?!['’]s| (post|position|title|role|office|job|body))(?= [a-z]))",
+    rf"which ([\w-]+ ){{0,2}}?{_ROLE}\b(?!['’]s| (post|position|title|role|office|job|body))(?= [a-z]))|"
+    # "Which opposition leaders criticized it, by name?": people asked for by their names
+    r"\bby name\s*[?.!]*$",
     re.I)
 # "When will they meet next?", "where and when will they meet next", "On what exact date is it due?"
 _FUTURE_Q = re.compile(r"^((where|who|what) and )?(when|where|on what ([\w-]+ ){0,2}date|"

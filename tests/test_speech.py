@@ -286,3 +286,11 @@ def test_a_stance_asked_is_given_in_the_holders_words(engine, question):
     assert tells_opinion("“I see both options as important,” he said.")
     ans = engine.ask(question)
     assert ans.answered and "I see both options as important" in ans.hits[0].highlight
+
+
+def test_people_asked_by_name_need_names(engine):
+    """"denounced by the Armenian opposition" names no one: the speech path's quotes do not
+    make that answered."""
+    ans = engine.ask("Which Armenian opposition leaders criticized Pashinyan's peace agenda, by name?")
+    assert not ans.answered
+    assert engine.ask("Who has condemned Pashinyan's peace agenda?").answered
