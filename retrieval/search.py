@@ -173,6 +173,13 @@ _THING_ASKED = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+)?(?:countr(?:y|ies
 _THING_BY = re.compile(r"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-]+\s+)?(?:agreements?|"
                        r"treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?)\b[^?]*?\b(?:was|were)\s+"
                        r"(?:[\w-]+\s+){1,4}?(?P<act>[a-z]+ed)\b", re.I)
+# question forms and the sentences that answer them, raised ACT_BOOST units: a stance and the
+# holder's words ("michel view on lachin vs aghdam": "I see both options as ..."); how someone
+# took it and their view ("How did analysts see it?": "was construed by analysts as ..."); what
+# several were urged to do ("... urged Aliyev and Pashinyan to do?": "urged them to"); why
+# something matters ("Why does the corridor matter?": "its only land link")
+_ANSWERED_BY = ((asks_opinion, tells_opinion), (asks_view, tells_view), (asks_urged_many, urges_many),
+                (asks_importance, tells_importance))
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
@@ -758,14 +765,9 @@ class Searcher:
             s_score = self._reason_follows(c, s_score)
         if asks_response(c.question):
             s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
-        if asks_opinion(c.question):  # "michel view on lachin vs aghdam": "I see both options as ..."
-            s_score = _raise(s_score, self._sentences_that(c, tells_opinion), ACT_BOOST)
-        if asks_view(c.question):  # "How did analysts see it?": "was construed by analysts as ..."
-            s_score = _raise(s_score, self._sentences_that(c, tells_view), ACT_BOOST)
-        if asks_urged_many(c.question):  # "... urged Aliyev and Pashinyan to do?": "urged them to"
-            s_score = _raise(s_score, self._sentences_that(c, urges_many), ACT_BOOST)
-        if asks_importance(c.question):  # "Why does the corridor matter?": "its only land link"
-            s_score = _raise(s_score, self._sentences_that(c, tells_importance), ACT_BOOST)
+        for asks, tells in _ANSWERED_BY:
+            if asks(c.question):
+                s_score = _raise(s_score, self._sentences_that(c, tells), ACT_BOOST)
         if trigger:
             s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)
