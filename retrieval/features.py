@@ -572,7 +572,7 @@ _ASKS = {
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
     "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
-                           rf"for ({_HEDGE} )?how long\b|since when\b)", re.I),
+                           rf"for ({_HEDGE} )?how long\b|since when\b)|\bduration\b", re.I),
     # "How far is Aghdam from Stepanakert?" asks a distance, which a passage without one lacks
     "length": re.compile(r"\bhow far\b|\b(the )?distance (between|from|to)\b", re.I),
     "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
@@ -612,7 +612,7 @@ _PERSON_Q = re.compile(
     r"((what|tell me)(['’]s| is| was| are| were) the names? of|name the)\s+([\w'’-]+\s+){0,5}?"
     rf"({_TITLES})\b|"
     # "Which Russian official signed the statement?": one person asked for by a role
-    rf"which ([\w-]+ ){{0,2}}?{_ROLE}\b(?!['’]s| (post|position|title|role|office|job|body))(?= [a-z]))|"
+    rf"which ([\w-]+ ){{0,3}}?{_ROLE}\b(?!['’]s| (post|position|title|role|office|job|body))(?= [a-z]))|"
     # "Which opposition leaders criticized it, by name?": people asked for by their names
     r"\bby name\s*[?.!]*$",
     re.I)

@@ -1046,3 +1046,16 @@ def test_how_judges_voted_asks_a_vote():
     ordered = "The ICJ court ordered Azerbaijan in February to take all measures at its disposal."
     assert measure_supported("How did the ICJ judges vote on the order?", ordered) is False
     assert measure_supported("How did the judges vote on the order?", "It passed by 13 votes to 2.") is True
+
+
+def test_a_terse_duration_question_is_a_how_long_question(core_searcher):
+    ans = core_searcher.search("Blockade duration?")
+    assert ans.answered and "seven-month blockade" in ans.hits[0].highlight
+
+
+def test_a_role_asked_after_a_long_qualifier_needs_a_person():
+    from retrieval.features import answer_type_supported
+
+    q = "Which Russian Foreign Ministry spokesperson delivered Saturday's statement on the blockade?"
+    s = "Baku reacted to Saturday's statement by the Russian Foreign Ministry expressing serious concern."
+    assert answer_type_supported(q, s, s) is False
