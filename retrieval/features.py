@@ -262,6 +262,22 @@ def urges_many(sentence: str) -> bool:
     return bool(_URGED_MANY.search(sentence))
 
 
+# "Who took part in the trilateral talks?": the answer names the several who did ("Pashinyan and
+# Azerbaijani President Ilham Aliyev met in Brussels ..."), not one of them speaking of it
+_PARTICIPANTS_Q = re.compile(r"^\W*(?:who|which \w+)\s+(?:took part|participated|attended|joined|"
+                             r"were (?:at|in|present)|met)\b", re.I)
+
+
+def asks_participants(question: str) -> bool:
+    """Whether the question asks who took part in something."""
+    return bool(_PARTICIPANTS_Q.search(question))
+
+
+def names_several(sentence: str) -> bool:
+    """Whether the sentence names two people or more."""
+    return len(set(person_names(sentence))) >= 2
+
+
 def asks_importance(question: str) -> bool:
     """Whether the question asks why something matters (what it is to someone)."""
     return bool(_IMPORTANCE_Q.search(question))

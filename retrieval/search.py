@@ -48,6 +48,7 @@ from .features import (
     asks_for_dateline,
     asks_importance,
     asks_opinion,
+    asks_participants,
     asks_response,
     asks_trigger,
     asks_urged_many,
@@ -64,6 +65,7 @@ from .features import (
     measure_supported,
     names_an_addressee,
     names_body,
+    names_several,
     question_names,
     question_parts,
     question_type,
@@ -177,9 +179,10 @@ _THING_BY = re.compile(r"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-]
 # holder's words ("michel view on lachin vs aghdam": "I see both options as ..."); how someone
 # took it and their view ("How did analysts see it?": "was construed by analysts as ..."); what
 # several were urged to do ("... urged Aliyev and Pashinyan to do?": "urged them to"); why
-# something matters ("Why does the corridor matter?": "its only land link")
+# something matters ("Why does the corridor matter?": "its only land link"); who took part and
+# the sentences naming several people
 _ANSWERED_BY = ((asks_opinion, tells_opinion), (asks_view, tells_view), (asks_urged_many, urges_many),
-                (asks_importance, tells_importance))
+                (asks_importance, tells_importance), (asks_participants, names_several))
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")

@@ -1059,3 +1059,16 @@ def test_a_role_asked_after_a_long_qualifier_needs_a_person():
     q = "Which Russian Foreign Ministry spokesperson delivered Saturday's statement on the blockade?"
     s = "Baku reacted to Saturday's statement by the Russian Foreign Ministry expressing serious concern."
     assert answer_type_supported(q, s, s) is False
+
+
+def test_who_took_part_is_answered_by_the_sentence_naming_them(core_searcher):
+    """Michel's "Even though our meeting took place ..." names one of them; "Pashinyan and
+    Azerbaijani President Ilham Aliyev met in Brussels ..." or the trilateral meeting "with
+    Armenian Prime Minister Nikol Pashinyan and European Union head Charles Michel" name them."""
+    from retrieval.features import asks_participants, names_several
+
+    assert asks_participants("Who took part in the trilateral talks?")
+    assert not asks_participants("Who hosted the talks?")
+    assert not names_several("“Even though our meeting took place ...,” Michel said in a statement.")
+    ans = core_searcher.search("Who took part in the three-way meeting in Brussels?")
+    assert ans.answered and names_several(ans.hits[0].highlight)
