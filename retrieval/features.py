@@ -583,8 +583,8 @@ _ASKED_BY_PHRASE = {"population", "duration", "votes", "weekday", "day", "birth"
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
-    "area": re.compile(r"\b(land|surface|total|territorial) area\b|^\s*what(’s|'s| is| was)? (the )?area\b",
-                       re.I),
+    "area": re.compile(r"\b(land|surface|total|territorial) areas?\b|"
+                       r"^\s*what(’s|'s| is| was)? (the )?areas?\b", re.I),
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
     "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
@@ -978,9 +978,13 @@ def measure_supported(question: str, passage: str, stem=None) -> bool | None:
     if is_polar(question) and not re.search(r"\d", question):
         return None  # "Is the population mostly Armenian?" asks whether, not how many
     asked = [f for f, rx in _ASKS.items() if rx.search(question)]
-    if question_type(question) == "quantity" or re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I):
+    in_unit = re.search(r"\b(in|how many)\s+\w+\s*\??$", question, re.I)  # "... back in December?"
+    if question_type(question) == "quantity" or in_unit:
+        # a month elsewhere in a count question is when, not the unit asked ("the vote count when
+        # the ICJ issued its February order")
         asked += [f for f, rx in _MEASURES.items()
-                  if f not in asked and f not in _ASKED_BY_PHRASE and rx.search(question)]
+                  if f not in asked and f not in _ASKED_BY_PHRASE and rx.search(question)
+                  and (f != "date" or in_unit)]
     if not asked:
         return None
     # a "how long" question's own stems, read once for every span of time in the passage

@@ -1083,6 +1083,8 @@ _Q_ROLE = [
     re.compile(r"^(?P<spk>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) (?:is|was) (?:the )?(?:head|president|leader|"
                r"chair|chief) of (?:which|what) (?:[\w-]+ ){0,2}?(?:institution|body|organi[sz]ation|agency|"
                r"council|bloc|group|ministry|government|party|court|commission)$"),
+    # "Michel's title?": the office asked in two words
+    re.compile(rf"^(?P<spk>[A-Z][\w-]*(?: [A-Z][\w-]*){{0,3}})'s? {_ROLE_ADJ}{_ROLE_NOUN}$"),
     # "Charles Michel heads which EU institution?"
     re.compile(r"^(?P<spk>[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}) (?:heads|leads|chairs|runs|directs|oversees|"
                r"presides over|is in charge of) (?:which|what) (?:[\w-]+ ){0,2}?(?:institution|body|"

@@ -33,6 +33,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("Which body does the Armenian Prime Minister lead?", None),  # a description: search answers
     ("Michel is the president of which EU institution?", "Michel"),
     ("Charles Michel heads which EU institution?", "Charles Michel"),  # the person first
+    ("Michel's title?", "Michel"),  # in two words
+    ("The Lachin corridor's role?", None),
     ("What post does Charles Michel hold, as described in the article?", "Charles Michel"),  # where to look
 ])
 def test_role_questions_are_told_from_others(question, person):

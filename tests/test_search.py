@@ -1072,3 +1072,13 @@ def test_who_took_part_is_answered_by_the_sentence_naming_them(core_searcher):
     assert not names_several("“Even though our meeting took place ...,” Michel said in a statement.")
     ans = core_searcher.search("Who took part in the three-way meeting in Brussels?")
     assert ans.answered and names_several(ans.hits[0].highlight)
+
+
+def test_a_month_in_a_count_question_is_when_not_the_unit_asked():
+    from retrieval.features import measure_supported
+
+    q = "what was the vote count when the ICJ issued its February order on the Lachin corridor"
+    assert measure_supported(q, "The ICJ court ordered Azerbaijan in February to act.") is False
+    # "... back in December?" still asks the month
+    assert measure_supported("Which court ruled back in December?", "It issued an order in December.") is True
+    assert measure_supported("What land areas were cited?", "Armenia covers 29,800 square kilometers.")
