@@ -656,7 +656,8 @@ def test_word_pieces_are_stored_for_every_sentence(core_seed_index, core_encoder
     assert table.shape == (len(core_encoder.piece_vocab()), PIECE_DIMS) and table.dtype == np.int8
     assert np.abs(table.astype(np.int16)).max(axis=1).min() == 127  # every row uses the int8 range
     # cosines between pieces survive the 64-dimensional projection closely
-    exact = core_encoder.model[0].auto_model.get_input_embeddings().weight.detach().float().numpy()
+    # a copy: `.numpy()` shares the model's own weights, which the rest of the session encodes with
+    exact = core_encoder.model[0].auto_model.get_input_embeddings().weight.detach().float().numpy().copy()
     exact /= np.linalg.norm(exact, axis=1, keepdims=True)
     ids = np.random.default_rng(0).choice(len(table), 400, replace=False)
     reduced = unit_rows(table, ids)
