@@ -169,12 +169,11 @@ _IMPORTANCE_STEMS = frozenset(stem_words([
     "essential", "critical", "key",
 ]))
 # a thing asked for as the doer of an act ("Which country filed ...?", "What agreement deployed ...?")
-_THING_ASKED = re.compile(r"^\W*(?:which|what)\s+(?:[\w-]+\s+)?(?:countr(?:y|ies)|nations?|states?|"
-                          r"agreements?|treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?)\b(?!\s+body)",
-                          re.I)
-_THING_BY = re.compile(r"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-]+\s+)?(?:agreements?|"
-                       r"treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?)\b[^?]*?\b(?:was|were)\s+"
-                       r"(?:[\w-]+\s+){1,4}?(?P<act>[a-z]+ed)\b", re.I)
+_DOCUMENTS = r"agreements?|treat(?:y|ies)|deals?|accords?|documents?|laws?|resolutions?"
+_THING_ASKED = re.compile(rf"^\W*(?:which|what)\s+(?:[\w-]+\s+)?(?:countr(?:y|ies)|nations?|states?|"
+                          rf"{_DOCUMENTS})\b(?!\s+body)", re.I)
+_THING_BY = re.compile(rf"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-]+\s+)?(?:{_DOCUMENTS})\b"
+                       r"[^?]*?\b(?:was|were)\s+(?:[\w-]+\s+){1,4}?(?P<act>[a-z]+ed)\b", re.I)
 # question forms and the sentences that answer them, raised ACT_BOOST units: a stance and the
 # holder's words ("michel view on lachin vs aghdam": "I see both options as ..."); how someone
 # took it and their view ("How did analysts see it?": "was construed by analysts as ..."); what
@@ -261,6 +260,26 @@ def _put_above(s_score: np.ndarray, i: int, top: int) -> np.ndarray:
     """s_score with sentence i put REASON_LIFT standard units above sentence `top`."""
     out = s_score.copy()
     out[i] = s_score[top] + REASON_LIFT * (float(s_score.std()) or 1.0)
+    return out
+
+
+def _act_family(stem: str) -> frozenset[str]:
+    """The reporter's verbs for the same act as `stem` ("condemn", "denounce"), or the stem alone."""
+    return next((f for f in _ACT_KIN if stem in f), frozenset([stem]))
+
+
+def _first_in_passage(c: Candidates, s_score: np.ndarray, holds) -> np.ndarray:
+    """s_score with the best sentence of the first passage that `holds(i)` put just above the
+    best one, where that one does not hold it (None counts as holding: nothing asked); the
+    passage keeps its place."""
+    top = int(np.argmax(s_score))
+    if holds(top) is not False:
+        return s_score
+    held = [int(i) for i in np.flatnonzero(c.owner == c.owner[top]) if i != top and holds(int(i))]
+    if not held:
+        return s_score
+    out = s_score.copy()
+    out[max(held, key=lambda i: s_score[i])] = s_score[top] + 1e-3
     return out
 
 
@@ -756,7 +775,7 @@ class Searcher:
             s_score = self._shift(c, s_score, list(query_tokens(aside)), -EXCLUDED_PENALTY)
         stems = list(query_tokens(act)) if act else []
         if len(stems) == 1:  # "Who condemned ...?" is met by "denounced by": the act's kin too
-            kin = next((f for f in _ACT_KIN if stems[0] in f), frozenset(stems))
+            kin = _act_family(stems[0])
             phrasal = self._phrasal_relatives(c.question).get(stems[0])
             if phrasal:  # "Whose appeals did Azerbaijan turn down?" is met by "rejected", not "turn"
                 kin = frozenset(phrasal)
@@ -895,34 +914,15 @@ class Searcher:
             return s_score
         if "when" not in {question_type(q) for q in question_parts(c.question) or [c.question]}:
             return s_score
-        need = _TYPE_BIT["when"]
-        top = int(np.argmax(s_score))
-        if c.attrs[top] & need:
-            return s_score
-        held = [int(i) for i in np.flatnonzero(c.owner == c.owner[top]) if c.attrs[i] & need]
-        if not held:
-            return s_score
-        out = s_score.copy()
-        out[max(held, key=lambda i: s_score[i])] = s_score[top] + 1e-3  # the passage keeps its place
-        return out
+        return _first_in_passage(c, s_score, lambda i: bool(c.attrs[i] & _TYPE_BIT["when"]))
 
     def _measured_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """A question asking a quantity in a unit, a date or a day is highlighted where its first
         passage gives one: "the city and the date of the latest meeting" by "... met in Brussels
         on July 15", not by "Speaking after the trilateral meeting, ..."."""
-        top = int(np.argmax(s_score))
-        j = int(c.owner[top])
-        p = self.data.passages[int(c.rows[j])]
-        if measure_supported(c.question, p.sentences[int(c.local[top])], stem_words) is not False:
-            return s_score
-        mine = [int(i) for i in np.flatnonzero(c.owner == j) if i != top]
-        held = [i for i in mine if measure_supported(c.question, p.sentences[int(c.local[i])], stem_words)]
-        if not held:
-            return s_score
-        best = max(held, key=lambda i: s_score[i])
-        out = s_score.copy()
-        out[best] = s_score[top] + 1e-3  # first within its passage; the passage keeps its place
-        return out
+        p = self.data.passages[int(c.rows[c.owner[int(np.argmax(s_score))]])]
+        return _first_in_passage(c, s_score, lambda i: measure_supported(
+            c.question, p.sentences[int(c.local[i])], stem_words))
 
     def _role_holders(self, c: Candidates, role: str) -> np.ndarray:
         """Sentences naming a person beside the role asked for, where that sentence or the one
@@ -965,7 +965,7 @@ class Searcher:
         stems = list(query_tokens(act)) if act else []
         if len(stems) != 1:
             return False
-        kin = set(next((f for f in _ACT_KIN if stems[0] in f), frozenset(stems)))
+        kin = set(_act_family(stems[0]))
         kin |= set(self._phrasal_relatives(c.question).get(stems[0], ()))
         kin |= set(self.synonyms.get(stems[0], ())) | set(stems)
         return not kin & set(query_tokens(sentence))
