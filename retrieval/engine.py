@@ -66,9 +66,6 @@ def _quote_extra(rec: dict) -> dict:
             "quote": rec["quote"], "kind": rec.get("kind", ""), "confidence": rec.get("confidence", 0.0)}
 
 
-_SPOKESPERSON = re.compile(r"\bspokes(?:wo)?man\b|\bspokesperson\b|\bpress secretary\b", re.I)
-
-
 def _form_unmet(question: str, hits) -> bool:
     """Whether no hit gives what the question's form asks for: the one asked about responding
     ("How did Russia respond to ...?"), a person by name ("Which opposition leaders criticized
@@ -92,6 +89,7 @@ class Engine:
         self._spans: dict | None = None
         self._rows: dict[str, int] | None = None
         self._stems: dict[int, set[str]] = {}
+        self._spokes: list[tuple[dict, str]] | None = None  # `_spokespeople`, read once
         self._lock = threading.Lock()
         # a stream of questions (`qabot ask -`, `qabot eval`) rather than a bot waiting on
         # messages: encoded in bfloat16 where the CPU has it, else by ONNX with its worker
@@ -118,6 +116,7 @@ class Engine:
                 self._spans = None
                 self._rows = None
                 self._stems = {}
+                self._spokes = None
         return report
 
     # -- loading --
@@ -307,19 +306,25 @@ class Engine:
         bodies = {r["speaker"].lower() for r in quotes.by_speaker(speaker)}
         if not bodies:
             return []
-        data = self.load().data
-        out = []
-        for rec in quotes.quotes:
-            if not _SPOKESPERSON.search(rec.get("speaker_as_written", "")):
-                continue
-            loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
-            if loc is None:
-                continue
-            sents = data.passages[loc[0]].sentences
-            context = " ".join(sents[max(0, loc[1] - 1):loc[1] + 1]).lower()
-            if any(b in context for b in bodies):
-                out.append(rec)
-        return out
+        return [rec for rec, context in self._spokespeople(quotes) if any(b in context for b in bodies)]
+
+    def _spokespeople(self, quotes) -> list[tuple[dict, str]]:
+        """The quotes of spokespeople, each with its sentence and the one before (lower-cased),
+        where the body they speak for is named: found once, not for every question."""
+        if self._spokes is None:
+            from .features import SPOKES
+
+            data = self.load().data
+            spokes = re.compile(rf"\b(?:{SPOKES})\b", re.I)
+            found = []
+            for rec in quotes.quotes:
+                loc = self._locate(rec["doc_id"], int(rec.get("start", 0))) \
+                    if spokes.search(rec.get("speaker_as_written", "")) else None
+                if loc is not None:
+                    sents = data.passages[loc[0]].sentences
+                    found.append((rec, " ".join(sents[max(0, loc[1] - 1):loc[1] + 1]).lower()))
+            self._spokes = found
+        return self._spokes
 
     def _around_quote(self, rec: dict, loc: tuple[int, int]) -> tuple[str, str, str] | None:
         """(the quote's sentence before it, the quote, after it), or None where the sentence does

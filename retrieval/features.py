@@ -655,7 +655,7 @@ _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|sin
 # "What's the name of the ministry's spokesperson?": the holder of a role somewhere. News
 # names the holder beside the role ("the ministry spokeswoman, Ani Badalyan") and often names
 # where only in the sentence before ("The Armenian Foreign Ministry pointed to ...").
-_SPOKES = r"spokes(?:person|woman|man|people|men|women)|press secretary"
+SPOKES = r"spokes(?:person|woman|man|people|men|women)|press secretary"
 _HEADS = r"heads?|leaders?|chiefs?|presidents?|chair(?:man|woman|person)?|premier|prime minister"
 _ROLE_Q = re.compile(
     r"^(?:who(?:['’]s| is| was| are| were)|(?:what|tell me)(?:['’]s| is| was| are| were) the name of) "
@@ -678,8 +678,8 @@ def asked_role(question: str) -> str | None:
     if m.group("leads"):
         return _HEADS
     head = "spokesperson" if m.group("speaks") else (m.group("role") or m.group("serves")).split()[-1].lower()
-    if re.fullmatch(_SPOKES, head):
-        return _SPOKES
+    if re.fullmatch(SPOKES, head):
+        return SPOKES
     return re.escape(head) + r"s?"
 
 
