@@ -994,7 +994,7 @@ def measure_supported(question: str, passage: str, stem=None) -> bool | None:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
             if fam == "duration" and spans_of is not None \
-                    and not _near_asked(spans_of, passage[max(0, m.start() - 30):m.end() + 30], stem):
+                    and not _near_asked(spans_of, _around(passage, m, 30), stem):
                 continue
             if fam in _NO_NUMBER or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
                 # a vote needs no count, nor a date a number ("in February")

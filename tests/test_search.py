@@ -202,6 +202,16 @@ def test_measure_questions_need_a_number_in_their_unit(question, passage, want):
     assert measure_supported(question, passage) is want
 
 
+def test_a_durations_window_reads_the_words_at_its_edges_whole():
+    """As for a date: "corridor" cut at the window's edge to "r" is still "corridor"."""
+    from retrieval.features import measure_supported
+    from retrieval.sparse import stem_words
+
+    cut = "the corridor " + "x" * 21 + " seven months."
+    assert measure_supported("How long has the corridor been shut?", cut, stem_words) is True
+    assert measure_supported("How long has the road been shut?", cut, stem_words) is False
+
+
 @pytest.mark.parametrize("question, passage, want", [
     # a span of time answers "how long" only when it spans what was asked about
     ("How long has the corridor been blockaded?", "Its seven-month blockade of the corridor goes on.", True),
