@@ -798,9 +798,12 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
 
 
 # "How did Russia respond to Azerbaijan's accusations?": answered only where Russia is the one
-# responding ("Armenia has denied ...", "allegations strongly denied by Armenia" are Armenia's)
+# responding ("Armenia has denied ...", "allegations strongly denied by Armenia" are Armenia's);
+# the one asked is the possessor of "Russia's Foreign Ministry" or "Ani Badalyan's Ministry" (as
+# truecasing writes it), not the body's common words, which every ministry shares
 _RESPONDER_Q = re.compile(r"\b(?i:how) (?i:did|has|have|does|do|had|will|would) (?i:the )?"
-                          r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s)?(?:\s+[a-z][\w-]*){0,2}?\s+"
+                          r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s(?:\s+[A-Z][\w-]*)*)?"
+                          r"(?:\s+[a-z][\w-]*){0,2}?\s+"
                           r"(?:\w+ly\s+)?(?i:respond|react|repl(?:y|ied)|answer)")
 _RESPONDED = (r"(?:deni(?:ed|es)|deny|dismiss(?:ed|es)?|reject(?:ed|s)?|rebuff(?:ed|s)?|refut(?:e|ed|es)|"
               r"welcom(?:e|ed|es)|accept(?:ed|s)?|condemn(?:ed|s)?|denounc(?:e|ed|es)|counter(?:ed|s)?|"

@@ -255,6 +255,12 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     assert not off.answered
     on = engine.ask("How did Yerevan respond to accusations that it has troops in Karabakh?")
     assert on.answered and "denied" in on.hits[0].highlight
+    # the one asked is the possessor of a body ("Russia's Foreign Ministry"), as truecasing
+    # writes it ("Ani Badalyan's Ministry"): Baku reacting is no response of hers
+    assert responder_named("How did Russia's Foreign Ministry respond to the accusations?", text) is False
+    assert responder_named("How did Yerevan's Foreign Ministry respond to the accusations?", text) is True
+    assert not engine.ask("How did Ani Badalyan's ministry respond to the Russian Foreign Ministry's "
+                          "Saturday statement?").answered
 
 
 @pytest.mark.parametrize("question", [
