@@ -801,7 +801,7 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
 # responding ("Armenia has denied ...", "allegations strongly denied by Armenia" are Armenia's);
 # the one asked is the possessor of "Russia's Foreign Ministry" or "Ani Badalyan's Ministry" (as
 # truecasing writes it), not the body's common words, which every ministry shares
-_RESPONDER_Q = re.compile(r"\b(?i:how) (?i:did|has|have|does|do|had|will|would) (?i:the )?"
+_RESPONDER_Q = re.compile(r"(?:\b(?i:how|when|why) |^\W*)(?i:did|has|have|does|do|had|will|would) (?i:the )?"
                           r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s(?:\s+[A-Z][\w-]*)*)?"
                           r"(?:\s+[a-z][\w-]*){0,2}?\s+"
                           r"(?:\w+ly\s+)?(?i:respond|react|repl(?:y|ied)|answer)")
@@ -867,7 +867,7 @@ _AFFIL_KINDS = {
 }
 _KIND_ASKED = "|".join(f"(?P<{k}>{ask})" for k, (ask, _) in _AFFIL_KINDS.items())
 _AFFIL_Q = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_KIND_ASKED})\b", re.I)
-_AFFIL_VERB = re.compile(r"\b(?:work(?:s|ed|ing)? (?:for|at)|affiliated|belongs? to|members? of|"
+_AFFIL_VERB = re.compile(r"\b(?:work(?:s|ed|ing)? (?:for|at)|affiliat(?:ed|ions?)|belongs? to|members? of|"
                          r"employed by)\b", re.I)
 _TO_BODY = re.compile(r"\b(told|to|with|spoke|speaking|talking|interview)\s+(?:\S+\s+){0,3}$", re.I)
 AFFILIATION_NEAR = 10

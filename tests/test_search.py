@@ -1013,13 +1013,15 @@ def test_an_affiliation_asked_needs_a_body_of_its_kind_beside_the_person(core_se
     assert asked_affiliation("Which political party does Pashinyan lead?") == "party"
     assert asked_affiliation("Who does Badalyan work for?") == "organisation"
     assert asked_affiliation("What EU institution does Michel head?") is None
+    assert asked_affiliation("What is Tigran Grigoryan's institutional affiliation?") == "organisation"
     assert asked_affiliation("Which groups have condemned Pashinyan's approach?") is None
     told = "One of those analysts, Tigran Grigoryan, decried it. Grigoryan told RFE/RL's Armenian Service."
     assert not names_affiliation(told, ["grigoryan"], "organisation")
     assert names_affiliation("Tigran Grigoryan, of the Regional Studies Center, said so.", ["grigoryan"],
                              "institute")
     assert names_affiliation("the ministry spokeswoman, Ani Badalyan, said", ["badalyan"], "organisation")
-    for q in ("what think tank does tigran grigoryan work for", "Which political party does Pashinyan lead?"):
+    for q in ("what think tank does tigran grigoryan work for", "Which political party does Pashinyan lead?",
+              "What is Tigran Grigoryan's institutional affiliation?"):
         assert not core_searcher.search(q).answered, q
 
 

@@ -259,6 +259,10 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     # writes it ("Ani Badalyan's Ministry"): Baku reacting is no response of hers
     assert responder_named("How did Russia's Foreign Ministry respond to the accusations?", text) is False
     assert responder_named("How did Yerevan's Foreign Ministry respond to the accusations?", text) is True
+    # whether one responded asks the same of the passage
+    assert responder_named("Did Russia respond to the accusations?", text) is False
+    assert responder_named("Has Armenia responded to the accusations?", text) is True
+    assert not engine.ask("Did Charles Michel respond to Ani Badalyan's Twitter post?").answered
     assert not engine.ask("How did Ani Badalyan's ministry respond to the Russian Foreign Ministry's "
                           "Saturday statement?").answered
 
