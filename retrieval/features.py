@@ -288,6 +288,25 @@ def tells_importance(sentence: str) -> bool:
     return bool(_ESSENTIAL.search(sentence))
 
 
+# "What humanitarian consequence has the closure had?", "What has the blockade caused?": the
+# answer is the sentence saying what it led to ("which has led to a serious humanitarian crisis"),
+# not one that shares the topic's words; "What caused ...?" asks the cause, which is left be
+_CONSEQUENCE_Q = re.compile(r"\b(?:consequences?|effects?|impacts?|toll|(?<!\bwhat )(?<!\bwho )caused|"
+                            r"led to|resulted in|brought about|how bad)\b", re.I)
+_LED_TO = re.compile(r"\b(?:led to|leading to|lead to|leads to|resulted in|results in|resulting in|"
+                     r"caus(?:ed|es|ing)|triggered|sparked|consequences?)\b", re.I)
+
+
+def asks_consequence(question: str) -> bool:
+    """Whether the question asks what something led to."""
+    return bool(_CONSEQUENCE_Q.search(question))
+
+
+def tells_consequence(sentence: str) -> bool:
+    """Whether the sentence says what something led to or would lead to."""
+    return bool(_LED_TO.search(sentence))
+
+
 # "How was Michel's mention of Aghdam viewed by Armenian analysts?", "How did critics see it?":
 # the answer is the view ("was construed by some Armenian analysts ... as a serious setback")
 _VIEW_VERBS = (r"interpret(ed|s)?|view(ed|s)?|see|saw|seen|sees|take|took|taken|takes|receiv(e|ed|es)|"
@@ -937,6 +956,10 @@ def _same_root(a: str, b: str) -> bool:
 
 
 _WH_WORDS = {"when", "what", "which", "date", "day", "exact", "precise"}
+# the words a report uses for a meeting of leaders, one event whichever the question says
+# ("held in Brussels on Saturday, July 15" is the meeting's date too)
+GATHERINGS = ("meeting", "meet", "met", "summit", "talks", "conference", "negotiations", "session",
+              "gathering", "held", "hosted")
 
 
 def dates_asked(question: str, sentence: str, stem) -> bool:
@@ -954,6 +977,9 @@ def dates_asked(question: str, sentence: str, stem) -> bool:
     else:
         return False
     asked = _asked_stems(" ".join(w for w in _WORD.findall(question) if w.lower() not in _WH_WORDS), stem)
+    gatherings = set(stem(list(GATHERINGS)))
+    if asked & gatherings:  # "When did the summit take place?" and "met in Brussels on July 15 for talks"
+        asked |= gatherings
     return any(_near_asked(asked, _around(sentence, m, 30), stem)
                and (family != "duration" or _NUM.search(sentence[max(0, m.start() - 40):m.end() + 25]))
                for m in _MEASURES[family].finditer(sentence))

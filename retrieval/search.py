@@ -43,6 +43,7 @@ from .features import (
     asked_body,
     asked_role,
     asks_about_photo,
+    asks_consequence,
     asks_for_addressee,
     asks_for_byline,
     asks_for_dateline,
@@ -71,6 +72,7 @@ from .features import (
     question_type,
     responder_named,
     role_qualified,
+    tells_consequence,
     tells_importance,
     tells_opinion,
     tells_view,
@@ -159,6 +161,9 @@ MAX_SUFFIX = 4
 # the act a who-question asks the doer of: 1.25-1.5 each gain (1.4: +2 R@1 over twenty-two
 # sets), 1.75 and 2.0 lose two highlights; see README, "Choices"
 ACT_BOOST = 1.4
+# "What has the closure caused?": a sentence saying what something led to, this many standard
+# units under the best or nearer, goes first (`_lift_near`)
+CONSEQUENCE_NEAR = 1.0
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
@@ -790,6 +795,8 @@ class Searcher:
         for asks, tells in _ANSWERED_BY:
             if asks(c.question):
                 s_score = _raise(s_score, self._sentences_that(c, tells), ACT_BOOST)
+        if asks_consequence(c.question):  # "What humanitarian impact has the closure had?"
+            s_score = self._lift_near(c, s_score, tells_consequence, CONSEQUENCE_NEAR)
         if trigger:
             s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)
@@ -798,6 +805,20 @@ class Searcher:
             held = self._sentences_that(c, lambda t: names_body(t, q_stem, stem_words))
             s_score = _raise(s_score, held, ACT_BOOST)
         return s_score
+
+    def _lift_near(self, c: Candidates, s_score: np.ndarray, test, near: float) -> np.ndarray:
+        """The best sentence passing `test(text)` put just above the best one (`_put_above`)
+        when it is within `near` standard units of it: a form's answer among sentences that
+        share the question's words, without raising its score (the abstention reads the top
+        score, and a sentence raised far above the rest would look surer than it is)."""
+        held = self._sentences_that(c, test)
+        if not held.any():
+            return s_score
+        top = int(np.argmax(s_score))
+        i = int(np.flatnonzero(held)[np.argmax(s_score[held])])
+        if i == top or s_score[i] < s_score[top] - near * (float(s_score.std()) or 1.0):
+            return s_score
+        return _put_above(s_score, i, top)
 
     def _sentences_that(self, c: Candidates, test) -> np.ndarray:
         """Which candidate sentences pass `test(text)`."""

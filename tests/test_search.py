@@ -1094,3 +1094,31 @@ def test_a_month_in_a_count_question_is_when_not_the_unit_asked():
     # "... back in December?" still asks the month
     assert measure_supported("Which court ruled back in December?", "It issued an order in December.") is True
     assert measure_supported("What land areas were cited?", "Armenia covers 29,800 square kilometers.")
+
+
+def test_a_consequence_is_answered_by_what_it_led_to(core_searcher):
+    """"What humanitarian consequence has the closure had?" is answered by the sentence saying
+    what the blockade "has led to", not by Michel's "humanitarian supplies via Aghdam", which
+    shares more of its words; "What caused ...?" asks the cause and is not read so."""
+    from retrieval.features import asks_consequence, tells_consequence
+
+    assert asks_consequence("What has the blockade caused for people there?")
+    assert not asks_consequence("What caused the blockade?")
+    assert tells_consequence("... blockade, which has led to a serious humanitarian crisis")
+    ans = core_searcher.search("What humanitarian consequence has the closure of the corridor had "
+                               "for the enclave?")
+    assert ans.answered and "led to a serious humanitarian crisis" in ans.hits[0].highlight
+
+
+def test_a_meeting_by_any_name_is_dated(core_searcher):
+    """"When and where did the three-way summit take place?": the article calls it a meeting and
+    talks "held in Brussels on Saturday, July 15", never a summit; the date beside any word for
+    the meeting answers when it was."""
+    from retrieval.features import dates_asked
+    from retrieval.search import stem_words
+
+    held = "his latest trilateral meeting with Pashinyan and Michel held in Brussels on Saturday, July 15."
+    assert dates_asked("When did the summit take place?", held, stem_words)
+    assert not dates_asked("When was the ceasefire signed?", held, stem_words)
+    ans = core_searcher.search("When and where did the three-way summit take place?")
+    assert ans.answered and "July 15" in ans.hits[0].highlight and "Brussels" in ans.hits[0].highlight
