@@ -266,7 +266,7 @@ class Engine:
             found = found + [r for r in self._spoken_for(sq.speaker, quotes) if r not in found]
         if not found:
             return None
-        from .features import is_polar
+        from .features import asks_response, is_polar
         from .quotes import OPINION_VERBS, in_own_words, speech_verbs
 
         data = self.load().data
@@ -297,6 +297,14 @@ class Engine:
         if boosts and is_polar(question):
             for row in self._reported(found, located):  # "Michel gave no indications that ...": his word too
                 boosts[row] = max(boosts.get(row, 0.0), base)
+        if boosts and sq.speaker and asks_response(question):
+            # "What is Armenia's stance on the accusations?": "Armenia has repeatedly denied ...",
+            # the reporter's account of its answer, when none of its quotes responds ("The
+            # Azerbaijani side dismissed those concerns, saying ..." answers for itself)
+            responses = self._responses(sq.speaker, sq.topic, located)
+            if not set(responses) & set(boosts):
+                for row in responses:
+                    boosts[row] = max(boosts.get(row, 0.0), base)
         return (boosts, recs) if boosts else None
 
     def _spoken_for(self, speaker: str, quotes) -> list[dict]:
@@ -364,6 +372,16 @@ class Engine:
                 if not _QUOTE_MARK.search(sentence) and said.search(sentence):
                     rows.append(int(data.sentence_offsets[r]) + j)
         return rows
+
+    def _responses(self, speaker: str, topic: str, passages: list[int]) -> list[int]:
+        """Sentence rows in the `passages` of a speaker's quotes where the speaker responds
+        (`responder_named`: "Armenia has repeatedly denied ...", "denied by Armenia")."""
+        from .features import responder_named
+
+        data = self.load().data
+        asked = f"How did {speaker} respond to {topic}?"
+        return [int(data.sentence_offsets[r]) + j for r in dict.fromkeys(passages)
+                for j, sentence in enumerate(data.passages[r].sentences) if responder_named(asked, sentence)]
 
     def _verb_by_quote(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str]) -> bool:
         """Whether the act asked of the speaker is the verb that brings in the quote: within

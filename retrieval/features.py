@@ -217,7 +217,10 @@ def names_body(sentence: str, qual_stem: str, stem) -> bool:
 # "How did Armenia respond to the claims?": the answer is the response itself ("strongly denied by
 # Armenia", "dismissed those concerns"), not the sentence restating what it answered
 _RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(y|ied)|response|reaction|"
-                         r"answer(ed)?)\b(?! by)", re.I)
+                         r"answer(ed)?)\b(?! by)|"
+                         # "What is Armenia's stance on accusations that ...?": its answer to them
+                         r"\b(stance|position)\s+(on|regarding|about|toward|towards)\s+(the\s+)?(\w+\s+){0,2}?"
+                         r"(accusations?|claims?|allegations?|charges?)\b", re.I)
 RESPONSE_WORDS = ("deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept", "condemn",
                   "denounce", "counter", "retort", "shrug", "brush")
 # "What triggered the ministry's statement?": what it reacted to ("Baku reacted to Saturday's

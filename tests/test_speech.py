@@ -259,6 +259,10 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     # writes it ("Ani Badalyan's Ministry"): Baku reacting is no response of hers
     assert responder_named("How did Russia's Foreign Ministry respond to the accusations?", text) is False
     assert responder_named("How did Yerevan's Foreign Ministry respond to the accusations?", text) is True
+    # a stance on accusations is the answer to them, which the reporter gives where the
+    # speaker's quotes are on other things
+    stance = engine.ask("What is Armenia's stance on accusations that it keeps troops in Karabakh?")
+    assert stance.answered and "denied" in stance.hits[0].highlight
     # whether one responded asks the same of the passage
     assert responder_named("Did Russia respond to the accusations?", text) is False
     assert responder_named("Has Armenia responded to the accusations?", text) is True
