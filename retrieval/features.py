@@ -310,6 +310,27 @@ def tells_consequence(sentence: str) -> bool:
     return bool(_LED_TO.search(sentence))
 
 
+# "How did Michel weigh the Lachin and Aghdam routes against each other?", "What did he say about
+# the two routes?": a question on a pair is answered by the sentence on both ("I see both options
+# as important"), not the one naming each ("urging Aliyev to reopen the Lachin corridor he noted
+# ... via Aghdam"); "in both directions" is no pair of things
+_PAIR_Q = re.compile(r"\b(?:both|either|each other|one another|versus|vs)\b|\bthe two\b|"
+                     r"\b[A-Z][\w-]+ (?:and|or) (?:the )?[A-Z][\w-]+ (?:[a-z]+ )?"
+                     r"(?:routes|options|roads|corridors|"
+                     r"proposals|alternatives|channels|approaches|plans)\b")
+_BOTH = re.compile(r"\b(?:[Bb]oth|[Ee]ither)\s+(?!directions\b)[a-z]+s\b")
+
+
+def asks_pair(question: str) -> bool:
+    """Whether the question asks about two things together."""
+    return bool(_PAIR_Q.search(question))
+
+
+def tells_both(sentence: str) -> bool:
+    """Whether the sentence speaks of both of two things ("both options", "either side")."""
+    return bool(_BOTH.search(sentence))
+
+
 # "How was Michel's mention of Aghdam viewed by Armenian analysts?", "How did critics see it?":
 # the answer is the view ("was construed by some Armenian analysts ... as a serious setback")
 _VIEW_VERBS = (r"interpret(ed|s)?|view(ed|s)?|see|saw|seen|sees|take|took|taken|takes|receiv(e|ed|es)|"

@@ -49,6 +49,7 @@ from .features import (
     asks_for_dateline,
     asks_importance,
     asks_opinion,
+    asks_pair,
     asks_participants,
     asks_response,
     asks_trigger,
@@ -72,6 +73,7 @@ from .features import (
     question_type,
     responder_named,
     role_qualified,
+    tells_both,
     tells_consequence,
     tells_importance,
     tells_opinion,
@@ -797,6 +799,8 @@ class Searcher:
                 s_score = _raise(s_score, self._sentences_that(c, tells), ACT_BOOST)
         if asks_consequence(c.question):  # "What humanitarian impact has the closure had?"
             s_score = self._lift_near(c, s_score, tells_consequence, CONSEQUENCE_NEAR)
+        if asks_pair(c.question):  # "How did Michel weigh the two routes?": "I see both options as ..."
+            s_score = self._lift_near(c, s_score, tells_both, CONSEQUENCE_NEAR)
         if trigger:
             s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)

@@ -1122,3 +1122,18 @@ def test_a_meeting_by_any_name_is_dated(core_searcher):
     assert not dates_asked("When was the ceasefire signed?", held, stem_words)
     ans = core_searcher.search("When and where did the three-way summit take place?")
     assert ans.answered and "July 15" in ans.hits[0].highlight and "Brussels" in ans.hits[0].highlight
+
+
+def test_a_pair_asked_about_is_answered_by_both(core_searcher):
+    """"How did Michel weigh the Lachin and Aghdam routes against each other?": the sentence
+    naming each route ("urging Aliyev to reopen the Lachin corridor he noted ... via Aghdam")
+    shares more words than the one on both ("I see both options as important ..."), which
+    answers it; "in both directions" is no pair of things."""
+    from retrieval.features import asks_pair, tells_both
+
+    assert asks_pair("What did Michel say about the two routes?")
+    assert asks_pair("How did he see the Lachin and Aghdam routes?")
+    assert not asks_pair("Which route did Michel mention?")
+    assert tells_both("I see both options as important") and not tells_both("along it in both directions")
+    ans = core_searcher.search("How did Michel weigh the Lachin and Aghdam routes against each other?")
+    assert ans.answered and "both options" in ans.hits[0].highlight
