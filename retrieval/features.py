@@ -845,7 +845,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
 # the one asked is the possessor of "Russia's Foreign Ministry" or "Ani Badalyan's Ministry" (as
 # truecasing writes it), not the body's common words, which every ministry shares
 _RESPONDER_Q = re.compile(r"(?:\b(?i:how|when|why) |^\W*)(?i:did|has|have|does|do|had|will|would) (?i:the )?"
-                          r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:['’]s(?:\s+[A-Z][\w-]*)*)?"
+                          r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+or\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?)"
+                          r"(?:['’]s(?:\s+[A-Z][\w-]*)*)?"
                           r"(?:\s+[a-z][\w-]*){0,2}?\s+"
                           r"(?:\w+ly\s+)?(?i:respond|react|repl(?:y|ied)|answer)")
 _RESPONDED = (r"(?:deni(?:ed|es)|deny|dismiss(?:ed|es)?|reject(?:ed|s)?|rebuff(?:ed|s)?|refut(?:e|ed|es)|"
@@ -865,15 +866,16 @@ def responder_named(question: str, passage: str) -> bool | None:
     m = _RESPONDER_Q.search(question)
     if not m:
         return None
-    x = m.group("x")
-    forms = {f for w in (x, *x.split()) for f in (w, STANDS_FOR.get(w, w), _COUNTRY_CAPITAL.get(w, w),
-                                                  CAPITAL_OF.get(w, w))}
+    x = m.group("x")  # "Did Charles Michel or the EU respond ...?": either one
+    forms = {f for w in (x, *x.split()) if w not in ("or", "the")
+             for f in (w, STANDS_FOR.get(w, w), _COUNTRY_CAPITAL.get(w, w), CAPITAL_OF.get(w, w))}
     # "Azerbaijan" is "Azerbaijani", "Russia" is "Russian": a stem of each form
     roots = sorted({re.escape(f[:max(4, len(f) - 2)]) for f in forms})
     who = rf"(?:{'|'.join(roots)})[\w-]*"
     said = re.compile(rf"\b{who}(?:['’]s)?(?:\s+[\w’'-]+){{0,4}}?\s+{_RESPONDED}\b|"
                       # "denied by Armenia", "construed by some Armenian analysts as ..."
-                      rf"\b\w+(?:ed|en)\s+by\s+(?:[\w-]+\s+){{0,2}}?{who}", re.I)
+                      # (a response or a view: "talks hosted by the European Union" is neither)
+                      rf"\b(?:{_RESPONDED}|{_VIEW_VERBS})\s+by\s+(?:[\w-]+\s+){{0,2}}?{who}", re.I)
     if said.search(passage):
         return True
     # "How did the Russian Foreign Ministry react to the situation in Karabakh?": "the Russian

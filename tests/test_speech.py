@@ -267,6 +267,10 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     assert responder_named("Did Russia respond to the accusations?", text) is False
     assert responder_named("Has Armenia responded to the accusations?", text) is True
     assert not engine.ask("Did Charles Michel respond to Ani Badalyan's Twitter post?").answered
+    # either of two asked; a passive is a response only by a verb of one ("hosted by" is none)
+    hosted = "The talks were hosted by the European Union's top official, Charles Michel."
+    assert responder_named("Did Charles Michel or the EU respond to the post?", hosted) is False
+    assert responder_named("Did Moscow or Yerevan respond to the accusations?", text) is True
     assert not engine.ask("How did Ani Badalyan's ministry respond to the Russian Foreign Ministry's "
                           "Saturday statement?").answered
 
