@@ -633,7 +633,11 @@ _ASKS = {
     "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
                            rf"for ({_HEDGE} )?how long\b|since when\b)|\bduration\b", re.I),
     # "How far is Aghdam from Stepanakert?" asks a distance, which a passage without one lacks
-    "length": re.compile(r"\bhow far\b|\b(the )?distance (between|from|to)\b", re.I),
+    # so does "How long is the Lachin corridor road?": a thing one travels is as long as a distance
+    "length": re.compile(r"\bhow far\b|\b(the )?distance (between|from|to)\b|"
+                         r"\bhow long (is|was|are|were) (the |a |this |that )?([\w-]+ ){0,3}?"
+                         r"(road|route|corridor|highway|railway|railroad|border|frontier|river|bridge|pipeline|tunnel|canal|runway|"
+                         r"coastline|wall|fence|line)s?\b", re.I),
     "votes": re.compile(r"\b(vote (count|tally|split|margin|result)|(the|a) tally|by how many votes|"
                         r"how did\b.{0,40}\bvote|what was the vote|"
                         r"how many (votes|judges|members|lawmakers|deputies|senators) "

@@ -42,6 +42,9 @@ CAPITALS: dict[str, str] = {
     "Wellington": "New Zealand", "Yerevan": "Armenia", "Zagreb": "Croatia", "Ashgabat": "Turkmenistan",
     "Ulaanbaatar": "Mongolia", "Nicosia": "Cyprus", "Valletta": "Malta", "Reykjavik": "Iceland",
     "Luxembourg": "Luxembourg", "Sarajevo": "Bosnia", "Podgorica": "Montenegro", "Pristina": "Kosovo",
+    # the seats of breakaway governments, as news names them for their authorities
+    "Stepanakert": "Nagorno-Karabakh", "Sukhumi": "Abkhazia", "Tskhinvali": "South Ossetia",
+    "Tiraspol": "Transnistria",
 }
 # seats of government that news names instead of the country
 SEATS: dict[str, str] = {

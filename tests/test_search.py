@@ -807,6 +807,19 @@ def test_a_distance_asked_needs_one():
 
     assert measure_supported("how far is aghdam from stepanakert", "Aghdam rejected the option.") is False
     assert measure_supported("How far is Aghdam from Stepanakert?", "Aghdam lies 26 km from it.") is True
+    # the length of a road is a distance too, not the time the road has been blocked
+    road = "its seven-month blockade of the Lachin corridor"
+    assert measure_supported("How long is the Lachin corridor road?", road) is False
+    assert measure_supported("How long has the Lachin corridor been blocked?", road) is not False
+
+
+def test_a_breakaway_seat_stands_for_its_authorities(core_searcher):
+    """"Why did the Stepanakert leadership turn down the Aghdam route?": the article names
+    Karabakh's leadership, never its seat; the seat is read as the region it governs."""
+    ans = core_searcher.search("Why did the Stepanakert leadership turn down the Aghdam route?")
+    assert ans.answered and "ploy" in ans.hits[0].highlight
+    assert not core_searcher.search("How long is the Lachin corridor road from Stepanakert to the "
+                                    "Armenian border?").answered
 
 
 def test_a_hedged_how_long_question_is_a_quantity_question(core_searcher):
