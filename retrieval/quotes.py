@@ -1065,8 +1065,11 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
 # "What is Charles Michel's official title?", "What post does Michel hold?": the office of a
 # person, which the article may give only where it names them by it ("..., added the
 # president of the European Council"); the quote index knows that description is theirs.
-_ROLE_NOUN = r"(?:title|position|post|job|role|office|rank|occupation|profession)"
-_ROLE_ADJ = r"(?:(?:official|current|exact|formal|full|proper|precise|actual|present) )?"
+# "official job title", "institutional post", "formal role": the office, however qualified
+_ROLE_NOUN = (r"(?:(?:job|official|role|work) )?"
+              r"(?:title|position|post|job|role|office|rank|occupation|profession)")
+_ROLE_ADJ = (r"(?:(?:official|current|exact|formal|full|proper|precise|actual|present|institutional|"
+             r"political|professional|government|governmental|top|senior) )?")
 _Q_ROLE = [
     re.compile(rf"^what(?: is|'s| was) (?P<spk>.+?)'s? {_ROLE_ADJ}{_ROLE_NOUN}$", re.I),
     re.compile(rf"^what {_ROLE_ADJ}{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
@@ -1092,7 +1095,9 @@ _Q_ROLE = [
 ]
 # "..., as described in the article", "according to the report": where to look, not what
 _ROLE_WHERE = re.compile(r",? (?:as (?:described|stated|given|named|mentioned|identified|put) (?:in|by)|"
-                         r"according to|in) (?:the|this) (?:article|report|story|piece|text)$", re.I)
+                         r"according to|in) (?:the|this) (?:article|report|story|piece|text)$|"
+                         # "... hold within the EU institutions?", "... hold in the EU?": where the office is
+                         r"(?<=hold) (?:in|within|at|inside) (?:the )?[A-Z][\w-]*(?: [\w-]+){0,2}$", re.I)
 
 
 def parse_role_question(question: str) -> str | None:

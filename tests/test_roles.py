@@ -36,6 +36,10 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("Michel's title?", "Michel"),  # in two words
     ("The Lachin corridor's role?", None),
     ("What post does Charles Michel hold, as described in the article?", "Charles Michel"),  # where to look
+    ("What is Charles Michel's official job title?", "Charles Michel"),  # a compound office
+    ("What institutional post does Michel hold?", "Michel"),
+    ("What formal role does Charles Michel hold within the EU institutions?", "Charles Michel"),  # where held
+    ("What position does Armenia hold on the talks?", None),  # a stance, not an office
 ])
 def test_role_questions_are_told_from_others(question, person):
     assert parse_role_question(question) == person
