@@ -694,6 +694,14 @@ _ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}date|what ([\w-]
                       r"what(['’]s| is| was) the ([\w-]+ ){0,2}(date|day|month|year))\b.*"
                       r"\b(first|begin|began|begun|"
                       r"start|started|originally|initially)\b", re.I)
+# "What job did Ani Badalyan hold before becoming the ministry's spokeswoman?" asks an earlier
+# office, which only a sentence saying one was earlier gives ("a former journalist, she ...")
+_PAST_ROLE_Q = re.compile(r"\b(?:before|prior to)\s+(?:becoming|being\s+(?:appointed|named|made)|joining|"
+                          r"taking\s+(?:up|over|office))\b|\bprevious(?:ly)?\s+(?:job|position|role|post|career|"
+                          r"work|held|served|worked)\b|\bformer\s+(?:job|position|role|post)s?\b", re.I)
+_PAST_ROLE = re.compile(r"\b(?:former|formerly|previously|ex-|earlier|before|until|once|used to|"
+                        r"had (?:served|"
+                        r"worked|been))\b", re.I)
 _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|since|launched|initially|"
                     r"originally|onset|outset)\b", re.I)
 
@@ -813,7 +821,7 @@ def described_role(speaker: str) -> tuple[str, list[str]] | None:
 
 
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
-    """For a person asked for by role, a future event, the onset of something or the outlet
+    """For a person asked for by role, a future event, the onset of something, an earlier office or the outlet
     someone spoke to: does the answer's sentence hold one (a person the question does not name;
     a future reference; whom it was told to), or its passage say when the thing began?
 
@@ -833,6 +841,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_FUTURE.search(sentence))
     if _ONSET_Q.search(q):
         return bool(_ONSET.search(passage))
+    if _PAST_ROLE_Q.search(q):
+        return bool(_PAST_ROLE.search(sentence))
     if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
         return names_an_addressee(sentence)
     if (said := responder_named(q, passage)) is not None:

@@ -1150,3 +1150,16 @@ def test_a_pair_asked_about_is_answered_by_both(core_searcher):
     assert tells_both("I see both options as important") and not tells_both("along it in both directions")
     ans = core_searcher.search("How did Michel weigh the Lachin and Aghdam routes against each other?")
     assert ans.answered and "both options" in ans.hits[0].highlight
+
+
+def test_an_earlier_office_needs_a_sentence_saying_one(core_searcher):
+    """"What job did Ani Badalyan hold before becoming the ministry's spokeswoman?": the article
+    names her only as the spokeswoman, which is the office she became, not the one before."""
+    from retrieval.features import answer_type_supported
+
+    now = "the ministry spokeswoman, Ani Badalyan, said in a Twitter post"
+    asked = "What job did Ani Badalyan hold before becoming the ministry's spokeswoman?"
+    assert answer_type_supported(asked, now, now) is False
+    assert answer_type_supported(asked, "Badalyan, a former journalist, said", now) is True
+    assert not core_searcher.search(asked).answered
+    assert core_searcher.search("Who is Ani Badalyan?").answered
