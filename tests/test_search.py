@@ -492,6 +492,8 @@ def test_whom_someone_spoke_to_is_answered_by_their_attribution(core_searcher, q
 
 def test_an_outlet_the_article_never_names_abstains(core_searcher):
     assert not core_searcher.search("Which newspaper did Pashinyan give an interview to?", 3).answered
+    ans = core_searcher.search("To which media outlet did Grigoryan make his comments?", 3)
+    assert ans.answered and "told RFE/RL" in ans.hits[0].highlight
 
 
 def test_an_attribution_names_its_own_speaker():
@@ -504,6 +506,9 @@ def test_an_attribution_names_its_own_speaker():
     assert not names_an_addressee("He told reporters he would stay.")
     assert asks_for_addressee("Which outlet did Grigoryan give his comments to?")
     assert not asks_for_addressee("Which outlet reported the story?")
+    # comments made to it, or carried by it, are the ones asked about too
+    assert asks_for_addressee("To which media outlet did Grigoryan make his comments?")
+    assert asks_for_addressee("Which media outlet carried Grigoryan's comments?")
 
 
 @pytest.mark.parametrize(("question", "qtype"), [
