@@ -219,7 +219,7 @@ def names_body(sentence: str, qual_stem: str, stem) -> bool:
 _RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(y|ied)|response|reaction|"
                          r"answer(ed)?)\b(?! by)|"
                          # "What is Armenia's stance on accusations that ...?": its answer to them
-                         r"\b(stance|position)\s+(on|regarding|about|toward|towards)\s+(the\s+)?(\w+\s+){0,2}?"
+                         r"\b(stance|position|line)\s+(on|regarding|about|toward|towards)\s+(the\s+)?(\w+\s+){0,2}?"
                          r"(accusations?|claims?|allegations?|charges?)\b", re.I)
 RESPONSE_WORDS = ("deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept", "condemn",
                   "denounce", "counter", "retort", "shrug", "brush")

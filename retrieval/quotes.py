@@ -997,6 +997,8 @@ def _whole_speaker(raw: str, most: int = 6) -> str | None:
 
 
 _THINK_TANK = re.compile(r"\bthink[- ]?tanks?\b", re.I)
+_CLAUSE_WORDS = re.compile(r"\b(?:regarding|about|concerning|towards?|into|between|during|after|before|"
+                           r"because|each other|one another)\b", re.I)
 
 
 def parse_speech_question(question: str) -> SpeechQuery | None:
@@ -1054,7 +1056,9 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         m = rx.match(q)
         if m:
             spk = _whole_speaker(m.group("spk"), most=8)
-            if spk is None:
+            # "What did Pashinyan and Aliyev reaffirm regarding each other's states?": a clause
+            # before a noun that reads as a verb, not a speaker
+            if spk is None or _CLAUSE_WORDS.search(spk):
                 return None
             topic = (m.groupdict().get("topic") or "").strip(" \"'“”")
             tail = (m.groupdict().get("tail") or "").strip()

@@ -176,6 +176,8 @@ def test_parse_speech_question(question, speaker, topic):
     "What is the Lachin corridor?", "How big is Armenia?", "When did the talks take place?",
     "Who is Charles Michel?", "", "What did the talks achieve?",
     "According to the article, when did the talks take place?", "Which three leaders met in Brussels?",
+    # a clause before a noun that reads as a verb ("states") names no speaker
+    "What did Pashinyan and Aliyev reaffirm regarding each other's states?",
 ])
 def test_parse_speech_question_negatives(question):
     assert parse_speech_question(question) is None

@@ -263,6 +263,8 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     # speaker's quotes are on other things
     stance = engine.ask("What is Armenia's stance on accusations that it keeps troops in Karabakh?")
     assert stance.answered and "denied" in stance.hits[0].highlight
+    line = engine.ask("What is Armenia's line on allegations of its troops in Karabakh?")
+    assert line.answered and "denied" in line.hits[0].highlight
     # whether one responded asks the same of the passage
     assert responder_named("Did Russia respond to the accusations?", text) is False
     assert responder_named("Has Armenia responded to the accusations?", text) is True
