@@ -681,7 +681,8 @@ _PERSON_Q = re.compile(
     re.I)
 # "When will they meet next?", "where and when will they meet next", "On what exact date is it due?"
 _FUTURE_Q = re.compile(r"^((where|who|what) and )?(when|where|on what ([\w-]+ ){0,2}date|"
-                       r"what ([\w-]+ ){0,2}date|which day)\b.*\b(will|shall|next|upcoming|"
+                       r"what ([\w-]+ ){0,2}date|which day)\b.*\b(will|shall|next|upcoming|expire|expires|"
+                       r"run out|runs out|"
                        r"(is|are) (scheduled|planned|expected|due|set)|"
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
 _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
@@ -697,7 +698,7 @@ _ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}date|what ([\w-]
 # "What job did Ani Badalyan hold before becoming the ministry's spokeswoman?" asks an earlier
 # office, which only a sentence saying one was earlier gives ("a former journalist, she ...")
 _PAST_ROLE_Q = re.compile(r"\b(?:before|prior to)\s+(?:becoming|being\s+(?:appointed|named|made)|joining|"
-                          r"taking\s+(?:up|over|office))\b|\bprevious(?:ly)?\s+(?:job|position|role|post|career|"
+                          r"taking\s+(?:up|over|office)|(?:he|she|they)\s+(?:became|led|joined|headed|took))\b|\bprevious(?:ly)?\s+(?:job|position|role|post|career|"
                           r"work|held|served|worked)\b|\bformer\s+(?:job|position|role|post)s?\b", re.I)
 _PAST_ROLE = re.compile(r"\b(?:former|formerly|previously|ex-|earlier|before|until|once|used to|"
                         r"had (?:served|"
@@ -820,6 +821,24 @@ def described_role(speaker: str) -> tuple[str, list[str]] | None:
     return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in kin), names
 
 
+# "Did Ani Badalyan meet Michel in Brussels?": whether the person a yes/no question names in full
+# did so, which a passage that never names them cannot say (nor another's meeting with Michel);
+# "Did Aliyev and Pashinyan reaffirm ...?" is answered by "the Armenian and Azerbaijani leaders"
+_POLAR_SUBJECT = re.compile(r"^\W*(?i:did|does|do|has|have|had|is|was|will|would|can|could)\s+"
+                            r"(?P<s>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
+
+
+def _named_in(name: str, passage: str) -> bool:
+    """Whether the passage names any word of `name`, or the country a capital of it stands for."""
+    low = passage.lower()
+    for w in re.findall(r"[\w’'-]+", name):
+        w = re.sub(r"['’]s$", "", w)
+        for form in {w, STANDS_FOR.get(w, w), _COUNTRY_CAPITAL.get(w, w)}:
+            if re.search(r"\b" + re.escape(form.lower()[:max(3, min(5, len(form) - 1))]), low):
+                return True
+    return False
+
+
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
     """For a person asked for by role, a future event, the onset of something, an earlier office or the outlet
     someone spoke to: does the answer's sentence hold one (a person the question does not name;
@@ -843,6 +862,9 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_ONSET.search(passage))
     if _PAST_ROLE_Q.search(q):
         return bool(_PAST_ROLE.search(sentence))
+    if (subject := _POLAR_SUBJECT.match(q)) and person_names(subject.group("s")) \
+            and not _named_in(subject.group("s"), passage):
+        return False  # "Did Ani Badalyan meet Michel in Brussels?" of a passage without her
     if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
         return names_an_addressee(sentence)
     if (said := responder_named(q, passage)) is not None:

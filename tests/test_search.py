@@ -1168,3 +1168,21 @@ def test_an_earlier_office_needs_a_sentence_saying_one(core_searcher):
     assert answer_type_supported(asked, "Badalyan, a former journalist, said", now) is True
     assert not core_searcher.search(asked).answered
     assert core_searcher.search("Who is Ani Badalyan?").answered
+
+
+def test_a_yes_no_question_on_a_named_person_needs_them_named(core_searcher):
+    """"Did Ani Badalyan meet with Charles Michel in Brussels?": the Brussels meeting's passage
+    never names her; a yes/no question on the leaders by their surnames is answered by "the
+    Armenian and Azerbaijani leaders", so only a person named in full is held to it. An office
+    held before ("before he led the European Council") and a term's end are asked too."""
+    from retrieval.features import answer_type_supported
+
+    met = "Aliyev met Armenian Prime Minister Nikol Pashinyan and Charles Michel in Brussels."
+    assert answer_type_supported("Did Ani Badalyan meet with Charles Michel in Brussels?", met, met) is False
+    assert answer_type_supported("Did Nikol Pashinyan meet Michel?", met, met) is None
+    for q in ("Did Ani Badalyan meet with Charles Michel in Brussels?",
+              "Which country was Charles Michel prime minister of before he led the European Council?",
+              "When does Charles Michel's term as European Council president expire?"):
+        assert not core_searcher.search(q).answered, q
+    assert core_searcher.search("Did Aliyev and Pashinyan reaffirm respect for each other's territorial "
+                                "integrity?").answered
