@@ -703,6 +703,12 @@ _PAST_ROLE_Q = re.compile(r"\b(?:before|prior to)\s+(?:becoming|being\s+(?:appoi
 _PAST_ROLE = re.compile(r"\b(?:former|formerly|previously|ex-|earlier|before|until|once|used to|"
                         r"had (?:served|"
                         r"worked|been))\b", re.I)
+# "What was the ICJ's final judgment on the merits?": the last word of a matter, which a passage
+# on an interim order does not give; as the onset of something needs a passage saying it began
+_FINAL_Q = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|on the merits)\b",
+                      re.I)
+_FINAL = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|in the end|"
+                    r"conclud\w*|conclusion|merits)\b", re.I)
 _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|since|launched|initially|"
                     r"originally|onset|outset)\b", re.I)
 
@@ -862,6 +868,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_ONSET.search(passage))
     if _PAST_ROLE_Q.search(q):
         return bool(_PAST_ROLE.search(sentence))
+    if _FINAL_Q.search(q):
+        return bool(_FINAL.search(passage))
     if (subject := _POLAR_SUBJECT.match(q)) and person_names(subject.group("s")) \
             and not _named_in(subject.group("s"), passage):
         return False  # "Did Ani Badalyan meet Michel in Brussels?" of a passage without her

@@ -1186,3 +1186,17 @@ def test_a_yes_no_question_on_a_named_person_needs_them_named(core_searcher):
         assert not core_searcher.search(q).answered, q
     assert core_searcher.search("Did Aliyev and Pashinyan reaffirm respect for each other's territorial "
                                 "integrity?").answered
+
+
+def test_a_final_word_needs_a_passage_giving_one(core_searcher):
+    """"What was the ICJ's final judgment on the merits?": the article has the court's order of
+    February, an interim one, and says nothing final; as "When did the blockade first begin?"
+    needs a passage saying when it began."""
+    from retrieval.features import answer_type_supported
+
+    order = "The ICJ court ordered Azerbaijan in February to ensure unimpeded movement."
+    asked = "What was the ICJ's final judgment on the merits in Armenia's case against Azerbaijan?"
+    assert answer_type_supported(asked, order, order) is False
+    assert answer_type_supported(asked, order, order + " Its final ruling came in May.") is True
+    assert not core_searcher.search(asked).answered
+    assert core_searcher.search("What did the ICJ order Azerbaijan to do?").answered
