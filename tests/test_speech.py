@@ -265,6 +265,9 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     assert stance.answered and "denied" in stance.hits[0].highlight
     line = engine.ask("What is Armenia's line on allegations of its troops in Karabakh?")
     assert line.answered and "denied" in line.hits[0].highlight
+    # a stance on a charge against itself, not named as one, is its answer too
+    own = engine.ask("What is Armenia's position on whether it has troops in Karabakh?")
+    assert own.answered and "denied" in own.hits[0].highlight
     # whether one responded asks the same of the passage
     assert responder_named("Did Russia respond to the accusations?", text) is False
     assert responder_named("Has Armenia responded to the accusations?", text) is True
