@@ -694,15 +694,17 @@ _ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}date|what ([\w-]
                       r"(on )?((exactly|precisely) )?which (day|date|month|year)|in what year|"
                       r"what(['’]s| is| was) the ([\w-]+ ){0,2}(date|day|month|year))\b.*"
                       r"\b(first|begin|began|begun|"
-                      r"start|started|originally|initially)\b", re.I)
+                      r"start|started|originally|initially|"
+                      # "When was Badalyan appointed spokeswoman?": the start of an office
+                      r"appointed|named|elected|sworn in|took office|hired)\b", re.I)
 # "What job did Ani Badalyan hold before becoming the ministry's spokeswoman?" asks an earlier
 # office, which only a sentence saying one was earlier gives ("a former journalist, she ...")
 _PAST_ROLE_Q = re.compile(r"\b(?:before|prior to)\s+(?:becoming|being\s+(?:appointed|named|made)|joining|"
-                          r"taking\s+(?:up|over|office)|(?:he|she|they)\s+(?:became|led|joined|headed|took))\b|\bprevious(?:ly)?\s+(?:job|position|role|post|career|"
-                          r"work|held|served|worked)\b|\bformer\s+(?:job|position|role|post)s?\b", re.I)
+                          r"taking\s+(?:up|over|office)|(?:he|she|they)\s+(?:became|led|joined|headed|took))\b|"
+                          r"\bprevious(?:ly)?\s+(?:job|position|role|post|career|work|held|served|worked)\b|"
+                          r"\bformer\s+(?:job|position|role|post)s?\b", re.I)
 _PAST_ROLE = re.compile(r"\b(?:former|formerly|previously|ex-|earlier|before|until|once|used to|"
-                        r"had (?:served|"
-                        r"worked|been))\b", re.I)
+                        r"had (?:served|worked|been))\b", re.I)
 # "What was the ICJ's final judgment on the merits?": the last word of a matter, which a passage
 # on an interim order does not give; as the onset of something needs a passage saying it began
 _FINAL_Q = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|on the merits)\b",
@@ -710,6 +712,7 @@ _FINAL_Q = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually
 _FINAL = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|in the end|"
                     r"conclud\w*|conclusion|merits)\b", re.I)
 _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|since|launched|initially|"
+                    r"appointed|named|elected|sworn|took office|hired|"
                     r"originally|onset|outset)\b", re.I)
 
 

@@ -1200,3 +1200,6 @@ def test_a_final_word_needs_a_passage_giving_one(core_searcher):
     assert answer_type_supported(asked, order, order + " Its final ruling came in May.") is True
     assert not core_searcher.search(asked).answered
     assert core_searcher.search("What did the ICJ order Azerbaijan to do?").answered
+    # so the start of an office: "When was Badalyan appointed?" of a passage naming her in it
+    assert not core_searcher.search("When was Ani Badalyan appointed spokeswoman of Armenia's "
+                                    "Foreign Ministry?").answered
