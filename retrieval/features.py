@@ -353,12 +353,18 @@ _OPINION = re.compile(r"\b(?:see|sees|saw|view|views|regard|regards|consider|con
 
 
 def asks_opinion(question: str) -> bool:
-    """Whether the question asks someone's stance on something (in their own words)."""
-    if not _OPINION_Q.search(question) or asks_view(question):
+    """Whether the question asks someone's stance on something (in their own words). "In
+    Michel's view, what does progress hinge on?" attributes, as "according to" does: it asks
+    what he said progress hinges on, not his stance."""
+    if not _OPINION_Q.search(_IN_VIEW.sub("", question)) or asks_view(question):
         return False
     reported = re.search(r"['’]s\s+(?:stance|position|views?|opinion)\b", question, re.I) and \
         re.search(r"\b(?:say|said|says|noted?|observed?|took note|taken note)\b", question, re.I)
     return not reported
+
+
+_IN_VIEW = re.compile(r"\bin (?:the )?(?:[\w’'-]+ ){0,3}?(?:view|opinion|estimation|eyes)"
+                      r"(?: of [\w’' -]+?)?,", re.I)
 
 
 def tells_opinion(sentence: str) -> bool:

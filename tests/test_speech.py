@@ -306,6 +306,7 @@ def test_a_stance_asked_is_given_in_the_holders_words(engine, question):
 
     assert asks_opinion(question)
     assert not asks_opinion("What did the EU chief say he had observed about Azerbaijan's stance on aid?")
+    assert not asks_opinion("In Michel's view, what does genuine advancement hinge upon?")  # attributes
     assert tells_opinion("“I see both options as important,” he said.")
     ans = engine.ask(question)
     assert ans.answered and "I see both options as important" in ans.hits[0].highlight
@@ -317,3 +318,10 @@ def test_people_asked_by_name_need_names(engine):
     ans = engine.ask("Which Armenian opposition leaders criticized Pashinyan's peace agenda, by name?")
     assert not ans.answered
     assert engine.ask("Who has condemned Pashinyan's peace agenda?").answered
+
+
+def test_in_someones_view_attributes_what_follows(engine):
+    """"In Michel's view, what does genuine advancement hinge upon?" asks what he said it depends
+    on ("Real progress depends on the next steps ..."), not his stance ("I see both options ...")."""
+    ans = engine.ask("In Michel's view, what does genuine advancement hinge upon?")
+    assert ans.answered and "Real progress depends" in ans.hits[0].highlight
