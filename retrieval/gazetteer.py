@@ -125,14 +125,23 @@ def as_capitals(text: str, known: Callable[[str], bool]) -> str:
     return _ADJ_CAPITAL.sub(swap, text)
 
 
-_PLACE_NAMES = sorted({n for pair in CAPITALS.items() for n in pair}, key=len, reverse=True)
+# bodies news names as often in lower case ("what did the us state department say?"); "us" only
+# before a body of its government, not the pronoun
+WORLD_BODIES = ("US State Department", "State Department", "US government", "US administration",
+                "US Congress", "US Senate", "US embassy", "US envoy", "US officials", "US president",
+                "United Nations", "UN Security Council", "Security Council", "NATO", "OSCE", "CSTO",
+                "Minsk Group", "Red Cross", "European Parliament", "European Commission", "World Bank",
+                "IMF", "African Union", "Arab League")
+_PLACE_NAMES = sorted({n for pair in CAPITALS.items() for n in pair} | set(SEATS) | set(WORLD_BODIES),
+                      key=len, reverse=True)
 _LOWER_PLACE = re.compile(r"\b(" + "|".join(re.escape(n.lower()) for n in _PLACE_NAMES) + r")(?=’s|'s|\b)")
 _PLACE_FORM = {n.lower(): n for n in _PLACE_NAMES}
 
 
 def capitalised_places(text: str, known: Callable[[str], bool]) -> str:
-    """`text` with a country or capital typed in lower case that the corpus never mentions, in
-    any case, given its capitals ("what was turkey's position?" -> "Turkey's"), so the check
+    """`text` with a country, capital, seat or world body typed in lower case that the corpus
+    never mentions, in any case, given its capitals ("what was turkey's position?" -> "Turkey's",
+    "the us state department" -> "the US State Department"), so the check
     for names the corpus does not know reads it as one. A name the corpus uses is left to
     truecase.py, which writes it as the corpus does."""
     def cap(m: re.Match) -> str:
