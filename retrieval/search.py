@@ -32,6 +32,7 @@ from .answer import Answer, Hit, make_citation
 from .features import (
     BYLINE,
     DATELINE,
+    GATHERINGS,
     KNOWN,
     RESPONSE_WORDS,
     SENTENCE_FEATURES,
@@ -194,6 +195,7 @@ _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
 # "When did the summit happen / occur?": a when- or where-question's verb of mere occurrence
 _EVENT_STEMS = frozenset(stem_words(["happen", "happened", "occur", "occurred", "unfold", "unfolded"]))
+_GATHERING_STEMS = frozenset(stem_words(list(GATHERINGS)))
 # "Which city hosted ...?", "What kind of goods ...?": the noun after a leading which/what names
 # the kind of answer (a city), which the answer names by itself (Brussels), not the topic
 _FOCUS = re.compile(r"^\W*(?:(?:in|on|at|for|from|to|by|of|with|under)\s+)?(?:what|which)\s+"
@@ -509,7 +511,9 @@ class Searcher:
             frame = frame | _IMPORTANCE_STEMS
         if asks_view(clean):  # "How did analysts interpret it?" asks what they took it for
             frame = frame | _VIEW_STEMS
-        unknown = [w for w in qset if w not in self._vocab and w not in frame]
+        # "summit" where the corpus says "meeting" and "talks": one event by another name
+        gatherings = _GATHERING_STEMS if any(g in self._vocab for g in _GATHERING_STEMS) else frozenset()
+        unknown = [w for w in qset if w not in self._vocab and w not in frame and w not in gatherings]
         unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)

@@ -1140,6 +1140,10 @@ def test_a_meeting_by_any_name_is_dated(core_searcher):
     assert not dates_asked("When was the ceasefire signed?", held, stem_words)
     ans = core_searcher.search("When and where did the three-way summit take place?")
     assert ans.answered and "July 15" in ans.hits[0].highlight and "Brussels" in ans.hits[0].highlight
+    # nor is "summit" a word the corpus does not know, where it names the meeting otherwise
+    ans = core_searcher.search("Who were the participants in the trilateral summit, and in which city "
+                               "did it take place?")
+    assert ans.answered and "Brussels" in ans.hits[0].text
 
 
 def test_a_pair_asked_about_is_answered_by_both(core_searcher):
