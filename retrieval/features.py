@@ -971,12 +971,21 @@ _TO_BODY = re.compile(r"\b(told|to|with|spoke|speaking|talking|interview)\s+(?:\
 AFFILIATION_NEAR = 10
 
 
+# "Where did Grigoryan go to university?", "Where did he study?": the school a person attended
+_STUDIED = re.compile(r"\b(?:go|went|gone|goes)\s+to\s+(?:university|college|school)\b|"
+                      r"\b(?:studied|study|studies)\s+(?:at|in)\b|^\W*where\s+did\s+.{1,40}\s+study\b|\bgraduated?\s+from\b|\beducated\b|"
+                      r"\balma mater\b", re.I)
+
+
 def asked_affiliation(question: str) -> str | None:
     """The kind of body a question asks a person belongs to ("think tank" -> "institute";
-    "Who does she work for?" -> "organisation"), or None."""
+    "Who does she work for?" -> "organisation"; "Where did he go to university?" ->
+    "university"), or None."""
     m = _AFFIL_Q.search(question)
     if m:
         return next(k for k in _AFFIL_KINDS if m.group(k))
+    if _STUDIED.search(question):
+        return "university"
     return "organisation" if _AFFIL_VERB.search(question) else None
 
 
