@@ -304,9 +304,9 @@ class Engine:
             # the reporter's account of its answer, when none of its quotes responds ("The
             # Azerbaijani side dismissed those concerns, saying ..." answers for itself)
             responses = self._responses(sq.speaker, sq.topic, located)
-            if not set(responses) & set(boosts):
+            if not set(responses) & set(boosts):  # its answer, as a quote with the act asked is
                 for row in responses:
-                    boosts[row] = max(boosts.get(row, 0.0), base)
+                    boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
 
     def _spoken_for(self, speaker: str, quotes) -> list[dict]:

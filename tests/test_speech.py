@@ -268,6 +268,9 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     # a stance on a charge against itself, not named as one, is its answer too
     own = engine.ask("What is Armenia's position on whether it has troops in Karabakh?")
     assert own.answered and "denied" in own.hits[0].highlight
+    # by its capital too, over a quote naming the capital on something else
+    yerevan = engine.ask("What is Yerevan's position on having troops in Karabakh?")
+    assert yerevan.answered and "denied" in yerevan.hits[0].highlight
     # whether one responded asks the same of the passage
     assert responder_named("Did Russia respond to the accusations?", text) is False
     assert responder_named("Has Armenia responded to the accusations?", text) is True
