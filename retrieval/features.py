@@ -1017,11 +1017,13 @@ _LIGHT = _AUX | {"how", "long", "been", "being", "this", "that", "these", "those
                  "so", "it", "they", "he", "she", "going", "gone", "lasted", "last", "lasting"}
 
 
-def _asked_stems(question: str, stem) -> set[str]:
+def _asked_stems(question: str, stem, related: dict | None = None) -> set[str]:
     """Stems of the question's own content words (not "how long has ... been"): what a span of
-    time in a passage must stand near to be the span asked about."""
-    return set(stem(sorted({w for w in (x.lower() for x in _WORD.findall(question))
-                            if w not in _LIGHT and len(w) > 2})))
+    time in a passage must stand near to be the span asked about; with `related` (the
+    synonym table), their kin too ("obstruction" for the article's "blockade")."""
+    own = set(stem(sorted({w for w in (x.lower() for x in _WORD.findall(question))
+                           if w not in _LIGHT and len(w) > 2})))
+    return own | {k for w in own for k in (related or {}).get(w, ())}
 
 
 def _near_asked(asked: set[str], window: str, stem) -> bool:
@@ -1050,7 +1052,7 @@ GATHERINGS = ("meeting", "meet", "met", "summit", "talks", "conference", "negoti
               "gathering", "held", "hosted")
 
 
-def dates_asked(question: str, sentence: str, stem) -> bool:
+def dates_asked(question: str, sentence: str, stem, related: dict | None = None) -> bool:
     """For a when-question on a past event, whether the sentence gives a date a few words from
     one of the question's own words ("On what date did the Brussels summit happen?" and "held
     in Brussels on Saturday, July 15"): the date asked, whatever other words the question uses.
@@ -1064,7 +1066,8 @@ def dates_asked(question: str, sentence: str, stem) -> bool:
         family = "duration"
     else:
         return False
-    asked = _asked_stems(" ".join(w for w in _WORD.findall(question) if w.lower() not in _WH_WORDS), stem)
+    asked = _asked_stems(" ".join(w for w in _WORD.findall(question) if w.lower() not in _WH_WORDS), stem,
+                         related)
     gatherings = set(stem(list(GATHERINGS)))
     if asked & gatherings:  # "When did the summit take place?" and "met in Brussels on July 15 for talks"
         asked |= gatherings
@@ -1084,7 +1087,7 @@ def _around(text: str, m: re.Match, chars: int) -> str:
     return text[start:end]
 
 
-def measure_supported(question: str, passage: str, stem=None) -> bool | None:
+def measure_supported(question: str, passage: str, stem=None, related: dict | None = None) -> bool | None:
     """For a question asking a quantity in a unit ("in kilometres", "how old", "the population"):
     does the passage give a number in that unit?
 
@@ -1105,7 +1108,7 @@ def measure_supported(question: str, passage: str, stem=None) -> bool | None:
     if not asked:
         return None
     # a "how long" question's own stems, read once for every span of time in the passage
-    spans_of = _asked_stems(question, stem) if stem is not None and "duration" in asked \
+    spans_of = _asked_stems(question, stem, related) if stem is not None and "duration" in asked \
         and _ASKS["duration"].search(question) else None
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):

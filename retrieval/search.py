@@ -915,7 +915,7 @@ class Searcher:
                 and not (c.attrs[c.owner == j] & _TYPE_BIT["when"]).any():
             return False  # "When did the summit take place?": a passage without a date cannot say
         return (count_supported(c.question, text, stem_words) is not False
-                and measure_supported(c.question, text, stem_words) is not False
+                and measure_supported(c.question, text, stem_words, self.synonyms) is not False
                 and responder_named(c.question, text) is not False)
 
     def _supported_first(self, c: Candidates, s_score: np.ndarray,
@@ -1014,15 +1014,17 @@ class Searcher:
         if self._act_unmet(c, top.sentences[int(c.local[best])]):
             return False
         # "how old", "in kilometres" without one
-        if measure_supported(c.question, top.text, stem_words) is False:
+        if measure_supported(c.question, top.text, stem_words, self.synonyms) is False:
             return False
         sentence = top.sentences[int(c.local[best])]
         if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future
             return False
         if counted:  # "How many leaders met?" and "the three leaders": the passage counts them
             return True
-        if dates_asked(c.question, sentence, stem_words):  # "On what date did the summit happen?"
-            return True  # and "held in Brussels on July 15", whatever words it calls the summit
+        # "On what date did the summit happen?" and "held in Brussels on July 15", whatever
+        # words it calls the summit
+        if dates_asked(c.question, sentence, stem_words, self.synonyms):
+            return True
         if cfg.fusion == "learned" and self.answerer is not None and cfg.mode == "hybrid":
             return bool(self.answerer.score(f[None, :])[0] >= self.answerer.threshold)
         dense = float(max(f[1], f[2]))

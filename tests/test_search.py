@@ -1222,3 +1222,19 @@ def test_world_bodies_typed_in_lower_case_are_names(core_searcher):
     assert capitalised_places("can you tell us what nato said", known) == "can you tell us what NATO said"
     assert not core_searcher.search("what did the us state department say about the aghdam route").answered
     assert not core_searcher.search("is the red cross still able to evacuate patients from karabakh").answered
+
+
+def test_a_span_of_time_stands_near_the_asked_thing_by_any_of_its_names(core_searcher):
+    """"How long had Baku's obstruction of the route lasted?": "its seven-month blockade" is the
+    span asked, the obstruction by the article's word for it (the synonym table's kin)."""
+    from retrieval.features import measure_supported
+    from retrieval.search import stem_words
+
+    lead = "Azerbaijan has rejected calls for an immediate end to its seven-month blockade of the road."
+    asked = "How long had Baku's obstruction of the route lasted at the time of the report?"
+    assert measure_supported(asked, lead, stem_words) is False
+    assert measure_supported(asked, lead, stem_words, {"obstruct": ["blockad"]}) is True
+    ans = core_searcher.search("How long had Baku's obstruction of the route linking the enclave to Armenia "
+                               "lasted at the time of the report?")
+    assert ans.answered and "seven-month" in ans.hits[0].highlight
+
