@@ -973,8 +973,9 @@ AFFILIATION_NEAR = 10
 
 # "Where did Grigoryan go to university?", "Where did he study?": the school a person attended
 _STUDIED = re.compile(r"\b(?:go|went|gone|goes)\s+to\s+(?:university|college|school)\b|"
-                      r"\b(?:studied|study|studies)\s+(?:at|in)\b|^\W*where\s+did\s+.{1,40}\s+study\b|\bgraduated?\s+from\b|\beducated\b|"
-                      r"\balma mater\b", re.I)
+                      r"\b(?:studied|study|studies)\s+(?:at|in)\b|^\W*(?:where|what)\s+did\s+.{1,40}\s+study\b|"
+                      r"\bgraduated?\s+from\b|\beducated\b|\balma mater\b|"
+                      r"\beducation(?:al)?\s+(?:background|history|record)\b", re.I)
 
 
 def asked_affiliation(question: str) -> str | None:

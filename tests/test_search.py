@@ -1033,6 +1033,7 @@ def test_an_affiliation_asked_needs_a_body_of_its_kind_beside_the_person(core_se
     assert asked_affiliation("What EU institution does Michel head?") is None
     assert asked_affiliation("What is Tigran Grigoryan's institutional affiliation?") == "organisation"
     assert asked_affiliation("Where did Tigran Grigoryan go to university?") == "university"
+    assert asked_affiliation("What is Ani Badalyan's educational background?") == "university"
     assert asked_affiliation("Which groups have condemned Pashinyan's approach?") is None
     told = "One of those analysts, Tigran Grigoryan, decried it. Grigoryan told RFE/RL's Armenian Service."
     assert not names_affiliation(told, ["grigoryan"], "organisation")
