@@ -717,6 +717,21 @@ _FINAL_Q = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually
                       re.I)
 _FINAL = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|in the end|"
                     r"conclud\w*|conclusion|merits)\b", re.I)
+# a month the question dates its event by, which the answer's sentence must give as well
+_MONTH = re.compile(r"\b(January|February|March|April|June|July|August|September|October|November|"
+                    r"December)\b(?:\s+(\d{1,2})\b)?", re.I)
+
+
+def _dated_as_asked(question: str, sentence: str, passage: str) -> bool:
+    """Whether the answer gives the date the question dates its event by: a day ("after the
+    July 15 meeting") anywhere in the passage, a month alone ("in July 2023") in the sentence
+    itself (a passage may date something else that month: "on July 17 decried")."""
+    asked = [(m.group(1).lower(), m.group(2)) for m in _MONTH.finditer(question)]
+    if not asked:
+        return True
+    days = {(m.group(1).lower(), m.group(2)) for m in _MONTH.finditer(passage) if m.group(2)}
+    months = {m.group(1).lower() for m in _MONTH.finditer(sentence)}
+    return any((month, day) in days if day else month in months for month, day in asked)
 _ONSET = re.compile(r"\b(first|began|begun|begin|begins|start|started|starts|since|launched|initially|"
                     r"appointed|named|elected|sworn|took office|hired|"
                     r"originally|onset|outset)\b", re.I)
@@ -879,6 +894,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_PAST_ROLE.search(sentence))
     if _FINAL_Q.search(q):
         return bool(_FINAL.search(passage))
+    if not _dated_as_asked(q, sentence, passage):
+        return False  # "What ruling did the ICJ issue in July 2023?" of its February order
     if (subject := _POLAR_SUBJECT.match(q)) and person_names(subject.group("s")) \
             and not _named_in(subject.group("s"), passage):
         return False  # "Did Ani Badalyan meet Michel in Brussels?" of a passage without her

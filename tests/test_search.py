@@ -1239,3 +1239,18 @@ def test_a_span_of_time_stands_near_the_asked_thing_by_any_of_its_names(core_sea
                                "lasted at the time of the report?")
     assert ans.answered and "seven-month" in ans.hits[0].highlight
 
+
+
+def test_a_date_the_question_gives_is_the_answers_date(core_searcher):
+    """"What ruling did the ICJ issue on the Lachin corridor in July 2023?": the article has its
+    February order; a passage that dates something else in July ("on July 17 decried") does
+    not date the ruling. A day ("after the July 15 meeting") may stand anywhere in the passage."""
+    from retrieval.features import answer_type_supported
+
+    order = "The ICJ court ordered Azerbaijan in February to ensure unimpeded movement."
+    assert answer_type_supported("What did the ICJ order in July 2023?", order, order) is False
+    assert answer_type_supported("What did the ICJ order in February?", order, order) is None
+    assert not core_searcher.search("What ruling did the International Court of Justice issue on the "
+                                    "Lachin corridor in July 2023?").answered
+    ans = core_searcher.search("What did Michel urge Aliyev and Pashinyan to do after the July 15 meeting?")
+    assert ans.answered and "courageous steps" in ans.hits[0].highlight
