@@ -314,10 +314,12 @@ def tells_consequence(sentence: str) -> bool:
 # the two routes?": a question on a pair is answered by the sentence on both ("I see both options
 # as important"), not the one naming each ("urging Aliyev to reopen the Lachin corridor he noted
 # ... via Aghdam"); "in both directions" is no pair of things
+_PAIRED_THINGS = (r"(?:routes?|options?|roads?|corridors?|proposals?|alternatives?|channels?|approaches|"
+                  r"plans?)")
 _PAIR_Q = re.compile(r"\b(?:both|either|each other|one another|versus|vs)\b|\bthe two\b|"
-                     r"\b[A-Z][\w-]+ (?:and|or) (?:the )?[A-Z][\w-]+ (?:[a-z]+ )?"
-                     r"(?:routes|options|roads|corridors|"
-                     r"proposals|alternatives|channels|approaches|plans)\b")
+                     rf"\b[A-Z][\w-]+ (?:and|or) (?:the )?[A-Z][\w-]+ (?:[a-z]+ )?{_PAIRED_THINGS}\b|"
+                     # "the Lachin route against the Aghdam route"
+                     rf"\b[A-Z][\w-]+ {_PAIRED_THINGS} (?:against|over|or|and) (?:the )?[A-Z][\w-]+")
 _BOTH = re.compile(r"\b(?:[Bb]oth|[Ee]ither)\s+(?!directions\b)[a-z]+s\b")
 
 
