@@ -662,6 +662,11 @@ def test_a_title_abbreviation_is_read_as_the_corpus_writes_it(core_searcher):
         "What did the PM's office say?"  # a corpus that writes "PM" keeps it
     q = core_searcher.normalise("What does the Armenian PM say the blockade shows about Baku's intentions?")
     assert "Prime Minister" in q and not core_searcher.unknown_names(q)
+    # in lower case too, after a country or its people ("who is armenia's pm"), not a time
+    assert spelled_out("who is Armenia's pm", known) == "who is Armenia's Prime Minister"
+    assert spelled_out("the talks ended at 3 pm", known) == "the talks ended at 3 pm"
+    ans = core_searcher.search("who is armenia's pm")
+    assert ans.answered and "Pashinyan" in ans.hits[0].highlight
 
 
 def test_a_number_of_sides_is_read_as_the_corpus_writes_it(core_searcher):
