@@ -719,6 +719,13 @@ _FINAL_Q = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually
                       re.I)
 _FINAL = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|in the end|"
                     r"conclud\w*|conclusion|merits)\b", re.I)
+# "What was agreed at the next Aliyev–Pashinyan meeting after July 15?": a later meeting, which
+# a sentence on this one does not describe
+_GATHERING_NOUNS = r"(?:meeting|meetings|talks|summit|round|session|visit|conference|negotiations)"
+_NEXT_EVENT_Q = re.compile(rf"\b(?:next|following|subsequent|later)\s+(?:[\w’'–-]+\s+){{0,3}}?"
+                           rf"{_GATHERING_NOUNS}\b", re.I)
+_NEXT_EVENT = re.compile(rf"\b(?:next|following|subsequent|later|upcoming)\s+(?:[\w’'–-]+\s+){{0,3}}?"
+                         rf"{_GATHERING_NOUNS}\b|\b(?:will|to)\s+meet\b", re.I)
 # a month the question dates its event by, which the answer's sentence must give as well
 _MONTH = re.compile(r"\b(January|February|March|April|June|July|August|September|October|November|"
                     r"December)\b(?:\s+(\d{1,2})\b)?", re.I)
@@ -896,6 +903,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return bool(_PAST_ROLE.search(sentence))
     if _FINAL_Q.search(q):
         return bool(_FINAL.search(passage))
+    if _NEXT_EVENT_Q.search(q):  # "What was agreed at the next Aliyev–Pashinyan meeting?"
+        return bool(_NEXT_EVENT.search(sentence))
     if not _dated_as_asked(q, sentence, passage):
         return False  # "What ruling did the ICJ issue in July 2023?" of its February order
     if (subject := _POLAR_SUBJECT.match(q)) and person_names(subject.group("s")) \

@@ -1260,3 +1260,16 @@ def test_a_date_the_question_gives_is_the_answers_date(core_searcher):
                                     "Lachin corridor in July 2023?").answered
     ans = core_searcher.search("What did Michel urge Aliyev and Pashinyan to do after the July 15 meeting?")
     assert ans.answered and "courageous steps" in ans.hits[0].text
+
+
+def test_a_later_meeting_needs_a_sentence_on_one(core_searcher):
+    """"What was agreed at the next Aliyev–Pashinyan meeting after July 15?": the article has the
+    July 15 meeting and no later one; "the next steps that will need to be taken" is none."""
+    from retrieval.features import answer_type_supported
+
+    met = "Pashinyan and Aliyev met in Brussels on July 15. Real progress depends on the next steps."
+    asked = "What was agreed at the next Aliyev–Pashinyan meeting after July 15?"
+    assert answer_type_supported(asked, met, met) is False
+    assert answer_type_supported(asked, "They will meet again in October.", met) is not False
+    assert not core_searcher.search(asked).answered
+
