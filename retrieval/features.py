@@ -1116,6 +1116,11 @@ def _around(text: str, m: re.Match, chars: int) -> str:
     return text[start:end]
 
 
+_OF_A_PLACE = {"area", "population"}
+_QUESTION_OPENERS = {"what", "which", "how", "who", "whose", "when", "where", "why", "is", "are", "was",
+                     "were", "does", "do", "did", "according", "per", "in", "the", "tell", "give"}
+
+
 def measure_supported(question: str, passage: str, stem=None, related: dict | None = None) -> bool | None:
     """For a question asking a quantity in a unit ("in kilometres", "how old", "the population"):
     does the passage give a number in that unit?
@@ -1139,11 +1144,17 @@ def measure_supported(question: str, passage: str, stem=None, related: dict | No
     # a "how long" question's own stems, read once for every span of time in the passage
     spans_of = _asked_stems(question, stem, related) if stem is not None and "duration" in asked \
         and _ASKS["duration"].search(question) else None
+    # "What is the land area of Nagorno-Karabakh?": the area of what the question names, not
+    # the two countries' areas beside it
+    named = [w.lower()[:5] for w in re.findall(r"\b[A-Z][\w-]+", question)
+             if w.lower() not in _QUESTION_OPENERS] if any(f in _OF_A_PLACE for f in asked) else []
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]
             if fam == "duration" and spans_of is not None \
                     and not _near_asked(spans_of, _around(passage, m, 30), stem):
+                continue
+            if fam in _OF_A_PLACE and named and not any(n in _around(passage, m, 40).lower() for n in named):
                 continue
             if fam in _NO_NUMBER or _NUM.search(window) or m.group(0).lower().startswith("unanimous"):
                 # a vote needs no count, nor a date a number ("in February")

@@ -1014,13 +1014,16 @@ class Searcher:
         if self._act_unmet(c, top.sentences[int(c.local[best])]):
             return False
         # "how old", "in kilometres" without one
-        if measure_supported(c.question, top.text, stem_words, self.synonyms) is False:
+        measured = measure_supported(c.question, top.text, stem_words, self.synonyms)
+        if measured is False:
             return False
         sentence = top.sentences[int(c.local[best])]
         if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future
             return False
         if counted:  # "How many leaders met?" and "the three leaders": the passage counts them
             return True
+        if measured and measure_supported(c.question, sentence, stem_words, self.synonyms):
+            return True  # "What land areas were cited ...?" and "covers 29,800 square kilometers"
         # "On what date did the summit happen?" and "held in Brussels on July 15", whatever
         # words it calls the summit
         if dates_asked(c.question, sentence, stem_words, self.synonyms):

@@ -1273,3 +1273,18 @@ def test_a_later_meeting_needs_a_sentence_on_one(core_searcher):
     assert answer_type_supported(asked, "They will meet again in October.", met) is not False
     assert not core_searcher.search(asked).answered
 
+
+def test_an_area_asked_is_the_named_places(core_searcher):
+    """"What is the land area of Nagorno-Karabakh?": the article gives Armenia's and
+    Azerbaijan's, not Karabakh's; "What land areas were cited ...?", which names no place, is
+    answered by the sentence giving them, however few of its words the corpus uses."""
+    from retrieval.features import measure_supported
+
+    areas = "Armenia’s territory covers 29,800 square kilometers and Azerbaijan’s 86,600 square kilometers."
+    assert measure_supported("What is the land area of Nagorno-Karabakh?", areas) is False
+    assert measure_supported("What is Armenia's land area?", areas) is True
+    assert not core_searcher.search("What is the land area of Nagorno-Karabakh?").answered
+    ans = core_searcher.search("What land areas were cited as the basis for mutual recognition of each "
+                               "state's territory?")
+    assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
+
