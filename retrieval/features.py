@@ -175,6 +175,9 @@ _ACT_Q = re.compile(
     r"(?:\s+(?-i:[A-Z])[\w-]*)?\s+(?P<whose>(?-i:[a-z]+))\b", re.I)
 _NO_ACT = frozenset("is was are were be been being said say says told tell tells stated state "
                     "think thinks thought mentioned according also else exactly".split())
+# "Who took part ...?": a light verb says little alone ("took place" is no taking part)
+_LIGHT_ACT = re.compile(r"^\W*who\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?"
+                        r"(?:took|take|takes|taking|taken)\s+part\b", re.I)
 
 
 def asked_act(question: str) -> str | None:
@@ -183,7 +186,7 @@ def asked_act(question: str) -> str | None:
     None for an office asked for ("Who is the president of ...?", the role holder's
     question), what someone said (the quote index's), or no act."""
     m = _ACT_Q.search(question.strip())
-    if not m or asked_role(question):
+    if not m or asked_role(question) or _LIGHT_ACT.match(question):
         return None
     word = m.group("role") or m.group("verb") or m.group("noun") or m.group("past") or m.group("perfect") \
         or m.group("whose")

@@ -167,6 +167,9 @@ ACT_BOOST = 1.4
 # "What has the closure caused?": a sentence saying what something led to, this many standard
 # units under the best or nearer, goes first (`_lift_near`)
 CONSEQUENCE_NEAR = 1.0
+# "Who took part in the trilateral summit?": the sentence naming several people goes first when
+# this near the best, without a raise that makes the abstention read the answer as surer
+PARTICIPANTS_NEAR = 1.5
 # Words a question uses to say what kind of answer it wants, rarely the documents' own words.
 _FRAME_STEMS = frozenset(stem_words([
     "name", "position", "title", "role", "job", "post", "occupation", "profession", "rank", "hold",
@@ -189,7 +192,7 @@ _THING_BY = re.compile(rf"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-
 # something matters ("Why does the corridor matter?": "its only land link"); who took part and
 # the sentences naming several people
 _ANSWERED_BY = ((asks_opinion, tells_opinion), (asks_view, tells_view), (asks_urged_many, urges_many),
-                (asks_importance, tells_importance), (asks_participants, names_several))
+                (asks_importance, tells_importance))
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
@@ -801,6 +804,8 @@ class Searcher:
         for asks, tells in _ANSWERED_BY:
             if asks(c.question):
                 s_score = _raise(s_score, self._sentences_that(c, tells), ACT_BOOST)
+        if asks_participants(c.question):  # "Who took part?": the sentence naming several people
+            s_score = self._lift_near(c, s_score, names_several, PARTICIPANTS_NEAR)
         if asks_consequence(c.question):  # "What humanitarian impact has the closure had?"
             s_score = self._lift_near(c, s_score, tells_consequence, CONSEQUENCE_NEAR)
         if asks_pair(c.question):  # "How did Michel weigh the two routes?": "I see both options as ..."
