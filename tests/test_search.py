@@ -1295,3 +1295,20 @@ def test_an_area_asked_is_the_named_places(core_searcher):
                                "state's territory?")
     assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
 
+
+
+def test_a_word_with_kin_in_the_corpus_is_no_unknown_word(core_searcher):
+    """"Where did the spokeswoman post her remark, and who might it have been aimed at?": "remark"
+    is not the article's word, but WordNet relates it to the article's ("note", "reference"), so
+    it does not count as a word the corpus does not know; a question on nothing the corpus is
+    near ("How do I make sourdough bread at home?") abstains by the model's cosine, however
+    many of its words have kin somewhere in the article."""
+    from retrieval.search import MIN_TOP_DENSE
+
+    ans = core_searcher.search("Where did the spokeswoman post her remark, and who might it have been "
+                               "aimed at?")
+    assert ans.answered and "veiled rebuke of Michel" in ans.hits[0].highlight
+    for far in ("how do i make sourdough bread at home?", "Which company manufactures the iPhone?",
+                "What is the best time of year to prune tomato plants?"):
+        assert not core_searcher.search(far).answered, far
+    assert 0.0 < MIN_TOP_DENSE < 0.2
