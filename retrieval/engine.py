@@ -35,8 +35,6 @@ _SPEAKER_FILLER = {"the", "of", "s", "a", "an"}
 _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indicated|signall?ed|suggested|"
             r"noted|stressed|made it clear|did not say|declined)\b")
 _QUOTE_MARK = re.compile(r"[“”\"]")
-# "Armenia's position on having troops in Karabakh?": its stance, which may be its denial
-_STANCE = re.compile(r"\b(?:stance|position|line)\s+(?:on|regarding|about|toward|towards)\b", re.I)
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 _WORDS = re.compile(r"[^\W_]+")
 # standard units (of a question's candidate sentence scores) a quote of the speaker asked for
@@ -268,7 +266,7 @@ class Engine:
             found = found + [r for r in self._spoken_for(sq.speaker, quotes) if r not in found]
         if not found:
             return None
-        from .features import asks_response, is_polar
+        from .features import asks_response, asks_stance, is_polar
         from .quotes import OPINION_VERBS, in_own_words, speech_verbs
 
         data = self.load().data
@@ -299,7 +297,7 @@ class Engine:
         if boosts and is_polar(question):
             for row in self._reported(found, located):  # "Michel gave no indications that ...": his word too
                 boosts[row] = max(boosts.get(row, 0.0), base)
-        if boosts and sq.speaker and (asks_response(question) or _STANCE.search(question)):
+        if boosts and sq.speaker and (asks_response(question) or asks_stance(question)):
             # "What is Armenia's stance on the accusations?": "Armenia has repeatedly denied ...",
             # the reporter's account of its answer, when none of its quotes responds ("The
             # Azerbaijani side dismissed those concerns, saying ..." answers for itself)

@@ -217,13 +217,16 @@ def names_body(sentence: str, qual_stem: str, stem) -> bool:
     return False
 
 
+# "Armenia's position on having troops in Karabakh?": a stance asked, which may be a response
+_STANCE_ON = r"\b(stance|position|line)\s+(on|regarding|about|toward|towards)\b"
 # "How did Armenia respond to the claims?": the answer is the response itself ("strongly denied by
 # Armenia", "dismissed those concerns"), not the sentence restating what it answered
 _RESPONSE_Q = re.compile(r"\b(how|what)\b.{0,60}\b(respond(ed)?|react(ed)?|repl(y|ied)|response|reaction|"
                          r"answer(ed)?)\b(?! by)|"
                          # "What is Armenia's stance on accusations that ...?": its answer to them
-                         r"\b(stance|position|line)\s+(on|regarding|about|toward|towards)\s+(the\s+)?(\w+\s+){0,2}?"
+                         rf"{_STANCE_ON}\s+(the\s+)?(\w+\s+){{0,2}}?"
                          r"(accusations?|claims?|allegations?|charges?)\b", re.I)
+_STANCE_Q = re.compile(_STANCE_ON, re.I)
 RESPONSE_WORDS = ("deny", "denied", "dismiss", "reject", "rebuff", "refute", "welcome", "accept", "condemn",
                   "denounce", "counter", "retort", "shrug", "brush")
 # "What triggered the ministry's statement?": what it reacted to ("Baku reacted to Saturday's
@@ -393,6 +396,11 @@ def tells_view(sentence: str) -> bool:
 _COMPLIED_Q = re.compile(r"^\W*(did|does|do|has|have|had|will|would|is|was)\b.{0,60}?\b(agree[ds]?|"
                          r"accept(ed|s)?|compl(y|ied|ies)|heed(ed|s)?|consent(ed|s)?|grant(ed|s)?|"
                          r"go along)\b", re.I)
+
+
+def asks_stance(question: str) -> bool:
+    """Whether the question asks someone's stance, position or line on something."""
+    return bool(_STANCE_Q.search(question))
 
 
 def asks_response(question: str) -> bool:

@@ -62,9 +62,10 @@ ABBREVIATIONS: dict[str, str] = {
 _ABBREVIATION = re.compile(r"(?<![\w.])("
                            + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True))
                            + r")(?=’s|'s|\W|$)")
-# a title abbreviation typed in lower case after a possessive or a capitalised word (a country
-# or its people, as truecasing writes them: "Armenia's pm", "the Armenian fm")
-_LOWER_TITLE = re.compile(r"(?:(?<=['’]s )|(?<=[A-Z][a-z][a-z] )|(?<=[a-z][a-z][a-z] ))(?:pm|fm|mfa)\b")
+# a title abbreviation typed in lower case after a capitalised word ending in a possessive or
+# three letters (a country or its people, as truecasing writes them: "Armenia's pm", "the
+# Armenian fm"), not after a number ("3 pm")
+_LOWER_TITLE = re.compile(r"(?<!\S)(?=[A-Z])(\S*(?:['’]s|[A-Za-z][a-z][a-z]) )(pm|fm|mfa)\b")
 _CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=len, reverse=True))
                       + r")(?=’s|'s|\b)")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+$", re.I)
@@ -163,13 +164,9 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
         short, full = m.group(1), ABBREVIATIONS[m.group(1)]
         return full if not known(short.rstrip(".")) and known(full) else short
 
-    def spell_lower(m: re.Match) -> str:  # "armenia's pm", "the armenian fm"; not "3 pm"
-        before = re.search(r"(\S+)\s+$", text[:m.start()])
-        if not before or not before.group(1)[:1].isupper():
-            return m.group(0)
-        short = m.group(0).upper()
-        full = ABBREVIATIONS[short]
-        return full if not known(short) and known(full) else m.group(0)
+    def spell_lower(m: re.Match) -> str:  # "Armenia's pm" -> "Armenia's Prime Minister"
+        short, full = m.group(2).upper(), ABBREVIATIONS[m.group(2).upper()]
+        return m.group(1) + (full if not known(short) and known(full) else m.group(2))
 
     def people(m: re.Match) -> str:
         word = m.group(0)
@@ -180,9 +177,7 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
         full = BODIES[m.group(0).lower()]
         return full if not known(m.group(0)) and known(full) else m.group(0)
 
-    text = _ABBREVIATION.sub(spell, text)
-    text = _LOWER_TITLE.sub(spell_lower, text)
-    return _BODY.sub(body, _PEOPLE.sub(people, text))
+    return _BODY.sub(body, _PEOPLE.sub(people, _LOWER_TITLE.sub(spell_lower, _ABBREVIATION.sub(spell, text))))
 
 
 # other names of a government body ("Moscow's diplomatic service" is its Foreign Ministry), and

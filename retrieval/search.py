@@ -195,8 +195,8 @@ _THING_BY = re.compile(rf"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-
 # holder's words ("michel view on lachin vs aghdam": "I see both options as ..."); how someone
 # took it and their view ("How did analysts see it?": "was construed by analysts as ..."); what
 # several were urged to do ("... urged Aliyev and Pashinyan to do?": "urged them to"); why
-# something matters ("Why does the corridor matter?": "its only land link"); who took part and
-# the sentences naming several people
+# something matters ("Why does the corridor matter?": "its only land link"). Who took part, a
+# consequence and a pair go first by `_lift_near` instead, which raises no score
 _ANSWERED_BY = ((asks_opinion, tells_opinion), (asks_view, tells_view), (asks_urged_many, urges_many),
                 (asks_importance, tells_importance))
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
