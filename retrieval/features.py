@@ -127,7 +127,10 @@ _OUTLET = (r"outlet|newspaper|paper|agency|broadcaster|channel|service|radio|sta
            r"network|website|magazine|programme|program|show|television|tv")
 _OUTLET_Q = re.compile(
     rf"\b(which|what) ([\w-]+ ){{0,2}}({_OUTLET})\b.{{0,60}}\b(speak|spoke|talk|talked|give|gave|tell|told|"
-    r"comments?|commented|interview|interviewed|remarks?|statements?|quoted?|carried|cited)\b", re.I)
+    r"comments?|commented|interview|interviewed|remarks?|statements?|quoted?|carried|cited|"
+    # "Through which broadcaster did Grigoryan convey his critique?"
+    r"conveys?|conveyed|voiced?|shared?|disseminated?|aired?|expressed|delivered?|publici[sz]ed?|"
+    r"critiques?|criticism|assessment|analysis|views?)\b", re.I)
 _TO_WHOM_Q = re.compile(
     r"\b(to whom|who) did .{1,40}\b(speak|talk|tell|give (his|her|their) (comments|remarks|interview))\b",
     re.I)

@@ -930,11 +930,21 @@ _VERB_IN = re.compile(rf"\b(?P<verb>{_SPEECH_VERBS}|{_SPEECH_ING})\b", re.I)
 # "What claim did Azerbaijan's foreign ministry make about ...?": the claim is what it said
 _Q_MADE = re.compile(
     r"^(?:what|which)\s+(?:(?:[\w-]+\s+){0,2}?)(?P<noun>claim|allegation|accusation|assertion|charge|statement|"
-    r"comment|remark|argument|point|warning|promise|pledge|demand|case)s?\s+(?:does|did|do|has|have|had)\s+"
-    r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered)"
+    r"comment|remark|argument|point|warning|promise|pledge|demand|case|"
+    # "What exhortation did Michel address to the leaders?", "What prognosis did Moscow offer?"
+    r"exhortation|appeal|plea|call|request|recommendation|prognosis|prediction|forecast|admonition|"
+    r"critique|criticism|rebuke|reproach|denial|rebuttal|assessment|appraisal|verdict|message)s?\s+"
+    r"(?:does|did|do|has|have|had)\s+"
+    r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered|"
+    r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"
+    r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",
-              "charge": "charge", "warning": "warn", "promise": "promise", "pledge": "promise"}
+              "charge": "charge", "warning": "warn", "promise": "promise", "pledge": "promise",
+              **dict.fromkeys(("exhortation", "appeal", "plea", "call", "request", "recommendation"), "urge"),
+              **dict.fromkeys(("prognosis", "prediction", "forecast", "admonition"), "warn"),
+              **dict.fromkeys(("critique", "criticism", "rebuke", "reproach"), "criticize"),
+              "denial": "deny", "rebuttal": "deny"}
 _Q_ACCORDING_LAST = re.compile(r"^(?P<topic>.+?),?\s+according to\s+(?P<spk>[^,]+?)$", re.I)
 # what an article is, not a speaker ("According to the report, ...")
 _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporting", "statement", "author",

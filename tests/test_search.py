@@ -509,6 +509,7 @@ def test_an_attribution_names_its_own_speaker():
     # comments made to it, or carried by it, are the ones asked about too
     assert asks_for_addressee("To which media outlet did Grigoryan make his comments?")
     assert asks_for_addressee("Which media outlet carried Grigoryan's comments?")
+    assert asks_for_addressee("Through which broadcaster did Grigoryan voice his criticism?")
 
 
 @pytest.mark.parametrize(("question", "qtype"), [

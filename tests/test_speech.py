@@ -36,6 +36,10 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     # "hinges on" is the article's "depends on" (a phrasal verb the corpus writes)
     ("What did Michel say genuine progress hinges on?", "Real progress depends on the next steps",
      "Charles Michel"),
+    # a speech act named by its noun: an appeal is urging, a forecast a warning
+    ("What appeal did Michel make to the two leaders about normalization?", "urged them to",
+     "Charles Michel"),
+    ("What forecast did Moscow give about the blockade?", "warning of even more", "Russian Foreign Ministry"),
 ])
 def test_the_speakers_quote_answers(engine, question, needle, speaker):
     ans = engine.ask(question, 3)
