@@ -42,8 +42,9 @@ ANSWER_FEATURES = [
 # --- question types --------------------------------------------------------------------
 
 _QTYPES = [
-    ("when", re.compile(r"^(when|what (date|day|month|year|time)|on what (date|day)|"
-                        r"which (day|date|month|year)|how long ago|since when)\b", re.I)),
+    # "On what exact day ...?": a date however qualified
+    ("when", re.compile(r"^(when|(on |in )?(what|which) ((exact|precise|specific|particular) )?"
+                        r"(date|day|month|year|time)|how long ago|since when)\b", re.I)),
     ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
                             r"what (is |was |were |are )?(the )?(\w+ )?(number|size|area|percentage|share|"
                             r"amount|total|toll|figure|count|population|length|distance|budget|sum)s?|"
@@ -702,9 +703,9 @@ _PERSON_Q = re.compile(
     r"\bby name\s*[?.!]*$",
     re.I)
 # "When will they meet next?", "where and when will they meet next", "On what exact date is it due?"
-_FUTURE_Q = re.compile(r"^((where|who|what) and )?(when|where|on what ([\w-]+ ){0,2}date|"
-                       r"what ([\w-]+ ){0,2}date|which day)\b.*\b(will|shall|next|upcoming|expire|expires|"
-                       r"run out|runs out|"
+_FUTURE_Q = re.compile(r"^((where|who|what) and )?(when|where|on what ([\w-]+ ){0,2}(date|day)|"
+                       r"what ([\w-]+ ){0,2}(date|day)|which day)\b.*\b(will|shall|next|upcoming|"
+                       r"expire|expires|run out|runs out|"
                        r"(is|are) (scheduled|planned|expected|due|set)|"
                        r"(scheduled|planned|expected|due|set) (to|for))\b", re.I)
 _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due to|next|upcoming|"
@@ -712,8 +713,8 @@ _FUTURE = re.compile(r"\b(will|shall|would|scheduled|planned|plans?|expected|due
 
 # "When did the blockade first begin?": the onset of something, which a report of where it
 # stands now seldom gives; a passage that does says so ("began", "since December", "first").
-_ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}date|what ([\w-]+ ){0,2}date|"
-                      r"(on )?((exactly|precisely) )?which (day|date|month|year)|in what year|"
+_ONSET_Q = re.compile(r"^(when|since when|on what ([\w-]+ ){0,2}(date|day)|what ([\w-]+ ){0,2}(date|day)|"
+                      r"(on )?((exactly|precisely) )?which ([\w-]+ )?(day|date|month|year)|in what year|"
                       r"what(['’]s| is| was) the ([\w-]+ ){0,2}(date|day|month|year))\b.*"
                       r"\b(first|begin|began|begun|"
                       r"start|started|originally|initially|"

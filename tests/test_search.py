@@ -430,6 +430,7 @@ def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searche
     "When are the leaders due to meet again?",
     "where and when will aliyev and pashinyan meet next",  # a future place and date
     "On what exact calendar date did Azerbaijan first block the Lachin corridor?",  # an onset
+    "On which precise day did Baku first shut the road?",  # a day, however qualified
     # one person asked for by a role, where the statement is a ministry's, signed by no one
     "Which Russian official signed the Foreign Ministry's Saturday statement on the blockade?",
 ])
@@ -524,6 +525,8 @@ def test_an_attribution_names_its_own_speaker():
     ("On what grounds did Baku brush off the concerns?", "why"),  # a reason, asked another way
     ("What was the justification for the checkpoint?", "why"),
     ("What grounds the planes?", "other"),
+    ("On what exact day did the talks end?", "when"),  # a date, however qualified
+    ("In which year was the court founded?", "when"),
 ])
 def test_quantity_questions_are_told_by_their_measure_word(question, qtype):
     from retrieval.features import question_type
