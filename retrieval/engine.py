@@ -37,6 +37,9 @@ _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indica
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 _WORDS = re.compile(r"[^\W_]+")
+# "How did Michel say he views the routes?": a view asked through what was said
+_SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|think|feel|regard|consider|"
+                             r"believe|favou?r|prefer|assess|judge)s?\b", re.I)
 # standard units (of a question's candidate sentence scores) a quote of the speaker asked for
 # goes up, and more with the question's verb: the middle of the plateau (R@1 126-127, highlight
 # 116-118 of the 134 speech questions of all seven sets, against 120 and 109 for the search
@@ -270,7 +273,9 @@ class Engine:
         from .quotes import OPINION_VERBS, in_own_words, speech_verbs
 
         data = self.load().data
-        opinion = sq.verb in OPINION_VERBS  # what they think: their own words say it
+        # what they think: their own words say it ("How did Michel say he views the routes?" too)
+        thinks = _SAYS_HE_THINKS.match(sq.topic or "")
+        opinion = sq.verb in OPINION_VERBS or bool(thinks) and thinks.group(1).lower() in OPINION_VERBS
         verbs = set(stem_words(sorted(speech_verbs(sq.verb, question)))) \
             if sq.verb and sq.verb not in _GENERIC_VERBS else set()
         # "Did Michel suggest they had bridged their gaps?" asks whether: the reporter's account

@@ -343,6 +343,25 @@ def tells_both(sentence: str) -> bool:
     return bool(_BOTH.search(sentence))
 
 
+# "Did any other court rule on the corridor?": another of a kind, which news tells as a likeness
+# to the first ("The European Court of Human Rights issued a similar order"), not by naming the
+# first again
+# ("the other" and "one another" point back to something named, not to another of a kind)
+_ANOTHER_Q = re.compile(r"\b(?:any|some|which|what)\s+(?:other|second|further)\b|(?<!\bone )\banother\b",
+                        re.I)
+_LIKENESS = re.compile(r"\b(?:similar|similarly|likewise|(?<!\bbut )also|comparable)\b", re.I)
+
+
+def asks_another(question: str) -> bool:
+    """Whether the question asks for another of a kind without saying which one it sets aside."""
+    return bool(_ANOTHER_Q.search(question)) and excluded_topic(question) is None
+
+
+def tells_likeness(sentence: str) -> bool:
+    """Whether the sentence tells of something as like an earlier one ("a similar order")."""
+    return bool(_LIKENESS.search(sentence))
+
+
 # "How was Michel's mention of Aghdam viewed by Armenian analysts?", "How did critics see it?":
 # the answer is the view ("was construed by some Armenian analysts ... as a serious setback")
 _VIEW_VERBS = (r"interpret(ed|s)?|view(ed|s)?|see|saw|seen|sees|take|took|taken|takes|receiv(e|ed|es)|"

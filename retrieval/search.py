@@ -44,6 +44,7 @@ from .features import (
     asked_body,
     asked_role,
     asks_about_photo,
+    asks_another,
     asks_consequence,
     asks_for_addressee,
     asks_for_byline,
@@ -77,6 +78,7 @@ from .features import (
     tells_both,
     tells_consequence,
     tells_importance,
+    tells_likeness,
     tells_opinion,
     tells_view,
     urges_many,
@@ -817,6 +819,8 @@ class Searcher:
             s_score = self._lift_near(c, s_score, tells_consequence, CONSEQUENCE_NEAR)
         if asks_pair(c.question):  # "How did Michel weigh the two routes?": "I see both options as ..."
             s_score = self._lift_near(c, s_score, tells_both, CONSEQUENCE_NEAR)
+        if asks_another(c.question):  # "Did any other court rule on it?": "... issued a similar order"
+            s_score = self._lift_near(c, s_score, tells_likeness, CONSEQUENCE_NEAR)
         if trigger:
             s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)

@@ -1181,6 +1181,24 @@ def test_a_pair_asked_about_is_answered_by_both(core_searcher):
     assert ans.answered and "both options" in ans.hits[0].highlight
 
 
+def test_another_of_a_kind_is_told_as_a_likeness(core_searcher):
+    """"Has any other court ordered Baku to reopen the road?": news tells of the second court's
+    order as like the first ("issued a similar order"), not by naming the first again; "the
+    other" and "one another" point back to something named, and "not only ... but also" adds
+    rather than likens."""
+    from retrieval.features import asks_another, tells_likeness
+
+    assert asks_another("Did any other court rule on the corridor?")
+    assert asks_another("Has another tribunal ruled?")
+    assert not asks_another("Did Michel prefer one route over the other?")
+    assert not asks_another("What did the leaders reaffirm about one another?")
+    assert not asks_another("Besides the ICJ, which other court ruled?")  # it says which is set aside
+    assert tells_likeness("The European Court of Human Rights issued a similar order in December.")
+    assert not tells_likeness("which included not only the treaty but also the blockade")
+    ans = core_searcher.search("Has any other court ordered Baku to reopen the road?")
+    assert ans.answered and "similar order" in ans.hits[0].highlight
+
+
 def test_an_earlier_office_needs_a_sentence_saying_one(core_searcher):
     """"What job did Ani Badalyan hold before becoming the ministry's spokeswoman?": the article
     names her only as the spokeswoman, which is the office she became, not the one before."""
