@@ -852,6 +852,24 @@ def holds_role(sentence: str, role: str, names: Sequence[str] = ()) -> bool:
     return role_holder(sentence, role, names) is not None
 
 
+# the words of an office ("Prime Minister", "head", "spokeswoman"), not a form of address
+_OFFICE = "|".join(sorted((re.escape(t) for t in PERSON_TITLES if not t.endswith(".")),
+                          key=len, reverse=True))
+
+
+def titles(sentence: str, name: str) -> bool:
+    """Whether the sentence gives the person's office beside their name: before it ("Armenian
+    Prime Minister Nikol Pashinyan", "European Union head Charles Michel") or after it as an
+    apposition ("Ani Badalyan, the ministry spokeswoman") -- where "What is Pashinyan's job?"
+    is answered."""
+    last = re.escape(re.sub(r"['’]s$", "", name.split()[-1])) if name.split() else ""
+    if not last:
+        return False
+    before = rf"\b(?i:{_OFFICE}),?\s+(?:[A-Z][\w’'.-]*\s+){{0,2}}{last}\b"
+    after = rf"\b{last},\s+(?:the\s+|an?\s+)?(?:[\w’'-]+\s+){{0,4}}(?i:{_OFFICE})\b"
+    return bool(re.search(before, sentence) or re.search(after, sentence))
+
+
 def role_holder(sentence: str, role: str, names: Sequence[str] = ()) -> str | None:
     """The person `holds_role` finds beside the role, or None."""
     if not re.search(rf"\b(?:{role})\b", sentence, re.I):

@@ -81,6 +81,7 @@ from .features import (
     tells_likeness,
     tells_opinion,
     tells_view,
+    titles,
     urges_many,
 )
 from .gazetteer import (
@@ -96,7 +97,7 @@ from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
-from .quotes import VERB_FAMILIES
+from .quotes import VERB_FAMILIES, parse_role_question
 from .sparse import _import_bm25s, query_tokens, stem_words
 from .speakers import SPEAKER_KINDS
 from .truecase import casing_table, truecase
@@ -169,6 +170,9 @@ ACT_BOOST = 1.4
 # "What has the closure caused?": a sentence saying what something led to, this many standard
 # units under the best or nearer, goes first (`_lift_near`)
 CONSEQUENCE_NEAR = 1.0
+# how far below the best a sentence naming a person by their office may be and still answer what
+# their office is (it shares few of the question's words: "What is Pashinyan's job?")
+TITLE_NEAR = 2.0
 # the model's cosine between a question and the best sentence of its best passage, under which
 # the corpus is about something else: far questions reach 0.15 ("How do I bake sourdough
 # bread?"); on-topic ones over 181 sets go down to 0.136 for a dateline asked (exempt: the
@@ -819,6 +823,9 @@ class Searcher:
             s_score = self._lift_near(c, s_score, tells_consequence, CONSEQUENCE_NEAR)
         if asks_pair(c.question):  # "How did Michel weigh the two routes?": "I see both options as ..."
             s_score = self._lift_near(c, s_score, tells_both, CONSEQUENCE_NEAR)
+        person = parse_role_question(c.question)
+        if person:  # "What is Pashinyan's job?": where he is named by it ("Prime Minister Nikol Pashinyan")
+            s_score = self._lift_near(c, s_score, lambda t: titles(t, person), TITLE_NEAR)
         if asks_another(c.question):  # "Did any other court rule on it?": "... issued a similar order"
             s_score = self._lift_near(c, s_score, tells_likeness, CONSEQUENCE_NEAR)
         if trigger:
