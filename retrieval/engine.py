@@ -295,7 +295,9 @@ class Engine:
                 continue
             located.append(loc[0])
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
-            held = bool(verbs) and self._verb_by_quote(rec, row, loc, verbs) or opinion and in_own_words(rec)
+            held = bool(verbs) and (self._verb_by_quote(rec, row, loc, verbs)
+                                    or self._act_on_named(rec, row, loc, verbs, sq.topic)) \
+                or opinion and in_own_words(rec)
             echo = SPEAKER_ECHO if described and self._attributed_as(rec, loc, described) else 0.0
             boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held - echo)
             recs.setdefault(row, rec)
@@ -401,6 +403,20 @@ class Engine:
         near = (_WORDS.findall(before.lower())[-VERB_NEAR:] + _WORDS.findall(quote.lower())[:1]
                 + _WORDS.findall(after.lower())[:VERB_NEAR + 1])
         return bool(verbs & set(stem_words(near)))
+
+    def _act_on_named(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str], topic: str) -> bool:
+        """Whether the reporter's words of the quote's sentence hold the act asked, done to whom
+        the question names: "Did Michel press Aliyev to ...?" is answered by "as well as urging
+        Aliyev to reopen the corridor he “noted ...”", whose quote brings in something else, not
+        by "he urged them to “take ...”", whose quote the verb brings in but names no Aliyev."""
+        from .features import question_names
+
+        names = question_names(f"x {topic}")
+        parts = self._around_quote(rec, loc)
+        if not names or parts is None:
+            return False
+        reported = (parts[0] + " " + parts[2]).lower()
+        return all(n in reported for n in names) and bool(verbs & set(stem_words(_WORDS.findall(reported))))
 
     def _described(self, speaker: str) -> str | None:
         """The person a description names ("the EU chief" -> "Charles Michel"): someone the

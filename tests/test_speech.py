@@ -40,6 +40,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What appeal did Michel make to the two leaders about normalization?", "urged them to",
      "Charles Michel"),
     ("What forecast did Moscow give about the blockade?", "warning of even more", "Russian Foreign Ministry"),
+    # the act asked, done to whom the question names, in the reporter's words around a quote
+    ("Did Michel push Aliyev to open the road again?", "urging Aliyev to reopen", "Charles Michel"),
     # a view asked through what was said: their own words in the first person
     ("What did Michel say he thinks of the Aghdam option?", "I see both options", "Charles Michel"),
 ])
