@@ -933,11 +933,14 @@ _Q_MADE = re.compile(
     r"comment|remark|argument|point|warning|promise|pledge|demand|case|"
     # "What exhortation did Michel address to the leaders?", "What prognosis did Moscow offer?"
     r"exhortation|appeal|plea|call|request|recommendation|prognosis|prediction|forecast|admonition|"
-    r"critique|criticism|rebuke|reproach|denial|rebuttal|assessment|appraisal|verdict|message)s?\s+"
+    r"critique|criticism|rebuke|reproach|denial|rebuttal|assessment|appraisal|verdict|message|"
+    # "What alternative supply arrangement does Baku advance?": what it proposed is what it said
+    r"proposal|suggestion|alternative|option|plan|idea|arrangement|solution|remedy|substitute)s?\s+"
     r"(?:does|did|do|has|have|had)\s+"
     r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered|"
     r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"
-    r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated)"
+    r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated|"
+    r"advance|advanced|propose|proposed|suggest|suggested|float|floated|table|tabled|present|presented)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",
               "charge": "charge", "warning": "warn", "promise": "promise", "pledge": "promise",

@@ -161,6 +161,9 @@ def test_answer_ranks_by_topic(seed_index):
     ("What claim did Azerbaijan's foreign ministry make about the peacekeepers?",
      "Azerbaijan's foreign ministry", "the peacekeepers"),  # the claim made is what it said
     ("What accusations has Baku levelled against the peacekeepers?", "Baku", "the peacekeepers"),
+    # a speech act named by its noun: what was urged, warned, proposed is what was said
+    ("What exhortation did Michel address to the leaders?", "Michel", "to the leaders"),
+    ("What plan has Baku proposed for supplying Karabakh?", "Baku", "for supplying Karabakh"),
     # a stance held by a named (or titled) speaker is stated in their words
     ("Does Michel regard both routes as significant?", "Michel", "both routes as significant"),
     ("Did the EU chief endorse both supply routes?", "EU chief", "both supply routes"),

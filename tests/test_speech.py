@@ -42,6 +42,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What forecast did Moscow give about the blockade?", "warning of even more", "Russian Foreign Ministry"),
     # the act asked, done to whom the question names, in the reporter's words around a quote
     ("Did Michel push Aliyev to open the road again?", "urging Aliyev to reopen", "Charles Michel"),
+    # what a side proposed is what it said: "The Azerbaijani side ..., saying that Karabakh can be ..."
+    ("What alternative did Azerbaijan suggest for supplying Karabakh?", "can be supplied", "Azerbaijan"),
     # a view asked through what was said: their own words in the first person
     ("What did Michel say he thinks of the Aghdam option?", "I see both options", "Charles Michel"),
 ])
