@@ -302,8 +302,10 @@ class Engine:
             boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held - echo)
             recs.setdefault(row, rec)
         if boosts and is_polar(question):
-            for row in self._reported(found, located):  # "Michel gave no indications that ...": his word too
-                boosts[row] = max(boosts.get(row, 0.0), base)
+            # "Michel gave no indications that ...": his word too, and the act asked if it is that
+            for row, r, j in self._reported(found, located):
+                held = bool(verbs) and bool(verbs & self._sentence_stems(row, r, j))
+                boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held)
         if boosts and sq.speaker and (asks_response(question) or asks_stance(question)):
             # "What is Armenia's stance on the accusations?": "Armenia has repeatedly denied ...",
             # the reporter's account of its answer, when none of its quotes responds ("The
@@ -362,10 +364,11 @@ class Engine:
         outside = f"{parts[0]} {parts[2]}"
         return described <= set(stem_words(_WORDS.findall(outside.lower())))
 
-    def _reported(self, found: list[dict], passages: list[int]) -> list[int]:
-        """Sentence rows in the `passages` of a speaker's quotes that report, without quoting, what
-        the speaker said ("Michel gave no indications that Aliyev and Pashinyan narrowed their
-        differences"): the speaker by name, then a reporting verb within four words."""
+    def _reported(self, found: list[dict], passages: list[int]) -> list[tuple[int, int, int]]:
+        """(sentence row, passage, sentence) in the `passages` of a speaker's quotes that report,
+        without quoting, what the speaker said ("Michel gave no indications that Aliyev and
+        Pashinyan narrowed their differences"): the speaker by name, then a reporting verb within
+        four words."""
         data = self.load().data
         called = {a for rec in found for a in
                   (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
@@ -377,7 +380,7 @@ class Engine:
         for r in dict.fromkeys(passages):
             for j, sentence in enumerate(data.passages[r].sentences):
                 if not _QUOTE_MARK.search(sentence) and said.search(sentence):
-                    rows.append(int(data.sentence_offsets[r]) + j)
+                    rows.append((int(data.sentence_offsets[r]) + j, r, j))
         return rows
 
     def _responses(self, speaker: str, topic: str, passages: list[int]) -> list[int]:

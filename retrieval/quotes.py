@@ -970,6 +970,8 @@ VERB_FAMILIES = [
     {"promise", "pledge", "vow"},
     {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove"},
     {"warn", "caution"},
+    # "Did Michel signal any convergence?" is met by "Michel gave no indications that ..."
+    {"signal", "indicate", "indication", "suggest", "hint", "imply"},
 ]
 _ASK_TO = re.compile(r"\b(?:ask|asked|asks|tell|told|tells)\s+(?:[\w'’-]+\s+){1,5}?to\s+\w+", re.I)
 _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
