@@ -37,6 +37,9 @@ _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indica
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 _WORDS = re.compile(r"[^\W_]+")
+# "the Azerbaijani presidential administration", "the Armenian presidency": the president's office
+_PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|office|staff|press service)\b|"
+                           r"\bpresidency\b", re.I)
 # "How did Michel say he views the routes?": a view asked through what was said
 _SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|think|feel|regard|consider|"
                              r"believe|favou?r|prefer|assess|judge)s?\b", re.I)
@@ -425,11 +428,22 @@ class Engine:
         """The person a description names ("the EU chief" -> "Charles Michel"): someone the
         passages closest to it name beside the role, qualified by its names ("European Union
         head Charles Michel", "the EU's top official, Charles Michel"); None if none is."""
-        from .features import described_role, role_holder
+        from .features import described_role
 
-        role = described_role(speaker)
+        office = _PRESIDENTIAL.search(speaker)  # "the Azerbaijani presidential administration"
+        role = described_role(_PRESIDENTIAL.sub("president", speaker) if office else speaker)
         if role is None:
             return None
+        person = self._named_beside(speaker, role) or self._written_as(role)
+        if person and office:  # the president's office, where it speaks ("According to Aliyev's office")
+            body = f"{person}'s office"
+            return body if self.quotes.by_speaker(body) else None
+        return person
+
+    def _named_beside(self, speaker: str, role: tuple[str, list[str]]) -> str | None:
+        """The person the passages closest to a description name beside its role."""
+        from .features import role_holder
+
         found = self.load().search(speaker, 3)
         rows = self._passage_rows()
         for hit in found.hits or found.abstained_hits:
@@ -437,6 +451,16 @@ class Engine:
                 person = role_holder(sentence, *role)
                 if person:
                     return person
+        return None
+
+    def _written_as(self, role: tuple[str, list[str]]) -> str | None:
+        """The speaker a quote's attribution calls by the role and its qualifiers ("the European
+        Council's head" is who "added the president of the European Council")."""
+        pattern, names = role
+        for rec in self.quotes.quotes:
+            written = (rec.get("speaker_as_written") or "").lower()
+            if re.search(rf"\b(?:{pattern})\b", written) and all(n in written for n in names):
+                return rec["speaker"]
         return None
 
     def _mark_quotes(self, ans: Answer, recs: dict[int, dict]) -> None:

@@ -902,6 +902,9 @@ _KIN_TITLES = {**{w: _LEADS for w in _LEADS}, "premier": ("premier", "prime mini
 def described_role(speaker: str) -> tuple[str, list[str]] | None:
     """(role pattern, qualifying names) when a speaker is a description rather than a name:
     "the EU chief" -> (chief|head|leader|..., ["eu"]), for `holds_role` to find who it is."""
+    # "the Armenian head of government" is its premier, "the Azerbaijani head of state" its president
+    speaker = re.sub(r"\bheads? of (?:the )?government\b", "premier",
+                     re.sub(r"\bheads? of (?:the )?state\b", "president", speaker, flags=re.I), flags=re.I)
     words = [re.sub(r"['’]s$", "", w) for w in speaker.split() if w.lower() not in ("the", "a", "an")]
     if not words or words[-1].lower() not in PERSON_TITLES:
         return None

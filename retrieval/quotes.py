@@ -942,6 +942,7 @@ _Q_MADE = re.compile(
     r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated|"
     r"advance|advanced|propose|proposed|suggest|suggested|float|floated|table|tabled|present|presented)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
+_SAID_WERE = re.compile(rf"\s+(?:{_SPEECH_VERBS})\s+(?=(?:was|were|is|are|had|have|would|will)\b)", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",
               "charge": "charge", "warning": "warn", "promise": "promise", "pledge": "promise",
               **dict.fromkeys(("exhortation", "appeal", "plea", "call", "request", "recommendation"), "urge"),
@@ -1036,8 +1037,14 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         verb = _VERB_IN.search(m.group("topic"))
         return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
     m = _Q_MADE.match(q)
-    if m and (spk := _whole_speaker(m.group("spk"))):
-        return SpeechQuery(spk, m.group("topic"), _MADE_VERB.get(m.group("noun").lower(), "say"))
+    if m:
+        # "Which demands did Aliyev's office say were tabled?": the speaker ends at what it said
+        said = _SAID_WERE.search(m.group("spk"))
+        spk = _whole_speaker(m.group("spk")[:said.start()] if said else m.group("spk"))
+        if spk:
+            noun = q[m.start("noun"):].split(" ", 1)[0]  # "demands", as asked
+            topic = f"{noun} {q[m.start('spk') + said.end():]}" if said else m.group("topic")
+            return SpeechQuery(spk, " ".join(topic.split()), _MADE_VERB.get(m.group("noun").lower(), "say"))
     m = _Q_WHICH_SAID.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))

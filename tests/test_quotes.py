@@ -164,6 +164,9 @@ def test_answer_ranks_by_topic(seed_index):
     # a speech act named by its noun: what was urged, warned, proposed is what was said
     ("What exhortation did Michel address to the leaders?", "Michel", "to the leaders"),
     ("What plan has Baku proposed for supplying Karabakh?", "Baku", "for supplying Karabakh"),
+    # the speaker ends at what it said ("... did X say were tabled")
+    ("Which demands did Aliyev's office say were put on the table?", "Aliyev's office",
+     "demands were put on the table"),
     # a stance held by a named (or titled) speaker is stated in their words
     ("Does Michel regard both routes as significant?", "Michel", "both routes as significant"),
     ("Did the EU chief endorse both supply routes?", "EU chief", "both supply routes"),

@@ -112,6 +112,11 @@ def test_an_unknown_speaker_still_abstains(engine):
     ("the Azerbaijani president", "Ilham Aliyev"),
     ("the Russian president", None),  # the article names none
     ("the chief", None),  # not whose
+    ("the Armenian head of government", "Nikol Pashinyan"),  # a head of government is its premier
+    ("the Azerbaijani head of state", "Ilham Aliyev"),  # a head of state its president
+    ("the European Council's head", "Charles Michel"),  # as a quote's attribution calls him
+    ("the Azerbaijani presidential administration", "Ilham Aliyev's office"),  # the president's office
+    ("the Russian presidential administration", None),
 ])
 def test_a_speaker_described_by_office_is_found(engine, description, person):
     assert engine._described(description) == person
