@@ -857,13 +857,16 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"
                  r"favou?r(?:ed|s)?|prefer(?:red|s)?|signal(?:l?ed|s)?|indicate[ds]?|hint(?:ed|s)?|caution(?:ed|s)?|"
                  r"emphasi[sz]e[ds]?|assert(?:ed|s)?|contend(?:ed|s)?|predict(?:ed|s)?|threaten(?:ed|s)?|"
-                 r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?")
+                 r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?|"
+                 # "What design did Pashinyan impute to Baku?": what he charged it with
+                 r"impute[ds]?|ascribe[ds]?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+)(?<!'s))\s+"
                     rf"(?:(?:has|have|had|did|do|does)\s+)?(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
 _Q_WHAT = re.compile(
     rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
-    r"said|say|describe|characteri[sz]e|think|feel|frame|portray|depict|assess|judge|interpret|construe|view|see|regard|perceive)\b"
+    r"said|say|describe|characteri[sz]e|think|feel|frame|portray|depict|assess|judge|interpret|construe|view|see|"
+    r"regard|perceive|appraise|evaluate|gauge)\b"
     r"(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"
     r"\s*(?P<tail>.*)$", re.I)
 _Q_ALL = re.compile(
@@ -915,7 +918,7 @@ _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_V
                            r"\s*(?P<topic>.*)$")
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
 _Q_WHICH_SAID = re.compile(
-    rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,3}}?)(?i:did|does|do|has|have|had)\s+{_NAMED}\s+"
+    rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,3}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
     rf"(?P<verb>(?i:{_SPEECH_VERBS}))\b\s*(?P<topic>.*)$")
 # "Did Baku provide evidence for its claims ...?": the claims are what the subject said
 _Q_CLAIMS = re.compile(
@@ -964,7 +967,7 @@ _KIND_HEADS = {"court", "tribunal", "analyst", "commentator", "expert", "observe
 # "blame" by "accused" (general English, not any one article's words)
 VERB_FAMILIES = [
     {"urge", "push", "press", "encourage", "appeal", "demand", "exhort"},
-    {"accuse", "blame", "charge", "allege"},
+    {"accuse", "blame", "charge", "allege", "impute", "ascribe"},
     {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain"},
     {"deny", "reject", "dismiss", "refute", "rebuff"},
     {"praise", "welcome", "hail", "commend"},
@@ -983,7 +986,8 @@ _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 OPINION_VERBS = frozenset({"view", "think", "thinks", "believe", "believes", "feel", "feels", "see",
                            "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard",
                            "describe", "endorse", "back", "support", "oppose", "approve", "frame", "portray",
-                           "depict", "characterise", "characterize", "assess", "judge"})
+                           "depict", "characterise", "characterize", "assess", "judge", "appraise",
+                           "evaluate", "gauge"})
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our)\b")
 
 
