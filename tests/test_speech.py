@@ -40,6 +40,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What appeal did Michel make to the two leaders about normalization?", "urged them to",
      "Charles Michel"),
     ("What forecast did Moscow give about the blockade?", "warning of even more", "Russian Foreign Ministry"),
+    # "According to X" names whose words answer, above another's quote that shares more words
+    ("According to Grigoryan, what could Baku get by treating Aghdam like the Lachin road?",
+     "Azerbaijan will be able to nullify", "Tigran Grigoryan"),
     # the act asked, done to whom the question names, in the reporter's words around a quote
     ("Did Michel push Aliyev to open the road again?", "urging Aliyev to reopen", "Charles Michel"),
     # what a side proposed is what it said: "The Azerbaijani side ..., saying that Karabakh can be ..."
