@@ -46,8 +46,8 @@ _QTYPES = [
     ("when", re.compile(r"^(when|(on |in )?(what|which) ((exact|precise|specific|particular) )?"
                         r"(date|day|month|year|time)|how long ago|since when)\b", re.I)),
     ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
-                            r"what (is |was |were |are )?(the )?(\w+ )?(number|size|area|percentage|share|"
-                            r"amount|total|toll|figure|count|population|length|distance|budget|sum)s?|"
+                            r"what (is |was |were |are )?(the )?([\w'’-]+ )?(number|size|area|percentage|"
+                            r"share|amount|total|toll|figure|count|population|length|distance|budget|sum)s?|"
                             r"what percentage)\b", re.I)),
     ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
                        r"president|politician|man|woman|country|organi[sz]ation|body|outlet|agency|court"
@@ -668,9 +668,13 @@ _ASKED_BY_PHRASE = {"population", "duration", "votes", "weekday", "day", "birth"
 # What in a question names a family: its units, or a phrase that asks for one.
 _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
+    # "What was Armenia's area?", "What is Karabakh's population?": a place's own, asked as what it
+    # is (not "What has the blockade done to the region's population?")
     "area": re.compile(r"\b(land|surface|total|territorial) areas?\b|"
-                       r"^\s*what(’s|'s| is| was)? (the )?areas?\b", re.I),
+                       r"^\s*what(’s|'s| is| was)? (the )?areas?\b|"
+                       r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s (land |total )?areas?\b", re.I),
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
+                             r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s population|"
                              r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
     "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
                            rf"for ({_HEDGE} )?how long\b|since when\b)|\bduration\b", re.I),

@@ -431,6 +431,7 @@ def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searche
     "where and when will aliyev and pashinyan meet next",  # a future place and date
     "On what exact calendar date did Azerbaijan first block the Lachin corridor?",  # an onset
     "On which precise day did Baku first shut the road?",  # a day, however qualified
+    "What was Nagorno-Karabakh's population before the blockade?",  # a count, asked by the possessive
     # one person asked for by a role, where the statement is a ministry's, signed by no one
     "Which Russian official signed the Foreign Ministry's Saturday statement on the blockade?",
 ])
@@ -527,6 +528,7 @@ def test_an_attribution_names_its_own_speaker():
     ("What grounds the planes?", "other"),
     ("On what exact day did the talks end?", "when"),  # a date, however qualified
     ("In which year was the court founded?", "when"),
+    ("What was Nagorno-Karabakh's population?", "quantity"),  # a hyphenated possessive before it
 ])
 def test_quantity_questions_are_told_by_their_measure_word(question, qtype):
     from retrieval.features import question_type
@@ -1334,3 +1336,15 @@ def test_a_word_with_kin_in_the_corpus_is_no_unknown_word(core_searcher):
                 "What is the best time of year to prune tomato plants?"):
         assert not core_searcher.search(far).answered, far
     assert 0.0 < MIN_TOP_DENSE < 0.2
+
+
+def test_a_places_own_measure_is_asked_by_its_possessive(core_searcher):
+    """"What was Armenia's area?" asks a number the article gives ("29,800 square kilometers");
+    "What consequence has the blockade had for the region's population?" asks no count."""
+    from retrieval.features import measure_supported
+
+    assert measure_supported("What is Karabakh's population?", "the Armenian-populated region") is False
+    assert measure_supported("What consequence has the blockade had for the region's population?",
+                             "a serious humanitarian crisis in the Armenian-populated region") is None
+    ans = core_searcher.search("What was Armenia's area?")
+    assert ans.answered and "29,800" in ans.hits[0].highlight
