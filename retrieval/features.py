@@ -656,8 +656,11 @@ _MEASURES: dict[str, re.Pattern] = {
     # a life's dates: a passage about a person that never says when they were born does not give it
     "birth": re.compile(r"\b(born|births?|birthday|birthplace|died|death|passed away)\b", re.I),
 }
-# a day: of the week, or of the calendar ("Saturday's statement", "on July 15")
-_MEASURES["day"] = re.compile("|".join((_MEASURES["weekday"].pattern, _MEASURES["date"].pattern)))
+# a day: of the week, or of the calendar ("Saturday's statement", "on July 15"); a month alone
+# ("in December") does not say which day
+_MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS.split("|"))
+_MEASURES["day"] = re.compile("|".join((_MEASURES["weekday"].pattern, rf"\b({_MONTH_NAMES})\.?\s+\d{{1,2}}\b",
+                                        rf"\b\d{{1,2}}\s+({_MONTH_NAMES})\b")))
 # the money a country uses: named, with or without a sum
 _MEASURES["currency"] = _MEASURES["money"]
 # families a word gives, with no number beside it
@@ -693,7 +696,8 @@ _ASKS = {
                        r"\bthe\s+(exact\s+|precise\s+)?date\s+(of|when|on which)\b", re.I),
     "weekday": re.compile(r"\b(what|which)\s+(day\s+of\s+the\s+week|weekday)\b|\bday of the week\b", re.I),
     # "On which day did Russia issue its statement?": a weekday or a date answers; a weekend does not
-    "day": re.compile(r"\b(what|which)\s+day\b(?!\s+of\s+the\s+week)", re.I),
+    "day": re.compile(r"\b(what|which)\s+((exact|precise|specific|particular)\s+)?day\b"
+                      r"(?!\s+of\s+the\s+week)", re.I),
     "birth": re.compile(r"\b(when|where|what year|which year|in what year)\b.*\b(born|die|died)\b|"
                         r"\b(date|place|year) of (birth|death)\b|\bbirthday\b", re.I),
     "currency": re.compile(r"\b(what|which)\s+(\w+\s+)?currency\b|\bcurrency\s+(of|in|does|do|is)\b", re.I),

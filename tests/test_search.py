@@ -432,6 +432,7 @@ def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searche
     "On what exact calendar date did Azerbaijan first block the Lachin corridor?",  # an onset
     "On which precise day did Baku first shut the road?",  # a day, however qualified
     "What was Nagorno-Karabakh's population before the blockade?",  # a count, asked by the possessive
+    "On which precise day in December did the Strasbourg court rule?",  # a month alone says no day
     # one person asked for by a role, where the statement is a ministry's, signed by no one
     "Which Russian official signed the Foreign Ministry's Saturday statement on the blockade?",
 ])
