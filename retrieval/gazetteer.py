@@ -282,12 +282,15 @@ _ICJ = ["ICJ", "International Court of Justice"]
 _ECHR = ["ECHR", "ECtHR", "European Court of Human Rights"]
 _RANK = r"(?:top|highest|main|principal|chief)"
 EPITHETS: list[tuple[re.Pattern, list[str]]] = [
-    (re.compile(rf"\b(?:the\s+)?(?:UN|U\.N\.|United Nations)(?:[’']s)?\s+{_RANK}\s+"
+    (re.compile(rf"\b(?:the\s+)?(?:UN|U\.N\.|United Nations)(?:[’']s)?\s+(?:{_RANK}\s+)?"
                 r"(?:court|judicial (?:body|organ))\b|"
                 rf"\b(?:the\s+)?{_RANK}\s+(?:UN|U\.N\.|United Nations)\s+court\b|"
+                # the Charter's own words: "the principal judicial organ of the United Nations"
+                rf"\b(?:the\s+)?{_RANK}\s+judicial\s+(?:organ|body)\s+of\s+the\s+"
+                r"(?:UN|U\.N\.|United Nations)\b|"
                 r"\b(?:the\s+)?world\s+court\b",
                 re.I), _ICJ),
-    (re.compile(r"\b(?:the\s+)?Strasbourg(?:-based)?\s+(?:human\s+rights\s+)?court\b|"
+    (re.compile(r"\b(?:the\s+)?Strasbourg(?:-based)?\s+(?:human\s+rights\s+)?(?:court|tribunal)\b|"
                 r"\b(?:the\s+)?Europe(?:[’']s|an)\s+(?:top\s+)?human\s+rights\s+court\b", re.I), _ECHR),
 ]
 

@@ -865,7 +865,13 @@ def test_a_body_called_by_what_it_is_is_read_as_the_name_the_corpus_gives_it(cor
     known = {"ICJ", "European Court of Human Rights"}.__contains__
     assert as_named_bodies("What did the world court order?", known) == "What did ICJ order?"
     assert as_named_bodies("Did the UN's top court rule?", known) == "Did ICJ rule?"
+    # the Charter's words for it, and a tribunal in Strasbourg
+    assert as_named_bodies("What did the principal judicial organ of the United Nations order?", known) == \
+        "What did ICJ order?"
+    assert as_named_bodies("Did the UN's judicial organ rule?", known) == "Did ICJ rule?"
     assert as_named_bodies("When did the Strasbourg court rule?", known) == \
+        "When did European Court of Human Rights rule?"
+    assert as_named_bodies("When did the Strasbourg-based tribunal rule?", known) == \
         "When did European Court of Human Rights rule?"
     unknown = "What did the world court order?"
     assert as_named_bodies(unknown, lambda n: False) == unknown
