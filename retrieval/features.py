@@ -797,11 +797,12 @@ _HEADS = r"heads?|leaders?|chiefs?|presidents?|chair(?:man|woman|person)?|premie
 _ROLE_Q = re.compile(
     r"^(?:who(?:['’]s| is| was| are| were)|(?:what|tell me)(?:['’]s| is| was| are| were) the name of) "
     r"(?:the |its |their |his |her |(?:[\w-]+ ){0,2}[\w-]+['’]s )"
-    rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES})(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
+    rf"(?:[\w'’-]+ ){{0,3}}?(?P<role>{_TITLES}|mouthpiece)(?=\s+(?:of|for|at|in|to)\b|\s*[?.!]*$)|"
     r"^who (?:(?:officially|publicly|formally) )?(?P<speaks>speaks|spoke|talks|talked) "
     r"(?:for|on behalf of|in the name of)\b|"
     # "Who serves as spokesperson for the ministry?"
-    rf"^who (?:serves|served|acts|acted|works|worked) as (?:the |a |an |its )?(?P<serves>{_TITLES})\b|"
+    rf"^who (?:serves|served|acts|acted|works|worked) as (?:the |a |an |its )?"
+    rf"(?:(?:official|chief|main|principal) (?=mouthpiece))?(?P<serves>{_TITLES}|mouthpiece)\b|"
     # "Who currently heads the leadership of Karabakh?": its head
     r"^who (?:currently |now |still )?(?P<leads>heads|leads|runs|chairs|governs|commands|directs)\b", re.I)
 
@@ -815,7 +816,7 @@ def asked_role(question: str) -> str | None:
     if m.group("leads"):
         return _HEADS
     head = "spokesperson" if m.group("speaks") else (m.group("role") or m.group("serves")).split()[-1].lower()
-    if re.fullmatch(SPOKES, head):
+    if re.fullmatch(SPOKES, head) or head == "mouthpiece":  # "the ministry's official mouthpiece"
         return SPOKES
     return re.escape(head) + r"s?"
 

@@ -447,6 +447,7 @@ def test_a_person_or_a_future_date_the_article_lacks_abstains(core_searcher, que
     ("What is Tigran Grigoryan's job?", "analysts"),
     ("Which analyst slammed Armenian diplomacy after the talks?", "Grigoryan"),
     ("Which EU official hosted the talks in Brussels?", "Charles Michel"),
+    ("Who acts as the chief mouthpiece of Yerevan's foreign ministry?", "Ani Badalyan"),  # its spokesperson
 ])
 def test_a_person_asked_by_role_or_a_role_asked_of_a_person_is_answered(core_searcher, question, name):
     ans = core_searcher.search(question, 3)
