@@ -85,6 +85,7 @@ from .features import (
     urges_many,
 )
 from .gazetteer import (
+    STANDS_FOR,
     as_capitals,
     as_countries,
     as_named_bodies,
@@ -103,6 +104,7 @@ from .speakers import SPEAKER_KINDS
 from .truecase import casing_table, truecase
 
 log = logging.getLogger(__name__)
+_STANDS_FOR_LOWER = {k.lower(): v.lower() for k, v in STANDS_FOR.items()}
 
 
 @dataclass(frozen=True)
@@ -998,12 +1000,14 @@ class Searcher:
         the sentence before them, name every name of the question (a role's qualifier may
         stand in the sentence before: "The Armenian Foreign Ministry pointed to ...")."""
         names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
+        # a capital names its country ("Yerevan's foreign ministry" is "the Armenian Foreign Ministry")
+        forms = [{n, _STANDS_FOR_LOWER.get(n, n)} for n in names]
         for i, (j, loc) in enumerate(zip(c.owner, c.local)):
             sents = self.data.passages[c.rows[j]].sentences
             if not test(sents[loc], names):
                 continue
             context = (sents[loc - 1] + " " + sents[loc] if loc else sents[loc]).lower()
-            if all(n in context for n in names):
+            if all(any(f in context for f in alts) for alts in forms):
                 yield i
 
     def _act_unmet(self, c: Candidates, sentence: str) -> bool:
