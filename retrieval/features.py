@@ -757,7 +757,9 @@ _PAST_ROLE = re.compile(r"\b(?:former|formerly|previously|ex-|earlier|before|unt
                         r"had (?:served|worked|been))\b", re.I)
 # "What was the ICJ's final judgment on the merits?": the last word of a matter, which a passage
 # on an interim order does not give; as the onset of something needs a passage saying it began
-_FINAL_Q = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|on the merits)\b",
+# ("What does progress ultimately hinge on?" asks what it depends on, not a last word)
+_FINAL_Q = re.compile(r"\b(final|finally|ultimate|eventual|eventually|definitive|on the merits|"
+                      r"ultimately(?!\s+(?:depends?|hinges?|rests?|relies|rely|comes? down|turns? on)))\b",
                       re.I)
 _FINAL = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|definitive|in the end|"
                     r"conclud\w*|conclusion|merits)\b", re.I)

@@ -888,10 +888,13 @@ _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
 _OWNED = re.compile(r"^(.+?)'s (.+)$")  # "Aliyev's office": the owner, then what is owned
 _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
-_Q_ACCORDING = re.compile(r"^(?:according to|in the (?:view|words|opinion|eyes) of|"
+_Q_ACCORDING = re.compile(r"^(?:according to|per|in the (?:view|words|opinion|eyes) of|"
                           # "In Michel's view, what does progress hinge on?"
                           r"in (?=[^,]+?'s? (?:view|words|opinion|eyes|telling),))(?P<spk>[^,]+?)"
                           r"(?:'s? (?:view|words|opinion|eyes|telling))?,\s*(?P<topic>.+)$", re.I)
+# "On what, according to Michel, does progress hinge?": the attribution between commas
+_Q_ACCORDING_MID = re.compile(r"^(?P<pre>[^,]+?),\s*(?:according to|per|in the (?:view|words|opinion) of)\s+"
+                              r"(?P<spk>[^,]+?),\s*(?P<post>.+)$", re.I)
 # "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
 # question about a speech act of a named speaker (capitalised words, or "the ... ministry")
 _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"
@@ -1030,12 +1033,13 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         return None
     if _THINK_TANK.search(q):  # "Which think tank does he work for?" asks of a body, not a thought
         return None
-    m = _Q_ACCORDING.match(q) or _Q_ACCORDING_LAST.match(q)
+    m = _Q_ACCORDING.match(q) or _Q_ACCORDING_LAST.match(q) or _Q_ACCORDING_MID.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))
         words = fold(spk).split()
+        topic = m.group("topic") if "topic" in m.groupdict() else f"{m.group('pre')} {m.group('post')}"
         if words and fold(spk) not in _STOP and words[-1] not in _NOT_SPEAKERS and len(words) <= 6:
-            return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "say")
+            return SpeechQuery(spk, topic.strip(" \"'“”"), "say")
     m = _Q_REASON.match(q)
     if m and (spk := _whole_speaker(m.group("spk"))):
         verb = _VERB_IN.search(m.group("topic"))

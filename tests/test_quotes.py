@@ -164,6 +164,10 @@ def test_answer_ranks_by_topic(seed_index):
     # a speech act named by its noun: what was urged, warned, proposed is what was said
     ("What exhortation did Michel address to the leaders?", "Michel", "to the leaders"),
     ("What plan has Baku proposed for supplying Karabakh?", "Baku", "for supplying Karabakh"),
+    # the attribution between commas, or by "per"
+    ("On what, according to Michel, does real progress depend?", "Michel",
+     "On what does real progress depend"),
+    ("Per Grigoryan, what could Baku undo?", "Grigoryan", "what could Baku undo"),
     # what is imputed to someone is charged; an appraisal is a view; a speaker titled by office
     ("What motive did the Armenian premier impute to Baku?", "Armenian premier", "motive to Baku"),
     ("How did Pashinyan appraise the draft treaty?", "Pashinyan", "the draft treaty"),

@@ -40,6 +40,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What appeal did Michel make to the two leaders about normalization?", "urged them to",
      "Charles Michel"),
     ("What forecast did Moscow give about the blockade?", "warning of even more", "Russian Foreign Ministry"),
+    # "ultimately" here asks what it depends on, not a last word on a matter
+    ("Per Michel, what does real headway ultimately hinge on?", "Real progress depends on the next steps",
+     "Charles Michel"),
     # "According to X" names whose words answer, above another's quote that shares more words
     ("According to Grigoryan, what could Baku get by treating Aghdam like the Lachin road?",
      "Azerbaijan will be able to nullify", "Tigran Grigoryan"),
