@@ -1183,6 +1183,7 @@ def _around(text: str, m: re.Match, chars: int) -> str:
 
 
 _OF_A_PLACE = {"area", "population"}
+_HOW_MANY_UNIT = re.compile(r"^\s*how (?:many|much)\s+([\w-]+)", re.I)
 _QUESTION_OPENERS = {"what", "which", "how", "who", "whose", "when", "where", "why", "is", "are", "was",
                      "were", "does", "do", "did", "according", "per", "in", "the", "tell", "give"}
 
@@ -1205,6 +1206,9 @@ def measure_supported(question: str, passage: str, stem=None, related: dict | No
         asked += [f for f, rx in _MEASURES.items()
                   if f not in asked and f not in _ASKED_BY_PHRASE and rx.search(question)
                   and (f != "date" or in_unit)]
+    unit = _HOW_MANY_UNIT.match(question)  # "How many tons ... in July?": tons asked, July is when
+    if unit and any(f != "date" and rx.search(unit.group(1)) for f, rx in _MEASURES.items()):
+        asked = [f for f in asked if f != "date"]
     if not asked:
         return None
     # a "how long" question's own stems, read once for every span of time in the passage
