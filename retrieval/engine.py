@@ -37,6 +37,8 @@ _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indica
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 _WORDS = re.compile(r"[^\W_]+")
+# a name owning what a question is about ("Pashinyan's peace policy")
+_POSSESSOR = re.compile(r"\b([A-Z][\w-]+)['’]s\b")
 _ACCORDING = re.compile(r"\b(?:according to|in the (?:view|words|opinion|assessment) of|per)\s+"
                         r"(?!the (?:article|report|story|text|piece)\b)", re.I)
 # "the Azerbaijani presidential administration", "the Armenian presidency": the president's office
@@ -270,6 +272,10 @@ class Engine:
         "Did Michel suggest they narrowed their differences?" is answered by "Michel gave no
         indications that ...", which quotes no one."""
         found = quotes.answer(sq, k=30)
+        if sq.speaker is None and sq.topic:  # "Who condemned Pashinyan's policy?": not Pashinyan
+            owners = {w.lower() for w in _POSSESSOR.findall(sq.topic)}
+            found = [r for r in found
+                     if not owners & {w.lower() for w in _WORDS.findall(r.get("speaker", ""))}]
         if not found and sq.speaker:  # "the EU chief": whom the article describes so
             person = self._described(sq.speaker)
             found = quotes.answer(replace(sq, speaker=person), k=30) if person else []

@@ -107,6 +107,14 @@ def test_a_people_speaks_through_its_countrys_words(engine):
     assert ans.answered and "the town of Aghdam" in ans.hits[0].highlight
 
 
+def test_who_did_it_to_someone_is_not_answered_by_their_own_words(engine):
+    """"Who has condemned Pashinyan's peace policy?" asks who spoke against it: his own quote on
+    peace ("Pashinyan said last week that the peace accord is not ...") is not raised, and the
+    report of who denounced it answers."""
+    ans = engine.ask("Who condemned Pashinyan's peace plans?", 3)
+    assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
+
+
 def test_an_unknown_speaker_still_abstains(engine):
     assert not engine.ask("What did the Turkish Foreign Ministry say about the corridor?", 3).answered
 
