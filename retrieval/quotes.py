@@ -883,8 +883,10 @@ _STANCE = r"(?:view|views|position|stance|opinion|take|assessment|reaction|respo
 _Q_STANCE = re.compile(
     rf"^(?:what(?: is| was|'s| were| are)|describe|explain)\s+(?P<spk>.+?)'s?\s+(?:\w+\s+)?{_STANCE}"
     r"\s+(?:on|of|about|regarding|concerning|to|towards?)\s+(?P<topic>.+)$", re.I)
-_Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+(?P<spk>.+?)\s+(?:view|see|regard|assess|judge|feel about)\s+"
-                    r"(?P<topic>.+)$", re.I)
+# ("How did Michel describe his view of ...?": "view" a noun there, and "describe" the verb)
+_Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+"
+                    r"(?P<spk>(?:(?!\b(?:describe|characteri[sz]e|explain|express|state|outline)\b).)+?)"
+                    r"\s+(?:view|see|regard|assess|judge|feel about)\s+(?P<topic>.+)$", re.I)
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
 _OWNED = re.compile(r"^(.+?)'s (.+)$")  # "Aliyev's office": the owner, then what is owned
 _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")

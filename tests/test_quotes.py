@@ -164,6 +164,8 @@ def test_answer_ranks_by_topic(seed_index):
     # a speech act named by its noun: what was urged, warned, proposed is what was said
     ("What exhortation did Michel address to the leaders?", "Michel", "to the leaders"),
     ("What plan has Baku proposed for supplying Karabakh?", "Baku", "for supplying Karabakh"),
+    # "view" a noun, "describe" the verb: what he said of it
+    ("How did Michel describe his view of the two routes?", "Michel", "his view of the two routes"),
     # the attribution between commas, or by "per"
     ("On what, according to Michel, does real progress depend?", "Michel",
      "On what does real progress depend"),
