@@ -890,6 +890,7 @@ _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+"
 # "According to Grigoryan, what could Baku achieve ...?": the question, as that speaker put it
 _OWNED = re.compile(r"^(.+?)'s (.+)$")  # "Aliyev's office": the owner, then what is owned
 _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
+_OWNED_NAME = re.compile(r"^[A-Z][\w.-]*['’]s\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$")
 _Q_ACCORDING = re.compile(r"^(?:according to|per|in the (?:view|words|opinion|eyes) of|"
                           # "In Michel's view, what does progress hinge on?"
                           r"in (?=[^,]+?'s? (?:view|words|opinion|eyes|telling),))(?P<spk>[^,]+?)"
@@ -1251,6 +1252,9 @@ class QuoteIndex:
             before = fold(strip_determiner(tidy(name)[:named.start()])).split() if named else []
             if before and all(w in PERSON_TITLES for w in before):
                 return self._speaker_ids(named.group(0))
+            owned = _OWNED_NAME.match(strip_determiner(tidy(name)))  # "the EU's Michel": the body he is of
+            if owned:
+                return self._speaker_ids(owned.group(1))
         return found
 
     def by_description(self, name: str) -> list[dict]:

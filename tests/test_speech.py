@@ -40,6 +40,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What appeal did Michel make to the two leaders about normalization?", "urged them to",
      "Charles Michel"),
     ("What forecast did Moscow give about the blockade?", "warning of even more", "Russian Foreign Ministry"),
+    # a name owned by its body ("the EU's Michel") is the person named
+    ("How did the EU's Michel describe both supply roads?", "I see both options", "Charles Michel"),
     # "ultimately" here asks what it depends on, not a last word on a matter
     ("Per Michel, what does real headway ultimately hinge on?", "Real progress depends on the next steps",
      "Charles Michel"),
