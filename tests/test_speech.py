@@ -93,6 +93,17 @@ def test_the_reporters_own_sentence_still_competes(engine, question):
     assert not ans.hits[0].extra.get("speaker")
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    # the reporter's account of what the body said, whose attribution repeats the question's words
+    ("What are Baku and Yerevan still at odds over, according to the Armenian Foreign Ministry?",
+     "The Armenian Foreign Ministry reported earlier"),
+    ("Did Aliyev and Pashinyan narrow their gaps on the treaty, according to Michel?", "gave no indications"),
+])
+def test_according_to_raises_what_they_said_however_attributed(engine, question, needle):
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
+
+
 def test_the_search_alone_answers_what_it_does_not_read_as_speech(engine):
     ans = engine.ask("Has Baku offered any proof for what it alleges about the peacekeepers?", 3)
     assert ans.answered and ans.kind == "passages" and "without offering proof" in ans.hits[0].highlight
