@@ -39,8 +39,6 @@ _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "tho
 _WORDS = re.compile(r"[^\W_]+")
 # a name owning what a question is about ("Pashinyan's peace policy")
 _POSSESSOR = re.compile(r"\b([A-Z][\w-]+)['’]s\b")
-_ACCORDING = re.compile(r"\b(?:according to|in the (?:view|words|opinion|assessment) of|per)\s+"
-                        r"(?!the (?:article|report|story|text|piece)\b)", re.I)
 # "the Azerbaijani presidential administration", "the Armenian presidency": the president's office
 _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|office|staff|press service)\b|"
                            r"\bpresidency\b", re.I)
@@ -285,7 +283,7 @@ class Engine:
         if not found:
             return None
         from .features import asks_response, asks_stance, is_polar
-        from .quotes import OPINION_VERBS, in_own_words, speech_verbs
+        from .quotes import OPINION_VERBS, asks_according, in_own_words, speech_verbs
 
         data = self.load().data
         # what they think: their own words say it ("How did Michel say he views the routes?" too)
@@ -297,7 +295,7 @@ class Engine:
         # ("Michel gave no indications that ...") answers as well as his words do
         # "According to Grigoryan, what ...?" (or "Is it ready, according to Pashinyan?"): only what he
         # said answers, his words however attributed
-        according = bool(_ACCORDING.search(question))
+        according = asks_according(question)
         base = QUOTE_BOOST_YES_NO if is_polar(question) and not according else QUOTE_BOOST
         extra = ACCORDING_BOOST if according else 0.0
         boosts: dict[int, float] = {}

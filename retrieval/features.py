@@ -471,6 +471,8 @@ def question_type(question: str) -> str:
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|december|"
            "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+# the same, capitalised as a date writes them ("may" is also a verb)
+_MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS.split("|"))
 _DATE = re.compile(rf"\b({_MONTHS})\b|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend)\b|"
                    r"\b(1[89]\d\d|20\d\d)\b|\b(last|next|this|earlier this|later this) (week|month|year)\b|"
                    r"\b(yesterday|today|tomorrow)\b", re.I)
@@ -649,8 +651,7 @@ _MEASURES: dict[str, re.Pattern] = {
     "duration": re.compile(r"\b(years?|months?|weeks?|days?|decades?|hours?)\b|\bsince\b", re.I),
     "votes": re.compile(r"\b(votes?|voted|ballots?|in favou?r|abstentions?|unanimous(ly)?)\b", re.I),
     # a calendar date: a month by name (capitalised: "may" is also a verb) or a year
-    "date": re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS.split("|"))
-                       + r")\b\.?|\b(1[89]|20)\d\d\b"),
+    "date": re.compile(rf"\b({_MONTH_NAMES})\b\.?|\b(1[89]|20)\d\d\b"),
     # a day of the week by name: "weekend" or "July 15" does not say which day
     "weekday": re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"),
     # a life's dates: a passage about a person that never says when they were born does not give it
@@ -658,7 +659,6 @@ _MEASURES: dict[str, re.Pattern] = {
 }
 # a day: of the week, or of the calendar ("Saturday's statement", "on July 15"); a month alone
 # ("in December") does not say which day
-_MONTH_NAMES = "|".join(m.capitalize() for m in _MONTHS.split("|"))
 _MEASURES["day"] = re.compile("|".join((_MEASURES["weekday"].pattern, rf"\b({_MONTH_NAMES})\.?\s+\d{{1,2}}\b",
                                         rf"\b\d{{1,2}}\s+({_MONTH_NAMES})\b")))
 # the money a country uses: named, with or without a sum

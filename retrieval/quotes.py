@@ -891,13 +891,24 @@ _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+"
 _OWNED = re.compile(r"^(.+?)'s (.+)$")  # "Aliyev's office": the owner, then what is owned
 _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
 _OWNED_NAME = re.compile(r"^[A-Z][\w.-]*['’]s\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$")
-_Q_ACCORDING = re.compile(r"^(?:according to|per|in the (?:view|words|opinion|eyes) of|"
+# the words that name whose account a question asks for ("according to Michel", "per Grigoryan")
+_ATTRIBUTION = r"according to|per|in the (?:view|words|opinion|eyes|assessment) of"
+_ATTRIBUTED = re.compile(rf"\b(?:{_ATTRIBUTION})\s+(?!the (?:article|report|story|text|piece)\b)", re.I)
+
+
+def asks_according(question: str) -> bool:
+    """Whether the question names whose account it asks for ("..., according to Michel?"), not
+    the article's own ("according to the report")."""
+    return bool(_ATTRIBUTED.search(question))
+
+
+_Q_ACCORDING = re.compile(rf"^(?:{_ATTRIBUTION}|"
                           # "In Michel's view, what does progress hinge on?"
                           r"in (?=[^,]+?'s? (?:view|words|opinion|eyes|telling),))(?P<spk>[^,]+?)"
                           r"(?:'s? (?:view|words|opinion|eyes|telling))?,\s*(?P<topic>.+)$", re.I)
 # "On what, according to Michel, does progress hinge?": the attribution between commas
-_Q_ACCORDING_MID = re.compile(r"^(?P<pre>[^,]+?),\s*(?:according to|per|in the (?:view|words|opinion) of)\s+"
-                              r"(?P<spk>[^,]+?),\s*(?P<post>.+)$", re.I)
+_Q_ACCORDING_MID = re.compile(rf"^(?P<pre>[^,]+?),\s*(?:{_ATTRIBUTION})\s+(?P<spk>[^,]+?),\s*(?P<post>.+)$",
+                              re.I)
 # "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
 # question about a speech act of a named speaker (capitalised words, or "the ... ministry")
 _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"
