@@ -42,7 +42,8 @@ _POSSESSOR = re.compile(r"\b([A-Z][\w-]+)['’]s\b")
 # "the Azerbaijani presidential administration", "the Armenian presidency": the president's office
 _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|office|staff|press service)\b|"
                            r"\bpresidency\b", re.I)
-# "How did Michel say he views the routes?": a view asked through what was said
+# "How did Michel say he views the routes?": a view asked through what was said (each verb one of
+# quotes.OPINION_VERBS)
 _SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|think|feel|regard|consider|"
                              r"believe|favou?r|prefer|assess|judge)s?\b", re.I)
 # standard units (of a question's candidate sentence scores) a quote of the speaker asked for
@@ -282,13 +283,12 @@ class Engine:
             found = found + [r for r in self._spoken_for(sq.speaker, quotes) if r not in found]
         if not found:
             return None
-        from .features import asks_response, asks_stance, is_polar
+        from .features import asks_response, asks_stance, is_polar, question_names
         from .quotes import OPINION_VERBS, asks_according, in_own_words, speech_verbs
 
         data = self.load().data
         # what they think: their own words say it ("How did Michel say he views the routes?" too)
-        thinks = _SAYS_HE_THINKS.match(sq.topic or "")
-        opinion = sq.verb in OPINION_VERBS or bool(thinks) and thinks.group(1).lower() in OPINION_VERBS
+        opinion = sq.verb in OPINION_VERBS or bool(_SAYS_HE_THINKS.match(sq.topic or ""))
         verbs = set(stem_words(sorted(speech_verbs(sq.verb, question)))) \
             if sq.verb and sq.verb not in _GENERIC_VERBS else set()
         # "Did Michel suggest they had bridged their gaps?" asks whether: the reporter's account
@@ -298,6 +298,8 @@ class Engine:
         according = asks_according(question)
         base = QUOTE_BOOST_YES_NO if is_polar(question) and not according else QUOTE_BOOST
         extra = ACCORDING_BOOST if according else 0.0
+        # whom the act asked is done to ("Did Michel press Aliyev to ...?"), read once for every quote
+        acted_on = question_names(f"x {sq.topic}") if verbs and sq.topic else []
         boosts: dict[int, float] = {}
         recs: dict[int, dict] = {}
         # "the European Council president": words of the speaker that a quote's attribution may repeat
@@ -313,7 +315,7 @@ class Engine:
             located.append(loc[0])
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
             held = bool(verbs) and (self._verb_by_quote(rec, row, loc, verbs)
-                                    or self._act_on_named(rec, row, loc, verbs, sq.topic)) \
+                                    or self._act_on_named(rec, loc, verbs, acted_on)) \
                 or opinion and in_own_words(rec)
             echo = SPEAKER_ECHO if described and self._attributed_as(rec, loc, described) else 0.0
             boosts[row] = max(boosts.get(row, 0.0), max(base + QUOTE_VERB_BOOST * held - echo, 0.0) + extra)
@@ -424,16 +426,13 @@ class Engine:
                 + _WORDS.findall(after.lower())[:VERB_NEAR + 1])
         return bool(verbs & set(stem_words(near)))
 
-    def _act_on_named(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str], topic: str) -> bool:
+    def _act_on_named(self, rec: dict, loc: tuple[int, int], verbs: set[str], names: list[str]) -> bool:
         """Whether the reporter's words of the quote's sentence hold the act asked, done to whom
-        the question names: "Did Michel press Aliyev to ...?" is answered by "as well as urging
-        Aliyev to reopen the corridor he “noted ...”", whose quote brings in something else, not
-        by "he urged them to “take ...”", whose quote the verb brings in but names no Aliyev."""
-        from .features import question_names
-
-        names = question_names(f"x {topic}")
-        parts = self._around_quote(rec, loc)
-        if not names or parts is None:
+        the question names (`names`): "Did Michel press Aliyev to ...?" is answered by "as well as
+        urging Aliyev to reopen the corridor he “noted ...”", whose quote brings in something else,
+        not by "he urged them to “take ...”", whose quote the verb brings in but names no Aliyev."""
+        parts = self._around_quote(rec, loc) if names else None
+        if parts is None:
             return False
         reported = (parts[0] + " " + parts[2]).lower()
         return all(n in reported for n in names) and bool(verbs & set(stem_words(_WORDS.findall(reported))))
