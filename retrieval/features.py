@@ -199,17 +199,24 @@ def asked_act(question: str) -> str | None:
 
 # "Which Russian government body voiced alarm ...?": the answer is a body the article names
 # with that qualifier ("the Russian Foreign Ministry"), not any sentence about Russia
+_BODY_NOUNS = (r"(?:body|bodies|organs?|ministry|ministries|institutions?|agency|agencies|departments?|"
+               r"organi[sz]ations?|office|authority|authorities|service)")
 _BODY_Q = re.compile(
-    r"^\W*(?i:which|what)\s+(?P<qual>[A-Z][\w-]*)\s+(?:(?:government|state|official|foreign|diplomatic)\s+)?"
-    r"(?:body|bodies|ministry|ministries|institution|agency|department|organi[sz]ation|office|authority|"
-    r"authorities|service)\b")
+    r"^\W*(?i:which|what)\s+(?:(?P<qual>[A-Z][\w-]*)\s+"
+    r"(?:(?:government|governmental|state|official|foreign|diplomatic)\s+)?" + _BODY_NOUNS + r"\b|"
+    # "Which body in Azerbaijan ...?", "Which organ of the Azerbaijani state ...?": the same, after it
+    r"(?:(?:government|governmental|state|official)\s+)?" + _BODY_NOUNS + r"\s+(?:in|of|from)\s+(?:the\s+)?"
+    r"(?P<after>[A-Z][\w-]*)(?:\s+(?:state|government))?\b(?!['’]s))")
 
 
 def asked_body(question: str) -> str | None:
     """The qualifier of a body asked for ("Which Azerbaijani government body ...?" ->
     "Azerbaijani"), or None."""
     m = _BODY_Q.match(question)
-    return m.group("qual") if m else None
+    if not m:
+        return None
+    qual = m.group("qual") or m.group("after")
+    return STANDS_FOR.get(qual, qual)  # "Which body in Baku ...?": Azerbaijan's
 
 
 def names_body(sentence: str, qual_stem: str, stem) -> bool:
@@ -976,7 +983,9 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
     if (subject := _POLAR_SUBJECT.match(q)) and person_names(subject.group("s")) \
             and not _named_in(subject.group("s"), passage):
         return False  # "Did Ani Badalyan meet Michel in Brussels?" of a passage without her
-    if _OUTLET_Q.search(q):  # "Which newspaper did she speak to?" needs "she told <Name>"
+    # "Which newspaper did she speak to?" needs "she told <Name>"; "Which agency in Baku issued the
+    # statement?" asks for a government agency
+    if _OUTLET_Q.search(q) and not asked_body(q):
         return names_an_addressee(sentence)
     if (said := responder_named(q, passage)) is not None:
         return said

@@ -782,6 +782,21 @@ def test_a_body_asked_by_its_qualifier_is_the_one_named_so(core_searcher):
     assert ans.answered and "Russian Foreign Ministry" in ans.hits[0].highlight
 
 
+def test_a_body_asked_by_its_country_after_the_noun_is_the_one_named_so(core_searcher):
+    """"Which organ of the Azerbaijani state ...?", "Which agency in Baku ...?": the qualifier
+    after the noun, a capital read as its country."""
+    from retrieval.features import asked_body
+
+    assert asked_body("Which organ of the Azerbaijani state spoke up for the checkpoint?") == "Azerbaijani"
+    assert asked_body("Which agency in Baku put out the weekend statement?") == "Azerbaijan"
+    assert asked_body("Which Armenian governmental organs objected?") == "Armenian"
+    assert asked_body("What body of water runs past the checkpoint?") is None
+    # a government agency that issued a statement, not a news agency that carried it
+    ans = core_searcher.search("Which agency in Azerbaijan put out a statement standing up for the "
+                               "checkpoint?")
+    assert ans.answered and "Azerbaijani Foreign Ministry defended" in ans.hits[0].highlight
+
+
 @pytest.mark.parametrize(("question", "needle"), [
     ("Why is Azerbaijan unhappy with the Russian peacekeepers?", "It accused the peacekeepers"),
     ("Why did Baku brush off Russia's worries about shortages?", "saying that Karabakh can be supplied"),
