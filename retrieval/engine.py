@@ -42,6 +42,10 @@ _POSSESSOR = re.compile(r"\b([A-Z][\w-]+)['’]s\b")
 # "the Azerbaijani presidential administration", "the Armenian presidency": the president's office
 _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|office|staff|press service)\b|"
                            r"\bpresidency\b", re.I)
+# a person named by the part played at a meeting ("the Brussels host", "the EU convener"), and
+# where news says who played it ("hosted by the European Union's top official, Charles Michel")
+_HOST = re.compile(r"\b(?:host|conven[eo]r|convening host)s?$", re.I)
+_HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired) by\s+[^.;:]{0,80}")
 # "How did Michel say he views the routes?": a view asked through what was said (each verb one of
 # quotes.OPINION_VERBS)
 _SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|think|feel|regard|consider|"
@@ -443,6 +447,8 @@ class Engine:
         head Charles Michel", "the EU's top official, Charles Michel"); None if none is."""
         from .features import described_role
 
+        if _HOST.search(speaker):  # "the summit host", "the EU convener": whom the article says hosted
+            return self._host()
         office = _PRESIDENTIAL.search(speaker)  # "the Azerbaijani presidential administration"
         role = described_role(_PRESIDENTIAL.sub("president", speaker) if office else speaker)
         if role is None:
@@ -452,6 +458,17 @@ class Engine:
             body = f"{person}'s office"
             return body if self.quotes.by_speaker(body) else None
         return person
+
+    def _host(self) -> str | None:
+        """The one speaker the article says hosted ("talks hosted by the European Union's top
+        official, Charles Michel"); None if it names none, or several."""
+        from .speakers import person_names
+
+        found = set()
+        for p in self.load().data.passages:
+            for m in _HOSTED_BY.finditer(p.text):
+                found |= {n for n in person_names(m.group(0)) if self.quotes.by_speaker(n)}
+        return found.pop() if len(found) == 1 else None
 
     def _named_beside(self, speaker: str, role: tuple[str, list[str]]) -> str | None:
         """The person the passages closest to a description name beside its role."""

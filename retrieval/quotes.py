@@ -56,7 +56,8 @@ REPORTING = {
 BELIEF = {"think", "believe", "hope", "fear", "feel", "expect", "doubt"}
 NP_CONTENT = {"express", "voice"}  # verbs whose object noun phrase is the reported content
 _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "thought": "think",
-              "felt": "feel", "warning": "warn", "saying": "say", "adding": "add"}
+              "felt": "feel", "warning": "warn", "saying": "say", "adding": "add", "foresaw": "foresee",
+              "foreseen": "foresee"}
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
 
@@ -859,14 +860,18 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"emphasi[sz]e[ds]?|assert(?:ed|s)?|contend(?:ed|s)?|predict(?:ed|s)?|threaten(?:ed|s)?|"
                  r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?|"
                  # "What design did Pashinyan impute to Baku?": what he charged it with
-                 r"impute[ds]?|ascribe[ds]?")
+                 r"impute[ds]?|ascribe[ds]?|fault(?:ed|s)?|censure[ds]?|repudiate[ds]?|"
+                 # "What did the EU host exhort them to do?", "What did Michel discern in the talks?"
+                 r"exhort(?:ed|s)?|discern(?:ed|s)?|notice[ds]?|fores(?:ee|ees|aw|een)")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
+# ("Which analyst publicly faulted ...?": an adverb between them)
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+)(?<!'s))\s+"
-                    rf"(?:(?:has|have|had|did|do|does)\s+)?(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
+                    r"(?:(?:has|have|had|did|do|does)\s+)?(?:(?:most\s+)?\w+ly\s+)?"
+                    rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
 _Q_WHAT = re.compile(
     rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
     r"said|say|describe|characteri[sz]e|think|feel|frame|portray|depict|assess|judge|interpret|construe|view|see|"
-    r"regard|perceive|appraise|evaluate|gauge)\b"
+    r"regard|perceive|appraise|evaluate|gauge|weigh)\b"
     r"(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"
     r"\s*(?P<tail>.*)$", re.I)
 _Q_ALL = re.compile(
@@ -929,7 +934,9 @@ _NAMED = _named(_SPEAKER_HEADS)
 # asked of a named speaker or one titled by office, that their words state (verbs of holding a
 # view, not of saying)
 _STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
-_NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head|president|premier|minister|envoy|official")
+# ("the Armenian head of government", "the EU host": a person named by office or part played)
+_NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head of (?:the )?(?:government|state)|head|president|"
+                          r"premier|minister|envoy|official|host|conven[eo]r")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")
@@ -984,9 +991,13 @@ _KIND_HEADS = {"court", "tribunal", "analyst", "commentator", "expert", "observe
 # "blame" by "accused" (general English, not any one article's words)
 VERB_FAMILIES = [
     {"urge", "push", "press", "encourage", "appeal", "demand", "exhort"},
-    {"accuse", "blame", "charge", "allege", "impute", "ascribe"},
-    {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain"},
-    {"deny", "reject", "dismiss", "refute", "rebuff"},
+    {"accuse", "blame", "charge", "allege", "impute", "ascribe", "attribute", "fault"},
+    {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain",
+     "censure"},
+    {"deny", "reject", "dismiss", "refute", "rebuff", "repudiate"},
+    # "What did Michel acknowledge about Baku's offer?" is met by "noted"
+    {"note", "acknowledge", "notice", "discern", "observe"},
+    {"predict", "foresee", "forecast"},
     {"praise", "welcome", "hail", "commend"},
     {"promise", "pledge", "vow"},
     {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove"},
@@ -1004,7 +1015,7 @@ OPINION_VERBS = frozenset({"view", "think", "thinks", "believe", "believes", "fe
                            "consider", "favour", "favor", "favours", "favors", "prefer", "prefers", "regard",
                            "describe", "endorse", "back", "support", "oppose", "approve", "frame", "portray",
                            "depict", "characterise", "characterize", "assess", "judge", "appraise",
-                           "evaluate", "gauge"})
+                           "evaluate", "gauge", "weigh"})
 _FIRST_PERSON = re.compile(r"\b(?:I|we|We|my|My|our|Our)\b")
 
 

@@ -144,6 +144,9 @@ def test_an_unknown_speaker_still_abstains(engine):
     ("the European Council's head", "Charles Michel"),  # as a quote's attribution calls him
     ("the Azerbaijani presidential administration", "Ilham Aliyev's office"),  # the president's office
     ("the Russian presidential administration", None),
+    # the part played, not an office: whom the article says hosted ("talks hosted by ..., Charles Michel")
+    ("the summit host", "Charles Michel"),
+    ("the Brussels convener", "Charles Michel"),
 ])
 def test_a_speaker_described_by_office_is_found(engine, description, person):
     assert engine._described(description) == person
@@ -152,6 +155,29 @@ def test_a_speaker_described_by_office_is_found(engine, description, person):
 def test_a_described_speakers_quotes_are_raised(engine):
     ans = engine.ask("What did the EU chief urge the two leaders to take?", 3)
     assert ans.answered and ans.hits[0].extra.get("speaker") == "Charles Michel"
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    # a speaker named by the part played, with a verb of urging the corpus words as "urged"
+    ("What did the Brussels host exhort Aliyev and Pashinyan to take?", "take further courageous steps"),
+    ("How did the meeting's convener weigh the Lachin and Aghdam supply routes?", "I see both options"),
+    # "the Armenian head of government" asked of with a charging verb: his charge
+    ("What purpose did the Armenian head of government impute to Azerbaijan over the blockade?",
+     "commit “genocide”"),
+])
+def test_a_speaker_named_by_part_or_office_with_a_rarer_verb(engine, question, needle):
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight, ans.hits[0].highlight
+
+
+def test_a_who_question_may_put_an_adverb_before_its_verb():
+    """"Which analyst publicly faulted ...?": the kind asked is the analyst, not "publicly"."""
+    from retrieval.quotes import parse_speech_question
+
+    sq = parse_speech_question("Which commentator openly faulted the Armenian diplomats?")
+    assert sq and sq.kind == "commentator" and sq.verb == "faulted"
+    sq = parse_speech_question("Which analyst had most recently censured the foreign ministry?")
+    assert sq and sq.kind == "analyst" and sq.verb == "censured"
 
 
 def test_a_view_asked_for_is_answered_in_the_speakers_own_words(engine):
