@@ -164,8 +164,9 @@ _EXCEPT = re.compile(
 
 _ACT_Q = re.compile(
     r"^who(?:['’]s| is| was| are| were) (?:the|a|an) (?P<noun>[a-z]+) (?:of|for|behind|at|in)\b|"
-    # "Who acted as host of the talks?": the role taken is the act
-    r"^who\s+(?:acted|served|stood|was|were)\s+as\s+(?:the\s+|a\s+|an\s+)?(?P<role>[a-z]+)\b|"
+    # "Who acted as host of the talks?", "Who played host to them?": the role taken is the act
+    r"^who\s+(?:(?:acted|served|stood|was|were)\s+as|play(?:ed|s)?(?:\s+the\s+(?:role|part)\s+of)?)\s+"
+    r"(?:the\s+|a\s+|an\s+)?(?P<role>(?!(?:the|a|an)\b)[a-z]+)\b(?!\s+(?:part|role)\b)|"
     r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b|"
     # "Which EU official hosted the talks?": a past-tense verb right after the kind asked for
     r"^(?:which|what)\s+(?!(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|did|does|do)\b)"

@@ -1127,11 +1127,12 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
 # "official job title", "institutional post", "formal role": the office, however qualified
 _ROLE_NOUN = (r"(?:(?:job|official|role|work) )?"
               r"(?:title|position|post|job|role|office|rank|occupation|profession)")
+# ("What EU post does Michel hold?": a capitalised word says where the office is)
 _ROLE_ADJ = (r"(?:(?:official|current|exact|formal|full|proper|precise|actual|present|institutional|"
-             r"political|professional|government|governmental|top|senior) )?")
+             r"political|professional|government|governmental|top|senior|(?-i:[A-Z][\w-]*)) ){0,2}")
 _Q_ROLE = [
     re.compile(rf"^what(?: is|'s| was) (?P<spk>.+?)'s? {_ROLE_ADJ}{_ROLE_NOUN}$", re.I),
-    re.compile(rf"^what {_ROLE_ADJ}{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
+    re.compile(rf"^(?:what|which) {_ROLE_ADJ}{_ROLE_NOUN} (?:does|did) (?P<spk>.+?) "
                r"(?:hold|have|occupy|fill|serve in)$", re.I),
     # "Which EU institution does Michel preside over?", "What body is Michel in charge of?": the
     # body a person leads, which the article may give only in that description too

@@ -40,6 +40,8 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What institutional post does Michel hold?", "Michel"),
     ("What formal role does Charles Michel hold within the EU institutions?", "Charles Michel"),  # where held
     ("What position does Armenia hold on the talks?", None),  # a stance, not an office
+    ("Which EU office does Charles Michel occupy?", "Charles Michel"),  # where the office is, first
+    ("What is Michel's official European role?", "Michel"),
 ])
 def test_role_questions_are_told_from_others(question, person):
     assert parse_role_question(question) == person
@@ -52,6 +54,11 @@ def test_an_office_named_only_by_description_is_found(engine):
     assert [h.rank for h in ans.hits] == list(range(1, len(ans.hits) + 1))
     assert all(h.citation.startswith(f"[{h.rank}] ") for h in ans.hits)
     assert len({h.passage_id for h in ans.hits}) == len(ans.hits)
+
+
+def test_an_office_asked_with_where_it_is_is_found_in_the_description(engine):
+    ans = engine.ask("What European post does Charles Michel occupy?", 3)
+    assert ans.answered and "the president of the European Council" in ans.hits[0].highlight
 
 
 def test_the_body_a_person_leads_is_found_in_their_description(engine):

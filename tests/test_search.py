@@ -612,6 +612,9 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     ("Whose latest appeals did Azerbaijan turn down?", "turn"),  # what a named subject did
     ("Whose latest appeals did Baku Azerbaijan turn down?", "turn"),  # as the word features read it
     ("Who acted as host of the trilateral talks?", "host"),  # the role taken
+    ("Who played host to Aliyev and Pashinyan?", "host"),  # the part played
+    ("Who played the role of mediator at the talks?", "mediator"),
+    ("Who played a key part in the talks?", "played"),  # "key" is no part played
     ("Whose request did the ministry reject?", None),  # a subject not named: no telling
     ("What land area was cited for Azerbaijan?", None),  # passive: the subject is not asked
     ("Who said the corridor must reopen?", None),  # what someone said: the quote index's
