@@ -16,6 +16,7 @@ from dataclasses import replace
 from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .embeddings import Encoder
+from .gazetteer import place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .sparse import stem_words
 
@@ -46,6 +47,8 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
 # where news says who played it ("hosted by the European Union's top official, Charles Michel")
 _HOST = re.compile(r"\b(?:host|conven[eo]r|convening host)s?$", re.I)
 _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired) by\s+[^.;:]{0,80}")
+# a place named by what it is ("the enclave's authorities"), for gazetteer.place_of_kind
+_KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
 # "How did Michel say he views the routes?": a view asked through what was said (each verb one of
 # quotes.OPINION_VERBS)
 _SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|think|feel|regard|consider|"
@@ -449,6 +452,9 @@ class Engine:
 
         if _HOST.search(speaker):  # "the summit host", "the EU convener": whom the article says hosted
             return self._host()
+        place = _KIND_OF_PLACE.search(speaker)  # "the enclave's authorities": Karabakh's
+        if place and (name := place_of_kind(place.group(1), self.load().known)):
+            return f"{speaker[:place.start()]}{name}{speaker[place.end():]}"
         office = _PRESIDENTIAL.search(speaker)  # "the Azerbaijani presidential administration"
         role = described_role(_PRESIDENTIAL.sub("president", speaker) if office else speaker)
         if role is None:

@@ -251,6 +251,24 @@ MADE_OF: dict[str, list[str]] = {
     "Maghreb": ["Algeria", "Libya", "Mauritania", "Morocco", "Tunisia"],
     "Horn of Africa": ["Djibouti", "Eritrea", "Ethiopia", "Somalia"],
 }
+# places news calls by what they are: "the enclave" of news on the South Caucasus is
+# Nagorno-Karabakh. A description is read as the one place of its kind a corpus names.
+KINDS_OF_PLACE: dict[str, list[str]] = {
+    "enclave": ["Nagorno-Karabakh", "Karabakh", "Nakhchivan", "Kaliningrad", "Cabinda", "Ceuta", "Melilla",
+                "West Berlin", "Transnistria"],
+    "exclave": ["Nakhchivan", "Kaliningrad", "Cabinda", "Ceuta", "Melilla"],
+}
+
+
+def place_of_kind(kind: str, known: Callable[[str], bool]) -> str | None:
+    """The one place of `kind` ("enclave") the corpus knows (`known(name)`), or None if it
+    knows none or several."""
+    names = [n for n in KINDS_OF_PLACE.get(kind.lower(), []) if known(n)]
+    # "Nagorno-Karabakh" and "Karabakh" are one place: the shortest name the corpus knows
+    places = {n for n in names if not any(o != n and o in n for o in names)}
+    return places.pop() if len(places) == 1 else None
+
+
 # cities that news names for the international bodies seated there ("the Strasbourg court" is
 # the European Court of Human Rights, "the court in The Hague" the ICJ); capitals stand for
 # their countries instead (CAPITALS)

@@ -917,7 +917,8 @@ _Q_ACCORDING_MID = re.compile(rf"^(?P<pre>[^,]+?),\s*(?:{_ATTRIBUTION})\s+(?P<sp
 # "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
 # question about a speech act of a named speaker (capitalised words, or "the ... ministry")
 _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"
-               r"demanding|critici[sz]ing|describing|suggesting|alleging|pushing|pressing|asking|rejecting")
+               r"demanding|critici[sz]ing|describing|suggesting|alleging|pushing|pressing|asking|rejecting|"
+               r"repudiating|dismissing|condemning|denouncing|faulting|censuring")
 _AUX = r"^(?i:(?:why|how come|when)\s+)?(?i:did|does|do|has|have|had|is|was|are|were|will|would|can|could)\s+"
 _SPEAKER_HEADS = (r"ministry|government|side|leadership|office|authorities|opposition|leaders?|"
                   r"spokes(?:wo)?man|spokesperson")
@@ -950,9 +951,14 @@ _Q_CLAIMS = re.compile(
     r"(?:claims?|accusations?|allegations?|assertions?|charges?|statements?|remarks?)\b.*)$")
 # "What reason does Azerbaijan give for blaming the peacekeepers?": the reason is what it said
 _Q_REASON = re.compile(
-    r"^(?:what|which)\s+(?:reasons?|explanations?|justifications?|grounds|arguments?|evidence)\s+"
+    r"^(?:what|which)\s+(?:reasons?|explanations?|justifications?|grounds|arguments?|evidence|rationale|"
+    r"motives?|basis)\s+"
     r"(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+(?:give|gave|given|offer|offered|cite|cited|provide|"
     r"provided|put forward)\s+(?:for\s+)?(?P<topic>.+)$", re.I)
+# "On what grounds did Karabakh's leaders reject the Aghdam route?": the grounds are what they said
+_Q_GROUNDS = re.compile(
+    rf"^(?:on|upon)\s+what\s+(?:grounds|basis)\s+(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+"
+    rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<topic>.*)$", re.I)
 _VERB_IN = re.compile(rf"\b(?P<verb>{_SPEECH_VERBS}|{_SPEECH_ING})\b", re.I)
 # "What claim did Azerbaijan's foreign ministry make about ...?": the claim is what it said
 _Q_MADE = re.compile(
@@ -982,6 +988,9 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
                  "reporter", "correspondent", "document", "passage", "source", "sources", "it"}
 
 
+# the words for whoever governs a place, one speaker whichever is used
+_RULERS = ("leadership", "authorities", "government", "leaders", "officials", "administration")
+_RULED_BY = re.compile(rf"^(.+?)\s+(?:(?:own|governing|local|ruling|de facto)\s+)?({'|'.join(_RULERS)})$")
 # words ranking a kind of speaker, which name none ("the top court")
 _RANKS = {"top", "main", "highest", "supreme", "senior", "leading", "chief", "principal", "other"}
 _WHOLES = {k.lower(): [p.lower() for p in v] for k, v in MADE_OF.items()}
@@ -1069,6 +1078,9 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
     if m and (spk := _whole_speaker(m.group("spk"))):
         verb = _VERB_IN.search(m.group("topic"))
         return SpeechQuery(spk, m.group("topic"), verb.group("verb").lower() if verb else "say")
+    m = _Q_GROUNDS.match(q)
+    if m and (spk := _whole_speaker(m.group("spk"))):
+        return SpeechQuery(spk, m.group("topic"), m.group("verb").lower())
     m = _Q_MADE.match(q)
     if m:
         # "Which demands did Aliyev's office say were tabled?": the speaker ends at what it said
@@ -1238,7 +1250,7 @@ class QuoteIndex:
                                    frozenset(stem_words(plain))))
         return self._keys
 
-    def _speaker_ids(self, name: str) -> list[int]:
+    def _speaker_ids(self, name: str, swap: bool = True) -> list[int]:
         key = fold(strip_determiner(tidy(name)))
         key = re.sub(r"'s$", "", key)
         if not key:
@@ -1270,6 +1282,11 @@ class QuoteIndex:
             elif len(content) > 1 and any(content <= set(a.split()) for a in aliases):
                 tiers[4].append(i)  # "the European Council president": "president of the European Council"
         found = next((t for t in tiers if t), [])
+        ruled = _RULED_BY.match(key) if not found and swap else None
+        if ruled:  # "Karabakh's authorities" speak as "Karabakh's leadership" does
+            for other in (r for r in _RULERS if r != ruled.group(2)):
+                if ids := self._speaker_ids(f"{ruled.group(1)} {other}", swap=False):
+                    return ids
         if not found:  # "the analyst Grigoryan": a title before the name
             named = _TRAILING_NAME.search(tidy(name))
             before = fold(strip_determiner(tidy(name)[:named.start()])).split() if named else []

@@ -170,6 +170,26 @@ def test_a_speaker_named_by_part_or_office_with_a_rarer_verb(engine, question, n
     assert ans.answered and needle in ans.hits[0].highlight, ans.hits[0].highlight
 
 
+def test_a_speaker_named_by_the_kind_of_place_it_governs(engine):
+    """"the enclave's authorities": the one enclave the corpus names (gazetteer), and whoever
+    governs it under any of the words for that ("Karabakh's leadership")."""
+    from retrieval.gazetteer import place_of_kind
+    from retrieval.quotes import parse_speech_question
+
+    assert place_of_kind("enclave", engine.load().known) == "Karabakh"
+    assert place_of_kind("exclave", engine.load().known) is None  # the corpus names none
+    assert engine._described("the enclave's leaders") == "Karabakh's leaders"
+    assert [r["speaker"] for r in engine.quotes.answer(
+        parse_speech_question("What did Karabakh's de facto authorities say about Aghdam?"))] == \
+        ["Karabakh's leadership"]
+    sq = parse_speech_question("On what grounds did the enclave's leaders reject the Aghdam route?")
+    assert sq and sq.speaker == "enclave's leaders"
+    for q in ("On what grounds did the enclave's officials repudiate the Aghdam supply route?",
+              "What motive did the enclave's authorities cite for rejecting deliveries through Aghdam?"):
+        ans = engine.ask(q, 3)
+        assert ans.answered and "it is a ploy" in ans.hits[0].highlight, q
+
+
 def test_a_who_question_may_put_an_adverb_before_its_verb():
     """"Which analyst publicly faulted ...?": the kind asked is the analyst, not "publicly"."""
     from retrieval.quotes import parse_speech_question
