@@ -989,7 +989,12 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
 
 
 # the words for whoever governs a place, one speaker whichever is used
-_RULERS = ("leadership", "authorities", "government", "leaders", "officials", "administration")
+_RULERS = ("leadership", "authorities", "government", "leaders", "officials", "administration", "executive",
+           "cabinet")
+_DOCUMENT_OF = re.compile(r"^(.+?)'s\s+(?:(?:official|own|formal|written)\s+)?(?:readout|read-out|statement|"
+                          r"communiqu[eé]|account|press release|release|summary)$")
+_DIPLOMATS = re.compile(r"^(.+?)(?:'s)?\s+(?:diplomats|diplomatic\s+(?:establishment|corps|service|ministry|"
+                        r"apparatus|arm|staff|mission|department))$")
 _RULED_BY = re.compile(rf"^(.+?)\s+(?:(?:own|governing|local|ruling|de facto)\s+)?({'|'.join(_RULERS)})$")
 # words ranking a kind of speaker, which name none ("the top court")
 _RANKS = {"top", "main", "highest", "supreme", "senior", "leading", "chief", "principal", "other"}
@@ -1287,6 +1292,17 @@ class QuoteIndex:
             for other in (r for r in _RULERS if r != ruled.group(2)):
                 if ids := self._speaker_ids(f"{ruled.group(1)} {other}", swap=False):
                     return ids
+            # "the Azerbaijani authorities", "Yerevan's executive": a country's government speaks as it does
+            whose = re.sub(r"'s$", "", ruled.group(1))
+            if len(whose.split()) == 1 and (ids := self._speaker_ids(whose, swap=False)):
+                return ids
+        if not found and swap:
+            # "Yerevan's official readout" is its government's account; "Moscow's diplomats" speak
+            # for its Foreign Ministry
+            if m := _DOCUMENT_OF.match(key):
+                return self._speaker_ids(m.group(1), swap=m.group(1) != key)
+            if m := _DIPLOMATS.match(key):
+                return self._speaker_ids(f"{m.group(1)} foreign ministry", swap=False)
         if not found:  # "the analyst Grigoryan": a title before the name
             named = _TRAILING_NAME.search(tidy(name))
             before = fold(strip_determiner(tidy(name)[:named.start()])).split() if named else []

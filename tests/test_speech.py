@@ -190,6 +190,21 @@ def test_a_speaker_named_by_the_kind_of_place_it_governs(engine):
         assert ans.answered and "it is a ploy" in ans.hits[0].highlight, q
 
 
+@pytest.mark.parametrize(("speaker", "speakers"), [
+    ("Baku's authorities", {"Azerbaijan", "Azerbaijani Foreign Ministry"}),  # its government speaks for it
+    ("the Armenian cabinet", {"Armenian government"}),  # a word for the government
+    ("Yerevan's official readout", {"Armenian government", "Armenian Foreign Ministry"}),  # its account
+    ("the Armenian government's statement", {"Armenian government"}),
+    ("Russia's diplomats", {"Russian Foreign Ministry"}),  # diplomats speak for the Foreign Ministry
+    ("the Russian diplomatic corps", {"Russian Foreign Ministry"}),
+    ("the Turkish authorities", set()),  # none that the article quotes
+])
+def test_a_government_its_accounts_and_its_diplomats_speak_as_it_does(engine, speaker, speakers):
+    from retrieval.quotes import SpeechQuery
+
+    assert {r["speaker"] for r in engine.quotes.answer(SpeechQuery(speaker, "", "say"), k=30)} == speakers
+
+
 def test_a_who_question_may_put_an_adverb_before_its_verb():
     """"Which analyst publicly faulted ...?": the kind asked is the analyst, not "publicly"."""
     from retrieval.quotes import parse_speech_question
