@@ -852,7 +852,7 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"den(?:y|ied|ies)|urge[ds]?|argue[ds]?|insist(?:ed|s)?|declare[ds]?|announce[ds]?|decr(?:y|ied)|"
                  r"charge[ds]?|promise[ds]?|write|wrote|tweet(?:ed)?|suggest(?:ed|s)?|note[ds]?|"
                  r"critici[sz]e[ds]?|demand(?:ed|s)?|state[ds]?|stress(?:ed)?|ask(?:ed)?|think|thinks|thought|"
-                 r"believe[ds]?|mention(?:ed)?|comment(?:ed)?|respond(?:ed)?|react(?:ed)?|reply|replied|"
+                 r"believe[ds]?|mention(?:ed)?|comment(?:ed)?|respond(?:ed)?|react(?:ed)?|reply|replied|answer(?:ed|s)?|"
                  r"condemn(?:ed)?|reject(?:ed)?|dismiss(?:ed)?|express(?:ed)?|order(?:ed)?|allege[ds]?|"
                  r"push(?:ed|es)?|press(?:ed|es)?|encourage[ds]?|appeal(?:ed|s)?|blame[ds]?|denounce[ds]?|"
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"

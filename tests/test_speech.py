@@ -251,6 +251,9 @@ def test_a_response_asked_for_is_the_response_not_what_it_answered(engine):
     sentence that restates the worries ("Baku reacted to ... serious concern over ...")."""
     ans = engine.ask("How did Azerbaijan respond to Russia's worries about shortages?", 3)
     assert ans.answered and "dismissed those concerns" in ans.hits[0].highlight
+    # "answer" is a word for responding
+    ans = engine.ask("How did Baku answer Moscow's worries about the shortages?", 3)
+    assert ans.answered and "dismissed those concerns" in ans.hits[0].highlight
 
 
 def test_what_triggered_a_statement_is_what_it_reacted_to(engine):
