@@ -472,7 +472,21 @@ def question_type(question: str) -> str:
     for name, rx in _QTYPES:
         if rx.search(q):
             return name
+    # "What did the court order, and in which month?": the date is asked too, in the last clause
+    if _WHEN_TOO.search(q):
+        return "when"
     return "other"
+
+
+_WHEN_TOO = re.compile(r",\s*and\s+(?:when|(?:in|on)\s+(?:what|which)\s+(?:month|year|date|day))\b[^,]*$")
+_WHEN_WORDS = re.compile(r"(,\s*and\s+)(?:in|on)\s+(?:what|which)\s+(?:month|year|date|day)\b(?=[^,]*$)",
+                         re.I)
+
+
+def without_when_asked(question: str) -> str:
+    """The question without a last clause's "in which month" ("What did the court order, and in
+    which month?"): words naming the kind of answer, which "this month" must not meet."""
+    return _WHEN_WORDS.sub(r"\1", question)
 
 
 # --- sentence attributes ---------------------------------------------------------------

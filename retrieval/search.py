@@ -83,6 +83,7 @@ from .features import (
     tells_view,
     titles,
     urges_many,
+    without_when_asked,
 )
 from .gazetteer import (
     STANDS_FOR,
@@ -444,7 +445,7 @@ class Searcher:
         use_dense = qv is not None
         use_sparse = cfg.mode != "dense" and bool(clean)
         # "Which other court ...?": "other" says what is not asked, not what is
-        words = _OTHER.sub("", clean) if excluded_topic(clean) else clean
+        words = without_when_asked(_OTHER.sub("", clean) if excluded_topic(clean) else clean)
         q_words = list(query_tokens(words)) if clean else []
         bm = data.sparse.scores(words) if use_sparse else None
         rows: dict[int, float] = {}

@@ -1377,3 +1377,19 @@ def test_a_places_own_measure_is_asked_by_its_possessive(core_searcher):
                              "held in Brussels on Saturday, July 15.") is False
     ans = core_searcher.search("What was Armenia's area?")
     assert ans.answered and "29,800" in ans.hits[0].highlight
+
+
+def test_a_date_asked_in_a_last_clause_is_asked_and_names_no_topic(core_searcher):
+    """"What did the court order, and in which month?": the question asks a date too, and
+    "month" is what it asks for, not a word to meet ("earlier this month")."""
+    from retrieval.features import question_type, without_when_asked
+
+    assert question_type("What did the ICJ require of Baku, and in which month?") == "when"
+    assert question_type("What did Baku reply to Moscow, and when did it do so?") == "when"
+    assert question_type("Which body replied to Moscow, and when?") == "who"  # the first clause's kind first
+    assert question_type("What did the ICJ require of Baku, and why?") == "other"
+    assert without_when_asked("What did the ICJ require of Baku, and in which month?") == \
+        "What did the ICJ require of Baku, and ?"
+    ans = core_searcher.search("What duty did the UN's principal judicial organ place on Baku, and in which "
+                               "month?")
+    assert ans.answered and "ordered Azerbaijan in February" in ans.hits[0].highlight
