@@ -636,7 +636,9 @@ def count_supported(question: str, passage: str, stem) -> bool | None:
         return None
     counted = []  # the words naming what is counted: up to the verb or preposition
     for w in _WORD.findall(m.group("rest").lower())[:4]:
-        if w in _AUX:
+        # "How many aid trucks reached Karabakh ...?" counts trucks: the verb ends what is counted,
+        # whatever number comes before "Karabakh" ("the seven-month blockade of Karabakh")
+        if w in _AUX or len(w) > 4 and w.endswith("ed") and counted:
             break
         counted.append(w)
     if not counted:

@@ -411,6 +411,10 @@ def test_the_thing_counted_starts_at_its_plural():
     text = "Armenia's territory covers 29,800 square kilometers and Azerbaijan's 86,600 square kilometers."
     assert count_supported("How many Azerbaijani border guards staff it?", text, stem_words) is False
     assert count_supported("How many leaders met?", "the three leaders agreed", stem_words) is True
+    # and ends at its verb: trucks are counted, not Karabakh
+    text = "the seven-month blockade of Karabakh’s only land link"
+    assert count_supported("How many aid lorries crossed into Karabakh?", text, stem_words) is False
+    assert count_supported("How many months has Karabakh been cut off?", text, stem_words) is True
 
 
 def test_a_dateline_question_naming_an_unknown_place_still_abstains(core_searcher):
