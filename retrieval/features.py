@@ -968,6 +968,11 @@ def _named_in(name: str, passage: str) -> bool:
     return False
 
 
+# a how-to question, asked in the second (or first) person: what to do, not what happened
+_HOW_TO_Q = re.compile(r"^\W*how\s+(?:do|does|can|could|should|would|might|must)\s+(?:you|i|we|one)\s+"
+                       r"(?!(?:know|tell|say)\b)", re.I)
+
+
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
     """For a person asked for by role, a future event, the onset of something, an earlier office or the outlet
     someone spoke to: does the answer's sentence hold one (a person the question does not name;
@@ -979,6 +984,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
     blockade first begin?" by a passage on the blockade as it stands.
     """
     q = question.strip()
+    if _HOW_TO_Q.match(q):  # "How do you work out a circle's area?": instructions, which news never gives
+        return False
     if _PERSON_Q.search(q):
         asked = {re.sub(r"['’]s?$", "", w) for w in re.findall(r"[\w'’-]+", q.lower())}
         surnames = {n.split()[-1] for n in person_names(passage)}  # "Grigoryan" once "Tigran Grigoryan"

@@ -1397,3 +1397,19 @@ def test_a_date_asked_in_a_last_clause_is_asked_and_names_no_topic(core_searcher
     ans = core_searcher.search("What duty did the UN's principal judicial organ place on Baku, and in which "
                                "month?")
     assert ans.answered and "ordered Azerbaijan in February" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "How do you work out the area of a triangle?",
+    "How can I convert square kilometers into square miles?",
+    "how should one pack supplies for a long road trip",
+])
+def test_a_how_to_question_is_not_answered_by_news(core_searcher, question):
+    """Instructions asked in the second or first person: news reports what happened, and a
+    shared word ("area", "square kilometers") does not make it answer how to do something."""
+    assert not core_searcher.search(question, 3).answered
+
+
+def test_a_how_question_about_the_story_is_still_answered(core_searcher):
+    ans = core_searcher.search("How do Armenia and Azerbaijan differ in territory size?", 3)
+    assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
