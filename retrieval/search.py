@@ -277,6 +277,16 @@ def _raise(s_score: np.ndarray, held: np.ndarray, units: float) -> np.ndarray:
     return s_score + units * (float(s_score.std()) or 1.0) * held
 
 
+_PAST = re.compile(r"ed$", re.I)
+_VERB_FORM = re.compile(r"[a-z]+(?:ed|ing)\b")
+
+
+def _acted(sentence: str, kin: frozenset[str]) -> bool:
+    """Whether the sentence holds one of the act's stems as a verb (a past or -ing form)."""
+    forms = _VERB_FORM.findall(sentence.lower())
+    return bool(forms) and bool(kin & set(stem_words(forms)))
+
+
 def _next_sentence(c: Candidates, i: int) -> int:
     """The candidate after candidate sentence i in its passage, or -1."""
     nxt = np.flatnonzero((c.owner == c.owner[i]) & (c.local == c.local[i] + 1))
@@ -809,7 +819,13 @@ class Searcher:
             phrasal = self._phrasal_relatives(c.question).get(stems[0])
             if phrasal:  # "Whose appeals did Azerbaijan turn down?" is met by "rejected", not "turn"
                 kin = frozenset(phrasal)
-            s_score = self._shift(c, s_score, sorted(kin), ACT_BOOST, every=False)
+            if _PAST.search(act) and not phrasal:
+                # a past act asked ("Who criticised ...?", "Which body issued ...?") is met by a verb,
+                # "denounced by", not a noun of its stem ("critics of", "the discussed issues")
+                held = self._sentences_that(c, lambda t: _acted(t, kin))
+                s_score = _raise(s_score, held, ACT_BOOST)
+            else:
+                s_score = self._shift(c, s_score, sorted(kin), ACT_BOOST, every=False)
         for kin in self._kin_for_unknown_kinds(c.q_words):
             s_score = self._shift(c, s_score, kin, KIND_BOOST, every=False)
         trigger = asks_trigger(c.question)

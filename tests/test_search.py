@@ -1413,3 +1413,17 @@ def test_a_how_to_question_is_not_answered_by_news(core_searcher, question):
 def test_a_how_question_about_the_story_is_still_answered(core_searcher):
     ans = core_searcher.search("How do Armenia and Azerbaijan differ in territory size?", 3)
     assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
+
+
+def test_a_past_act_asked_is_met_by_a_verb_not_a_noun_of_its_stem(core_searcher):
+    """"Who has criticised Pashinyan's peace policy?": "denounced by the Armenian opposition",
+    not "critics of Pashinyan's government"; "Which body issued ...?" is not met by "the
+    discussed issues"."""
+    from retrieval.search import _acted
+    from retrieval.sparse import stem_words
+
+    kin = frozenset(stem_words(["criticize", "denounce"]))
+    assert _acted("his peace agenda denounced by the Armenian opposition", kin)
+    assert not _acted("some Armenian analysts and critics of Pashinyan's government", kin)
+    ans = core_searcher.search("Who has criticised Pashinyan's approach to making peace with Baku?", 3)
+    assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
