@@ -45,8 +45,8 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
                            r"\bpresidency\b", re.I)
 # a person named by the part played at a meeting ("the Brussels host", "the EU convener"), and
 # where news says who played it ("hosted by the European Union's top official, Charles Michel")
-_HOST = re.compile(r"\b(?:host|conven[eo]r|convening host)s?$", re.I)
-_HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired) by\s+[^.;:]{0,80}")
+_HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?$", re.I)
+_HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilitated) by\s+[^.;:]{0,80}")
 # a place named by what it is ("the enclave's authorities"), for gazetteer.place_of_kind
 _KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
 # "How did Michel say he views the routes?": a view asked through what was said (each verb one of

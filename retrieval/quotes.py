@@ -937,7 +937,7 @@ _NAMED = _named(_SPEAKER_HEADS)
 _STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
 # ("the Armenian head of government", "the EU host": a person named by office or part played)
 _NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head of (?:the )?(?:government|state)|head|president|"
-                          r"premier|minister|envoy|official|host|conven[eo]r")
+                          r"premier|minister|envoy|official|host|conven[eo]r|mediator|intermediary")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")
@@ -954,7 +954,8 @@ _Q_REASON = re.compile(
     r"^(?:what|which)\s+(?:reasons?|explanations?|justifications?|grounds|arguments?|evidence|rationale|"
     r"motives?|basis)\s+"
     r"(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+(?:give|gave|given|offer|offered|cite|cited|provide|"
-    r"provided|put forward)\s+(?:for\s+)?(?P<topic>.+)$", re.I)
+    r"provided|put forward|advance|advanced|present|presented|furnish|furnished)\s+(?:for\s+)?(?P<topic>.+)$",
+    re.I)
 # "On what grounds did Karabakh's leaders reject the Aghdam route?": the grounds are what they said
 _Q_GROUNDS = re.compile(
     rf"^(?:on|upon)\s+what\s+(?:grounds|basis)\s+(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+"
@@ -968,12 +969,15 @@ _Q_MADE = re.compile(
     r"exhortation|appeal|plea|call|request|recommendation|prognosis|prediction|forecast|admonition|"
     r"critique|criticism|rebuke|reproach|denial|rebuttal|assessment|appraisal|verdict|message|"
     # "What alternative supply arrangement does Baku advance?": what it proposed is what it said
-    r"proposal|suggestion|alternative|option|plan|idea|arrangement|solution|remedy|substitute)s?\s+"
+    r"proposal|suggestion|alternative|option|plan|idea|arrangement|solution|remedy|substitute|"
+    # "Which stipulations did Aliyev's office place on the agenda?": what it demanded
+    r"stipulation|condition|precondition|requirement)s?\s+"
     r"(?:does|did|do|has|have|had)\s+"
     r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered|"
     r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"
     r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated|"
-    r"advance|advanced|propose|proposed|suggest|suggested|float|floated|table|tabled|present|presented)"
+    r"advance|advanced|propose|proposed|suggest|suggested|float|floated|table|tabled|present|presented|"
+    r"place|placed|set|lay|laid|report|reported)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
 _SAID_WERE = re.compile(rf"\s+(?:{_SPEECH_VERBS})\s+(?=(?:was|were|is|are|had|have|would|will)\b)", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",
@@ -981,7 +985,8 @@ _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "ac
               **dict.fromkeys(("exhortation", "appeal", "plea", "call", "request", "recommendation"), "urge"),
               **dict.fromkeys(("prognosis", "prediction", "forecast", "admonition"), "warn"),
               **dict.fromkeys(("critique", "criticism", "rebuke", "reproach"), "criticize"),
-              "denial": "deny", "rebuttal": "deny"}
+              "denial": "deny", "rebuttal": "deny",
+              **dict.fromkeys(("stipulation", "condition", "precondition", "requirement"), "demand")}
 _Q_ACCORDING_LAST = re.compile(r"^(?P<topic>.+?),?\s+according to\s+(?P<spk>[^,]+?)$", re.I)
 # what an article is, not a speaker ("According to the report, ...")
 _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporting", "statement", "author",

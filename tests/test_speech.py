@@ -147,6 +147,7 @@ def test_an_unknown_speaker_still_abstains(engine):
     # the part played, not an office: whom the article says hosted ("talks hosted by ..., Charles Michel")
     ("the summit host", "Charles Michel"),
     ("the Brussels convener", "Charles Michel"),
+    ("the European mediator", "Charles Michel"),  # one who mediates between the two is the host too
 ])
 def test_a_speaker_described_by_office_is_found(engine, description, person):
     assert engine._described(description) == person
@@ -161,6 +162,11 @@ def test_a_described_speakers_quotes_are_raised(engine):
     # a speaker named by the part played, with a verb of urging the corpus words as "urged"
     ("What did the Brussels host exhort Aliyev and Pashinyan to take?", "take further courageous steps"),
     ("How did the meeting's convener weigh the Lachin and Aghdam supply routes?", "I see both options"),
+    # conditions put on the agenda are demands; the presidential administration is the president's office
+    ("What preconditions did the Azerbaijani presidential administration place on the agenda?",
+     "Baku’s demands for “the withdrawal"),
+    # a government's diplomats speak as its Foreign Ministry
+    ("What warning did Moscow's diplomats voice about the blockade?", "even more “dramatic” consequences"),
     # "the Armenian head of government" asked of with a charging verb: his charge
     ("What purpose did the Armenian head of government impute to Azerbaijan over the blockade?",
      "commit “genocide”"),
