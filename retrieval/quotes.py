@@ -972,12 +972,14 @@ _Q_MADE = re.compile(
     r"proposal|suggestion|alternative|option|plan|idea|arrangement|solution|remedy|substitute|"
     # "Which stipulations did Aliyev's office place on the agenda?": what it demanded
     r"stipulation|condition|precondition|requirement)s?\s+"
+    # ("What alternative supply channel did Baku advance?": the noun's own words after it)
+    r"(?:[\w-]+\s+){0,2}?"
     r"(?:does|did|do|has|have|had)\s+"
     r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered|"
     r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"
     r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated|"
     r"advance|advanced|propose|proposed|suggest|suggested|float|floated|table|tabled|present|presented|"
-    r"place|placed|set|lay|laid|report|reported)"
+    r"place|placed|set|lay|laid|report|reported|advocate|advocated|promote|promoted)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
 _SAID_WERE = re.compile(rf"\s+(?:{_SPEECH_VERBS})\s+(?=(?:was|were|is|are|had|have|would|will)\b)", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",

@@ -165,6 +165,9 @@ def test_a_described_speakers_quotes_are_raised(engine):
     # conditions put on the agenda are demands; the presidential administration is the president's office
     ("What preconditions did the Azerbaijani presidential administration place on the agenda?",
      "Baku’s demands for “the withdrawal"),
+    # a proposal named with its own words after the noun, and "advocate" for proposing
+    ("What alternative supply arrangement does Baku advocate for the Karabakh population?",
+     "supplied with basic necessities from Azerbaijan proper"),
     # a government's diplomats speak as its Foreign Ministry
     ("What warning did Moscow's diplomats voice about the blockade?", "even more “dramatic” consequences"),
     # "the Armenian head of government" asked of with a charging verb: his charge
