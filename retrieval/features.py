@@ -930,7 +930,9 @@ def role_holder(sentence: str, role: str, names: Sequence[str] = ()) -> str | No
 # the words news uses for whoever leads a body: a reader's "EU chief" is the article's
 # "European Union head" or "the EU's top official"
 _LEADS = ("chief", "head", "leader", "president", "boss", "chairman", "chairwoman", "chair", "top official")
-_KIN_TITLES = {**{w: _LEADS for w in _LEADS}, "premier": ("premier", "prime minister"),
+_SPOKES_TITLES = ("spokesperson", "spokeswoman", "spokesman")
+_KIN_TITLES = {**{w: _LEADS for w in _LEADS}, **{w: _SPOKES_TITLES for w in _SPOKES_TITLES},
+               "premier": ("premier", "prime minister"),
                "official": ("official", "top official"), "diplomat": ("diplomat", "minister", "ambassador")}
 
 

@@ -862,7 +862,9 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  # "What design did Pashinyan impute to Baku?": what he charged it with
                  r"impute[ds]?|ascribe[ds]?|fault(?:ed|s)?|censure[ds]?|repudiate[ds]?|"
                  # "What did the EU host exhort them to do?", "What did Michel discern in the talks?"
-                 r"exhort(?:ed|s)?|discern(?:ed|s)?|notice[ds]?|fores(?:ee|ees|aw|een)")
+                 r"exhort(?:ed|s)?|discern(?:ed|s)?|notice[ds]?|fores(?:ee|ees|aw|een)|forecast(?:ed|s)?|"
+                 # "Which subjects did Yerevan's readout list?": what it said
+                 r"list(?:ed|s)?|enumerate[ds]?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
 # ("Which analyst publicly faulted ...?": an adverb between them)
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+)(?<!'s))\s+"
@@ -937,7 +939,8 @@ _NAMED = _named(_SPEAKER_HEADS)
 _STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
 # ("the Armenian head of government", "the EU host": a person named by office or part played)
 _NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head of (?:the )?(?:government|state)|head|president|"
-                          r"premier|minister|envoy|official|host|conven[eo]r|mediator|intermediary")
+                          r"premier|minister|envoy|official|host|conven[eo]r|mediator|intermediary|"
+                          r"readout|communiqu[eé]")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")
@@ -1000,8 +1003,8 @@ _RULERS = ("leadership", "authorities", "government", "leaders", "officials", "a
            "cabinet")
 _DOCUMENT_OF = re.compile(r"^(.+?)'s\s+(?:(?:official|own|formal|written)\s+)?(?:readout|read-out|statement|"
                           r"communiqu[eé]|account|press release|release|summary)$")
-_DIPLOMATS = re.compile(r"^(.+?)(?:'s)?\s+(?:diplomats|diplomatic\s+(?:establishment|corps|service|ministry|"
-                        r"apparatus|arm|staff|mission|department))$")
+_DIPLOMATS = re.compile(r"^(.+?)(?:'s)?\s+(?:diplomats|(?:diplomatic|foreign[- ]affairs|foreign[- ]policy)\s+"
+                        r"(?:establishment|corps|service|ministry|apparatus|arm|staff|mission|department))$")
 _RULED_BY = re.compile(rf"^(.+?)\s+(?:(?:own|governing|local|ruling|de facto)\s+)?({'|'.join(_RULERS)})$")
 # words ranking a kind of speaker, which name none ("the top court")
 _RANKS = {"top", "main", "highest", "supreme", "senior", "leading", "chief", "principal", "other"}
@@ -1018,11 +1021,11 @@ VERB_FAMILIES = [
     {"deny", "reject", "dismiss", "refute", "rebuff", "repudiate"},
     # "What did Michel acknowledge about Baku's offer?" is met by "noted"
     {"note", "acknowledge", "notice", "discern", "observe"},
-    {"predict", "foresee", "forecast"},
     {"praise", "welcome", "hail", "commend"},
     {"promise", "pledge", "vow"},
     {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove"},
-    {"warn", "caution"},
+    # a warning foretells: "What did Moscow forecast?" is met by "warning of ... consequences"
+    {"warn", "caution", "predict", "foresee", "forecast"},
     # "Did Michel signal any convergence?" is met by "Michel gave no indications that ..."
     {"signal", "indicate", "indication", "suggest", "hint", "imply"},
 ]

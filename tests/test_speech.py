@@ -168,6 +168,12 @@ def test_a_described_speakers_quotes_are_raised(engine):
     # a proposal named with its own words after the noun, and "advocate" for proposing
     ("What alternative supply arrangement does Baku advocate for the Karabakh population?",
      "supplied with basic necessities from Azerbaijan proper"),
+    # forecasting bad outcomes is warning of them; a foreign-affairs apparatus is the Foreign Ministry
+    ("What did Russia's foreign affairs apparatus forecast if the blockade went on?",
+     "even more “dramatic” consequences"),
+    # a ministry's spokesperson, whichever word the article uses for her
+    ("What did the Armenian ministry's spokesperson urge other international actors to do?",
+     "should follow this line"),
     # a government's diplomats speak as its Foreign Ministry
     ("What warning did Moscow's diplomats voice about the blockade?", "even more “dramatic” consequences"),
     # "the Armenian head of government" asked of with a charging verb: his charge
