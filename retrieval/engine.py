@@ -47,6 +47,8 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
 # where news says who played it ("hosted by the European Union's top official, Charles Michel")
 _HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?$", re.I)
 _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilitated) by\s+[^.;:]{0,80}")
+# a person's own words asked for ("What did Aliyev personally say?", "his personal reaction")
+_PERSONALLY = re.compile(r"\bpersonal(?:ly)?\b", re.I)
 # a place named by what it is ("the enclave's authorities"), for gazetteer.place_of_kind
 _KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
 # "How did Michel say he views the routes?": a view asked through what was said (each verb one of
@@ -257,6 +259,13 @@ class Engine:
             if ans is not None:
                 ans.question, ans.notice = q, answers[i].notice
                 answers[i] = ans
+        for i, sq in enumerate(speech):
+            # "What did Aliyev personally tell reporters?": his own words, which the article may not
+            # quote at all (his office's words are not his)
+            if sq is not None and sq.speaker and answers[i].answered and _PERSONALLY.search(cleaned[i]) \
+                    and not self._own_words(sq.speaker, quotes):
+                a = answers[i]
+                a.answered, a.hits, a.abstained_hits = False, [], a.hits
         # "What post does Michel hold, and how is that body described?": when the whole reads as
         # unanswerable, its first question may not be; its answer is the one given
         for i, q in enumerate(questions):
@@ -341,6 +350,15 @@ class Engine:
                 for row in responses:
                     boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
+
+    def _own_words(self, speaker: str, quotes) -> bool:
+        """Whether the article quotes the person a question names (or describes) in their own right."""
+        from .quotes import SpeechQuery
+
+        found = quotes.answer(SpeechQuery(speaker, "", "say"), k=50)
+        if not found and (person := self._described(speaker)):
+            found = quotes.answer(SpeechQuery(person, "", "say"), k=50)
+        return any(r.get("speaker_kind") == "person" for r in found)
 
     def _spoken_for(self, speaker: str, quotes) -> list[dict]:
         """The quotes of a body's spokesperson, for a question about what the body said: "the

@@ -1064,8 +1064,13 @@ def speech_verbs(verb: str, question: str = "") -> set[str]:
 def _whole_speaker(raw: str, most: int = 6) -> str | None:
     """The speaker a question names, without its determiner; None when it is a stop word or
     longer than `most` words (then it is a clause, not a name)."""
-    spk = strip_determiner(raw.strip(" \"'“”"))
+    spk = _SPEAKER_ADVERB.sub("", strip_determiner(raw.strip(" \"'“”")))
     return spk if spk and fold(spk) not in _STOP and len(spk.split()) <= most else None
+
+
+# "What did Michel personally say ...?": how the speaker spoke, not who
+_SPEAKER_ADVERB = re.compile(r"\s+(?:personally|himself|herself|itself|themselves|publicly|officially|"
+                             r"actually|really|ever|also|directly)$", re.I)
 
 
 _THINK_TANK = re.compile(r"\bthink[- ]?tanks?\b", re.I)

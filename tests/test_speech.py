@@ -451,3 +451,14 @@ def test_in_someones_view_attributes_what_follows(engine):
     on ("Real progress depends on the next steps ..."), not his stance ("I see both options ...")."""
     ans = engine.ask("In Michel's view, what does genuine advancement hinge upon?")
     assert ans.answered and "Real progress depends" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    # the article quotes Aliyev's office, never Aliyev himself
+    ("What did Ilham Aliyev personally say to the press after the Brussels meeting?", False),
+    ("What was the Russian president's personal reaction to Baku's rejection?", False),  # named nowhere
+    # Michel's own words are quoted
+    ("What did Michel personally say about the supply routes?", True),
+])
+def test_a_persons_own_words_asked_for_need_a_quote_of_that_person(engine, question, answered):
+    assert engine.ask(question, 3).answered is answered
