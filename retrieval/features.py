@@ -657,6 +657,21 @@ def count_supported(question: str, passage: str, stem) -> bool | None:
     return False
 
 
+# "What tonnage of cargo ...?", "What is the numerical strength of the contingent?", "How large is
+# the contingent?": a quantity asked by its kind, which only a sentence giving a number answers
+_QUANTITY_ASKED = re.compile(
+    r"^\W*(?:(?:what|which)\s+(?:(?:is|was|were|are|has been)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:tonnage|volume|amount|quantity|number|size|strength|value|count|total|sum|headcount)\b|"
+    r"how\s+(?:large|big|much|many)\b)", re.I)
+_A_NUMBER = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS - {"both", "single", "double", "several"}))
+                       + r")\b", re.I)
+
+
+def quantity_unmet(question: str, sentence: str) -> bool:
+    """Whether the question asks a quantity by its kind and the answer's sentence gives no number."""
+    return bool(_QUANTITY_ASKED.match(question)) and not _A_NUMBER.search(sentence)
+
+
 # --- measure questions -----------------------------------------------------------------
 
 # Families of units a question can ask a quantity in; the passage must give a number in one.

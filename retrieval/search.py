@@ -70,6 +70,7 @@ from .features import (
     names_an_addressee,
     names_body,
     names_several,
+    quantity_unmet,
     question_names,
     question_parts,
     question_type,
@@ -1063,6 +1064,8 @@ class Searcher:
             return False
         sentence = top.sentences[int(c.local[best])]
         if answer_type_supported(c.question, sentence, top.text) is False:  # no person, no future
+            return False
+        if counted is None and quantity_unmet(c.question, sentence):  # "What tonnage of aid ...?" with none
             return False
         if counted:  # "How many leaders met?" and "the three leaders": the passage counts them
             return True

@@ -1427,3 +1427,15 @@ def test_a_past_act_asked_is_met_by_a_verb_not_a_noun_of_its_stem(core_searcher)
     assert not _acted("some Armenian analysts and critics of Pashinyan's government", kin)
     ans = core_searcher.search("Who has criticised Pashinyan's approach to making peace with Baku?", 3)
     assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "answered"), [
+    ("What tonnage of relief supplies had the peacekeepers delivered before the checkpoint went up?", False),
+    ("What is the troop strength of the Russian peacekeeping mission in Karabakh?", False),
+    ("How large is Armenia's territory?", True),  # "covers 29,800 square kilometers"
+    ("Which figure hosted the trilateral talks?", True),  # a person, not a quantity
+])
+def test_a_quantity_asked_by_its_kind_needs_a_number(core_searcher, question, answered):
+    """"What tonnage ...?", "What is the troop strength ...?": only a sentence giving a number
+    answers, however near the rest of it is."""
+    assert core_searcher.search(question, 3).answered is answered
