@@ -469,7 +469,7 @@ class Engine:
         from .features import described_role
 
         if _HOST.search(speaker):  # "the summit host", "the EU convener": whom the article says hosted
-            return self._host()
+            return self._host(speaker)
         place = _KIND_OF_PLACE.search(speaker)  # "the enclave's authorities": Karabakh's
         if place and (name := place_of_kind(place.group(1), self.load().known)):
             return f"{speaker[:place.start()]}{name}{speaker[place.end():]}"
@@ -483,16 +483,20 @@ class Engine:
             return body if self.quotes.by_speaker(body) else None
         return person
 
-    def _host(self) -> str | None:
-        """The one speaker the article says hosted ("talks hosted by the European Union's top
-        official, Charles Michel"); None if it names none, or several."""
+    def _host(self, speaker: str) -> str | None:
+        """The quoted speaker the passages closest to a description ("the EU convener") say
+        hosted the meeting ("talks hosted by the European Union's top official, Charles Michel"),
+        the closest passage first; None if they name none."""
         from .speakers import person_names
 
-        found = set()
-        for p in self.load().data.passages:
-            for m in _HOSTED_BY.finditer(p.text):
-                found |= {n for n in person_names(m.group(0)) if self.quotes.by_speaker(n)}
-        return found.pop() if len(found) == 1 else None
+        found = self.load().search(f"{speaker} who hosted the talks", 10)  # "the mediator" alone says little
+        rows = self._passage_rows()
+        for hit in found.hits or found.abstained_hits:
+            for m in _HOSTED_BY.finditer(self.load().data.passages[rows[hit.passage_id]].text):
+                named = [n for n in person_names(m.group(0)) if self.quotes.by_speaker(n)]
+                if named:
+                    return named[0]
+        return None
 
     def _named_beside(self, speaker: str, role: tuple[str, list[str]]) -> str | None:
         """The person the passages closest to a description name beside its role."""
