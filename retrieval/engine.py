@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from .answer import Answer, Hit, make_citation
@@ -18,6 +18,7 @@ from .config import Settings
 from .embeddings import Encoder
 from .gazetteer import place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
+from .passages import Passage
 from .sparse import stem_words
 
 log = logging.getLogger(__name__)
@@ -287,14 +288,11 @@ class Engine:
         by "urged"). The reporter's own sentences still compete:
         "Did Michel suggest they narrowed their differences?" is answered by "Michel gave no
         indications that ...", which quotes no one."""
-        found = quotes.answer(sq, k=30)
+        found = self._speaker_quotes(sq, quotes, k=30)
         if sq.speaker is None and sq.topic:  # "Who condemned Pashinyan's policy?": not Pashinyan
             owners = {w.lower() for w in _POSSESSOR.findall(sq.topic)}
             found = [r for r in found
                      if not owners & {w.lower() for w in _WORDS.findall(r.get("speaker", ""))}]
-        if not found and sq.speaker:  # "the EU chief": whom the article describes so
-            person = self._described(sq.speaker)
-            found = quotes.answer(replace(sq, speaker=person), k=30) if person else []
         if sq.speaker:  # "What did Yerevan's foreign ministry say ...?": its spokeswoman's words too
             found = found + [r for r in self._spoken_for(sq.speaker, quotes) if r not in found]
         if not found:
@@ -351,13 +349,20 @@ class Engine:
                     boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
 
+    def _speaker_quotes(self, sq, quotes, k: int) -> list[dict]:
+        """The quotes `quotes.answer` finds for a speech question, or, when it names its speaker
+        by a description none is found under ("the EU chief"), those of whom the article
+        describes so."""
+        found = quotes.answer(sq, k=k)
+        if not found and sq.speaker and (person := self._described(sq.speaker)):
+            found = quotes.answer(replace(sq, speaker=person), k=k)
+        return found
+
     def _own_words(self, speaker: str, quotes) -> bool:
         """Whether the article quotes the person a question names (or describes) in their own right."""
         from .quotes import SpeechQuery
 
-        found = quotes.answer(SpeechQuery(speaker, "", "say"), k=50)
-        if not found and (person := self._described(speaker)):
-            found = quotes.answer(SpeechQuery(person, "", "say"), k=50)
+        found = self._speaker_quotes(SpeechQuery(speaker, "", "say"), quotes, k=50)
         return any(r.get("speaker_kind") == "person" for r in found)
 
     def _spoken_for(self, speaker: str, quotes) -> list[dict]:
@@ -489,23 +494,28 @@ class Engine:
         the closest passage first; None if they name none."""
         from .speakers import person_names
 
-        found = self.load().search(f"{speaker} who hosted the talks", 10)  # "the mediator" alone says little
-        rows = self._passage_rows()
-        for hit in found.hits or found.abstained_hits:
-            for m in _HOSTED_BY.finditer(self.load().data.passages[rows[hit.passage_id]].text):
+        # ("the mediator" alone says little of which passages to read)
+        for passage in self._closest_passages(f"{speaker} who hosted the talks", 10):
+            for m in _HOSTED_BY.finditer(passage.text):
                 named = [n for n in person_names(m.group(0)) if self.quotes.by_speaker(n)]
                 if named:
                     return named[0]
         return None
 
+    def _closest_passages(self, query: str, k: int) -> Iterator[Passage]:
+        """The passages of the search's first `k` hits for `query`, answered or not, best first:
+        where a description's person is named."""
+        found = self.load().search(query, k)
+        rows = self._passage_rows()
+        for hit in found.hits or found.abstained_hits:
+            yield self.load().data.passages[rows[hit.passage_id]]
+
     def _named_beside(self, speaker: str, role: tuple[str, list[str]]) -> str | None:
         """The person the passages closest to a description name beside its role."""
         from .features import role_holder
 
-        found = self.load().search(speaker, 3)
-        rows = self._passage_rows()
-        for hit in found.hits or found.abstained_hits:
-            for sentence in self.load().data.passages[rows[hit.passage_id]].sentences:
+        for passage in self._closest_passages(speaker, 3):
+            for sentence in passage.sentences:
                 person = role_holder(sentence, *role)
                 if person:
                     return person

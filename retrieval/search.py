@@ -278,7 +278,6 @@ def _raise(s_score: np.ndarray, held: np.ndarray, units: float) -> np.ndarray:
     return s_score + units * (float(s_score.std()) or 1.0) * held
 
 
-_PAST = re.compile(r"ed$", re.I)
 _VERB_FORM = re.compile(r"[a-z]+(?:ed|ing)\b")
 
 
@@ -820,7 +819,7 @@ class Searcher:
             phrasal = self._phrasal_relatives(c.question).get(stems[0])
             if phrasal:  # "Whose appeals did Azerbaijan turn down?" is met by "rejected", not "turn"
                 kin = frozenset(phrasal)
-            if _PAST.search(act) and not phrasal:
+            if act.lower().endswith("ed") and not phrasal:
                 # a past act asked ("Who criticised ...?", "Which body issued ...?") is met by a verb,
                 # "denounced by", not a noun of its stem ("critics of", "the discussed issues")
                 held = self._sentences_that(c, lambda t: _acted(t, kin))
