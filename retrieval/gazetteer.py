@@ -269,6 +269,20 @@ def place_of_kind(kind: str, known: Callable[[str], bool]) -> str | None:
     return places.pop() if len(places) == 1 else None
 
 
+_KIND_OF_PLACE = re.compile(r"\bthe ((?:[\w-]+ ){0,2}?)(" + "|".join(KINDS_OF_PLACE) + r")\b", re.I)
+
+
+def as_places_of_kind(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with the place a description stands for written beside it ("shortages in the
+    enclave" -> "shortages in the enclave Karabakh"), so that BM25 meets the sentences that
+    name it; as written where the corpus names no place of that kind, or several."""
+    def add(m: re.Match) -> str:
+        name = place_of_kind(m.group(2), known)
+        return f"{m.group(0)} {name}" if name and name.lower() not in m.group(1).lower() else m.group(0)
+
+    return _KIND_OF_PLACE.sub(add, text)
+
+
 # cities that news names for the international bodies seated there ("the Strasbourg court" is
 # the European Court of Human Rights, "the court in The Hague" the ICJ); capitals stand for
 # their countries instead (CAPITALS)

@@ -91,6 +91,7 @@ from .gazetteer import (
     as_capitals,
     as_countries,
     as_named_bodies,
+    as_places_of_kind,
     as_sides,
     capitalised_places,
     spelled_out,
@@ -654,7 +655,7 @@ class Searcher:
         never writes is the name its initials spell there ("ECHR" -> "European Court of Human
         Rights", acronyms.py)."""
         clean = as_named_bodies(self._spelled_initialisms(clean), self.known)
-        return as_countries(as_capitals(clean, self.known), self.known)
+        return as_places_of_kind(as_countries(as_capitals(clean, self.known), self.known), self.known)
 
     def _spelled_initialisms(self, clean: str) -> str:
         if not self.synonyms:

@@ -266,6 +266,20 @@ def test_capitals_stand_for_their_countries_only_when_the_corpus_does_not_name_t
     assert as_countries("Who met at Moscow's request?", known) == "Who met at Russia's request?"
 
 
+def test_a_place_named_by_its_kind_is_searched_by_its_name(core_searcher):
+    """The article never says "enclave": a question that does is read as naming the one
+    enclave the article names, so BM25 meets the sentences about Karabakh."""
+    from retrieval.gazetteer import as_places_of_kind
+
+    known = {"Karabakh"}.__contains__
+    assert as_places_of_kind("Are there troops in the mountain enclave?", known) == \
+        "Are there troops in the mountain enclave Karabakh?"
+    assert as_places_of_kind("the Karabakh enclave", known) == "the Karabakh enclave"
+    assert as_places_of_kind("the enclave", {"Karabakh", "Kaliningrad"}.__contains__) == "the enclave"
+    hits = core_searcher.search("Does Armenia keep soldiers in the enclave?", 3).hits
+    assert any("denied any military presence in Karabakh" in h.highlight for h in hits)
+
+
 def test_a_whole_counts_as_known_only_when_the_corpus_names_a_part():
     from retrieval.gazetteer import without_known_wholes
 
