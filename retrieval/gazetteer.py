@@ -71,18 +71,25 @@ _CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=l
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+$", re.I)
 
 
-def as_countries(text: str, known: Callable[[str], bool]) -> str:
+def as_countries(text: str, known: Callable[[str], bool],
+                 owns: Callable[[str], bool] | None = None) -> str:
     """`text` with each capital or seat the corpus does not know (`known(name)` false) replaced
     by its country when the corpus knows that, else by the country's capital (a seat only); a
     capital it knows, with its country beside it when it knows that too ("Did Baku turn down
     ...?" is met by "Azerbaijan has rejected ..."); everything else as written. A capital
     after "in", "at", "near" or "outside" is the city itself, not its government, and stays ("talks in
-    Moscow"; but "at Moscow's request")."""
+    Moscow"; but "at Moscow's request"). With `owns` (whether the corpus itself writes the
+    name possessively, "Baku's demands"), a capital's possessive the corpus never writes is
+    its country's: "Yerevan's readout" is Armenia's, not a sentence that merely names Yerevan."""
     def swap(m: re.Match) -> str:
         name = m.group(1)
         country = STANDS_FOR[name]
         if known(name):
-            return f"{name} {country}" if name in CAPITALS and known(country) else name
+            if name not in CAPITALS or not known(country):
+                return name
+            if owns is not None and text[m.end():m.end() + 2] in ("'s", "’s") and not owns(name):
+                return country
+            return f"{name} {country}"
         if name in CAPITALS and _PLACE_BEFORE.search(text, 0, m.start()) \
                 and text[m.end():m.end() + 2] not in ("'s", "’s"):
             return name  # "talks in Moscow" is a place: talks in Russia are not talks there

@@ -351,6 +351,7 @@ class Searcher:
         self.ranker, self.answerer = models if models is not None else load_models()
         self._docs = data.documents
         self._vocab = data.sparse.retriever.vocab_dict
+        self._possessives: dict[str, bool] = {}
         self._sorted_vocab: list[str] | None = None  # for `_extensions`, sorted on first use
         # stored at index time; an older index's bits are computed on first sight and kept
         self._attrs: np.ndarray | None = data.sentence_attrs
@@ -655,7 +656,15 @@ class Searcher:
         never writes is the name its initials spell there ("ECHR" -> "European Court of Human
         Rights", acronyms.py)."""
         clean = as_named_bodies(self._spelled_initialisms(clean), self.known)
-        return as_places_of_kind(as_countries(as_capitals(clean, self.known), self.known), self.known)
+        clean = as_countries(as_capitals(clean, self.known), self.known, self._written_possessive)
+        return as_places_of_kind(clean, self.known)
+
+    def _written_possessive(self, name: str) -> bool:
+        """Whether the corpus writes `name` with a possessive ("Baku's demands")."""
+        if name not in self._possessives:
+            owner = re.compile(rf"\b{re.escape(name)}[’']s\b")
+            self._possessives[name] = any(owner.search(p.text) for p in self.data.passages)
+        return self._possessives[name]
 
     def _spelled_initialisms(self, clean: str) -> str:
         if not self.synonyms:

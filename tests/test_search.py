@@ -280,6 +280,21 @@ def test_a_place_named_by_its_kind_is_searched_by_its_name(core_searcher):
     assert any("denied any military presence in Karabakh" in h.highlight for h in hits)
 
 
+def test_a_capitals_possessive_the_corpus_never_writes_is_its_countrys(core_searcher):
+    """The article writes "Baku's demands" but never "Yerevan's": "Yerevan's answer" is
+    Armenia's answer, not whatever sentence happens to name the city."""
+    from retrieval.gazetteer import as_countries
+
+    known = {"Armenia", "Yerevan", "Azerbaijan", "Baku"}.__contains__
+    owns = {"Baku"}.__contains__
+    assert as_countries("Yerevan's answer to Baku's demands", known, owns) == \
+        "Armenia's answer to Baku Azerbaijan's demands"
+    assert as_countries("talks in Yerevan", known, owns) == "talks in Yerevan Armenia"
+    q = "What is Yerevan's answer to claims that it has soldiers in Karabakh?"
+    hit = core_searcher.search(q, 3).hits[0]
+    assert "Armenia has repeatedly denied any military presence" in hit.highlight
+
+
 def test_a_whole_counts_as_known_only_when_the_corpus_names_a_part():
     from retrieval.gazetteer import without_known_wholes
 
