@@ -71,6 +71,22 @@ _CAPITAL = re.compile(r"\b(" + "|".join(sorted(map(re.escape, STANDS_FOR), key=l
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|near|outside)\s+$", re.I)
 
 
+def as_owning_countries(text: str, known: Callable[[str], bool], owns: Callable[[str], bool]) -> str:
+    """`text` with each capital's possessive the corpus never writes (`owns(name)` false) read
+    as its country's ("Yerevan's readout" -> "Armenia's readout"), where the corpus names both.
+    Both the words BM25 reads and the vector the model reads take it: a city's name would
+    otherwise draw the question to whatever sentence mentions the city."""
+    def swap(m: re.Match) -> str:
+        name = m.group(1)
+        country = CAPITALS.get(name)
+        if country and text[m.end():m.end() + 2] in ("'s", "’s") and known(name) and known(country) \
+                and not owns(name):
+            return country
+        return name
+
+    return _CAPITAL.sub(swap, text)
+
+
 def as_countries(text: str, known: Callable[[str], bool],
                  owns: Callable[[str], bool] | None = None) -> str:
     """`text` with each capital or seat the corpus does not know (`known(name)` false) replaced
@@ -81,15 +97,14 @@ def as_countries(text: str, known: Callable[[str], bool],
     Moscow"; but "at Moscow's request"). With `owns` (whether the corpus itself writes the
     name possessively, "Baku's demands"), a capital's possessive the corpus never writes is
     its country's: "Yerevan's readout" is Armenia's, not a sentence that merely names Yerevan."""
+    if owns is not None:
+        text = as_owning_countries(text, known, owns)
+
     def swap(m: re.Match) -> str:
         name = m.group(1)
         country = STANDS_FOR[name]
         if known(name):
-            if name not in CAPITALS or not known(country):
-                return name
-            if owns is not None and text[m.end():m.end() + 2] in ("'s", "’s") and not owns(name):
-                return country
-            return f"{name} {country}"
+            return f"{name} {country}" if name in CAPITALS and known(country) else name
         if name in CAPITALS and _PLACE_BEFORE.search(text, 0, m.start()) \
                 and text[m.end():m.end() + 2] not in ("'s", "’s"):
             return name  # "talks in Moscow" is a place: talks in Russia are not talks there

@@ -1002,7 +1002,9 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
 _RULERS = ("leadership", "authorities", "government", "leaders", "officials", "administration", "executive",
            "cabinet")
 _DOCUMENT_OF = re.compile(r"^(.+?)'s\s+(?:(?:official|own|formal|written)\s+)?(?:readout|read-out|statement|"
-                          r"communiqu[eé]|account|press release|release|summary)$")
+                          r"communiqu[eé]|account|press release|release|summary)"
+                          # "Yerevan's account of the meeting": what it is an account of says no more
+                          r"(?:\s+(?:of|on|about|from|after)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?)?$")
 _DIPLOMATS = re.compile(r"^(.+?)(?:'s)?\s+(?:diplomats|(?:diplomatic|foreign[- ]affairs|foreign[- ]policy)\s+"
                         r"(?:establishment|corps|service|ministry|apparatus|arm|staff|mission|department))$")
 _RULED_BY = re.compile(rf"^(.+?)\s+(?:(?:own|governing|local|ruling|de facto)\s+)?({'|'.join(_RULERS)})$")

@@ -91,6 +91,7 @@ from .gazetteer import (
     as_capitals,
     as_countries,
     as_named_bodies,
+    as_owning_countries,
     as_places_of_kind,
     as_sides,
     capitalised_places,
@@ -398,6 +399,7 @@ class Searcher:
         """Vectors of cleaned questions, in one batch (None where the mode reads no vectors)."""
         if (config or self.config).mode == "bm25" or self.size == 0:
             return None
+        clean = [as_owning_countries(c, self.known, self._written_possessive) for c in clean]
         return self.encoder.encode([c or " " for c in clean])
 
     def batch_search(self, questions: Sequence[str], k: int = 3, *, config: SearchConfig | None = None,

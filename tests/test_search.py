@@ -293,6 +293,11 @@ def test_a_capitals_possessive_the_corpus_never_writes_is_its_countrys(core_sear
     q = "What is Yerevan's answer to claims that it has soldiers in Karabakh?"
     hit = core_searcher.search(q, 3).hits[0]
     assert "Armenia has repeatedly denied any military presence" in hit.highlight
+    # the model reads it so too, and the city where it is a place
+    a, b, c, d = core_searcher.encode_questions([
+        "What did Yerevan's readout say?", "What did Armenia's readout say?",
+        "What was said in Yerevan?", "What was said in Armenia?"])
+    assert np.allclose(a, b) and not np.allclose(c, d)
 
 
 def test_a_whole_counts_as_known_only_when_the_corpus_names_a_part():

@@ -209,6 +209,7 @@ def test_a_speaker_named_by_the_kind_of_place_it_governs(engine):
     ("Baku's authorities", {"Azerbaijan", "Azerbaijani Foreign Ministry"}),  # its government speaks for it
     ("the Armenian cabinet", {"Armenian government"}),  # a word for the government
     ("Yerevan's official readout", {"Armenian government", "Armenian Foreign Ministry"}),  # its account
+    ("Yerevan's account of the summit", {"Armenian government", "Armenian Foreign Ministry"}),
     ("the Armenian government's statement", {"Armenian government"}),
     ("Russia's diplomats", {"Russian Foreign Ministry"}),  # diplomats speak for the Foreign Ministry
     ("the Russian diplomatic corps", {"Russian Foreign Ministry"}),
