@@ -1030,6 +1030,9 @@ VERB_FAMILIES = [
     {"warn", "caution", "predict", "foresee", "forecast"},
     # "Did Michel signal any convergence?" is met by "Michel gave no indications that ..."
     {"signal", "indicate", "indication", "suggest", "hint", "imply"},
+    # "Who acted as convener of the summit?" is met by "talks hosted by ..."
+    {"host", "convene", "convener", "convenor", "mediate", "mediator", "intermediary", "broker",
+     "facilitate", "facilitator"},
 ]
 _ASK_TO = re.compile(r"\b(?:ask|asked|asks|tell|told|tells)\s+(?:[\w'’-]+\s+){1,5}?to\s+\w+", re.I)
 _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)

@@ -670,6 +670,7 @@ def test_the_act_a_who_question_asks_the_doer_of(question, act):
     "who was the host of the talks between the armenian and azerbaijani leaders",
     "Which EU official hosted the talks between the Armenian and Azerbaijani leaders?",
     "Which EU figure hosted the latest Armenia-Azerbaijan summit?",  # "latest" is the other's word
+    "Who mediated between Aliyev and Pashinyan?",  # another word for the part: "hosted by"
 ])
 def test_a_who_question_is_answered_where_its_act_is(core_searcher, question):
     """Sentences about the talks and the leaders share more of the question's words; the
