@@ -426,7 +426,9 @@ def tells_view(sentence: str) -> bool:
 # rejected Russia's latest calls ...")
 _COMPLIED_Q = re.compile(r"^\W*(did|does|do|has|have|had|will|would|is|was)\b.{0,60}?\b(agree[ds]?|"
                          r"accept(ed|s)?|compl(y|ied|ies)|heed(ed|s)?|consent(ed|s)?|grant(ed|s)?|"
-                         r"go along)\b", re.I)
+                         r"go along|"
+                         # "Does Armenia admit to having troops there?": it admits or denies it
+                         r"admit(s|ted)?|acknowledg(e|es|ed)|concede[ds]?)\b", re.I)
 
 
 def asks_stance(question: str) -> bool:

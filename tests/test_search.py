@@ -1095,6 +1095,10 @@ def test_whether_someone_complied_is_how_they_responded(core_searcher):
     assert not asks_response("Who agreed to intensify the work?")
     ans = core_searcher.search("did azerbaijan agree to russia's request to reopen the lachin corridor")
     assert ans.answered and "has rejected Russia’s latest calls" in ans.hits[0].highlight
+    # whether someone admits something: they admitted or denied it
+    assert asks_response("Has Armenia conceded that it has soldiers inside Karabakh?")
+    ans = core_searcher.search("Does Armenia admit maintaining armed forces in Karabakh?")
+    assert ans.answered and "repeatedly denied any military presence" in ans.hits[0].highlight
 
 
 def test_an_affiliation_asked_needs_a_body_of_its_kind_beside_the_person(core_searcher):
