@@ -52,6 +52,13 @@ _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilit
 _PERSONALLY = re.compile(r"\bpersonal(?:ly)?\b", re.I)
 # a place named by what it is ("the enclave's authorities"), for gazetteer.place_of_kind
 _KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
+# a person the question names by office ("the Armenian premier", "the EU's senior official",
+# "the Azerbaijani head of state"), not already followed by a name; `_with_names` reads whom
+_DESCRIPTION = re.compile(
+    r"\bthe\s+(?P<d>(?:[A-Z][\w-]*(?:['’]s)?\s+){1,3}(?:(?:senior|top|chief|most\s+senior)\s+)?"
+    r"(?:heads?\s+of\s+(?:government|state)|prime\s+minister|foreign\s+minister|premier|president|leader|"
+    r"chief|head|official|spokeswoman|spokesman|spokesperson))\b(?!\s+[A-Z])")
+_WHO_IS = re.compile(r"^\W*(?:who|whom|whose)\b|\bname\b", re.I)
 # "How did Michel say he views the routes?": a view asked through what was said (each verb one of
 # quotes.OPINION_VERBS)
 _SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|think|feel|regard|consider|"
@@ -113,6 +120,7 @@ class Engine:
         self._rows: dict[str, int] | None = None
         self._stems: dict[int, set[str]] = {}
         self._spokes: list[tuple[dict, str]] | None = None  # `_spokespeople`, read once
+        self._people: dict[str, str | None] = {}  # `_with_names`: whom each description names
         self._lock = threading.Lock()
         # a stream of questions (`qabot ask -`, `qabot eval`) rather than a bot waiting on
         # messages: encoded in bfloat16 where the CPU has it, else by ONNX with its worker
@@ -140,6 +148,7 @@ class Engine:
                 self._rows = None
                 self._stems = {}
                 self._spokes = None
+                self._people = {}
         return report
 
     # -- loading --
@@ -228,11 +237,14 @@ class Engine:
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         config = replace(searcher.config, mode=mode) if mode else None
         cleaned = [searcher.normalise(q) for q in questions]
-        vecs = searcher.encode_questions(cleaned, config)  # once: the office answers reuse them
         hybrid = (mode or searcher.config.mode) == "hybrid"
         quotes = self.quotes if hybrid else None
         if quotes is None:
-            return searcher.batch_search(questions, k, config=config, vectors=vecs)
+            return searcher.batch_search(questions, k, config=config)
+        # the model reads a person named by office by name too (BM25 would then favour any sentence
+        # naming them over the one that answers by pronoun: "He made it clear ..."); once: the
+        # office answers reuse them
+        vecs = searcher.encode_questions([self._with_names(c) for c in cleaned], config)
         from .features import question_parts
         from .quotes import parse_role_question, parse_speech_question
 
@@ -467,6 +479,23 @@ class Engine:
         reported = (parts[0] + " " + parts[2]).lower()
         return all(n in reported for n in names) and bool(verbs & set(stem_words(_WORDS.findall(reported))))
 
+    def _with_names(self, clean: str) -> str:
+        """The question with the name of each person it calls by office written after the office
+        ("the Armenian premier" -> "the Armenian premier Nikol Pashinyan"), where the passages
+        closest to the office name its holder (`_described`) and the question does not already."""
+        def add(m: re.Match) -> str:
+            d = m.group("d")
+            if d not in self._people:
+                self._people[d] = self._described(f"the {d}")
+            name = self._people[d]
+            if not name or name.split()[-1] in clean:
+                return m.group(0)
+            return f"{m.group(0)} {name}"
+
+        if _WHO_IS.search(clean):  # "Who is the Armenian premier?" asks the name itself
+            return clean
+        return _DESCRIPTION.sub(add, clean)
+
     def _described(self, speaker: str) -> str | None:
         """The person a description names ("the EU chief" -> "Charles Michel"): someone the
         passages closest to it name beside the role, qualified by its names ("European Union
@@ -514,7 +543,7 @@ class Engine:
         """The person the passages closest to a description name beside its role."""
         from .features import role_holder
 
-        for passage in self._closest_passages(speaker, 3):
+        for passage in self._closest_passages(speaker, 6):
             for sentence in passage.sentences:
                 person = role_holder(sentence, *role)
                 if person:
