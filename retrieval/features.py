@@ -48,6 +48,7 @@ _QTYPES = [
     ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
                             r"what (is |was |were |are )?(the )?([\w'’-]+ )?(number|size|area|percentage|"
                             r"share|amount|total|toll|figure|count|population|length|distance|budget|sum)s?|"
+                            r"(for |over )?what (length of time|duration|span of time)|"
                             r"what percentage)\b", re.I)),
     ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
                        r"president|politician|man|woman|country|organi[sz]ation|body|outlet|agency|court"

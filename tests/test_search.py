@@ -901,6 +901,7 @@ def test_a_hedged_how_long_question_is_a_quantity_question(core_searcher):
     from retrieval.features import question_type
 
     assert question_type("For roughly how long has Baku been blocking the road?") == "quantity"
+    assert question_type("For what duration has the road been shut?") == "quantity"
     q = "For roughly how long has Baku been cutting off the sole overland route between Karabakh and Armenia?"
     ans = core_searcher.search(q, 3)
     assert ans.answered and "seven-month blockade" in ans.hits[0].highlight
