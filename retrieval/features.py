@@ -720,7 +720,12 @@ _ASKS = {
                        r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s (land |total )?areas?\b", re.I),
     "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
                              r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s population|"
-                             r"how many (people|inhabitants|residents) (live|lives|living))\b", re.I),
+                             r"how many (people|inhabitants|residents) (live|lives|living)|"
+                             # "What population figure is cited ...?", "the size of its population"
+                             r"population (figure|count|size|total|estimate|number)s?|"
+                             r"(size|number) of (the |its |their )?([\w-]+ ){0,3}?"
+                             r"(population|inhabitants|residents))\b",
+                             re.I),
     "duration": re.compile(rf"^\s*((for )?({_HEDGE} )?how long (has|have|had|did|does|do)\b|"
                            rf"for ({_HEDGE} )?how long\b|since when\b)|\bduration\b", re.I),
     # "How far is Aghdam from Stepanakert?" asks a distance, which a passage without one lacks
