@@ -718,7 +718,10 @@ _ASKS = {
     "area": re.compile(r"\b(land|surface|total|territorial) areas?\b|"
                        r"^\s*what(’s|'s| is| was)? (the )?areas?\b|"
                        r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s (land |total )?areas?\b", re.I),
-    "population": re.compile(r"\b(what(’s|'s| is| was) the population|population of|"
+    # "What is the current population of ...?"; not "What has the closure done for the population of ...?"
+    "population": re.compile(r"\b(what(’s|'s| is| was) the population|"
+                             r"how (large|big) (is|was) (the |its )?([\w-]+ ){0,2}?population|"
+                             r"^\s*what(’s|'s| is| was| are| were)? (the )?([\w-]+ ){0,2}?population|"
                              r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s population|"
                              r"how many (people|inhabitants|residents) (live|lives|living)|"
                              # "What population figure is cited ...?", "the size of its population"

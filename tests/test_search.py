@@ -249,6 +249,15 @@ def test_near_topic_measure_questions_abstain(core_searcher, question):
     assert not core_searcher.search(question, 3).answered
 
 
+def test_a_population_named_is_not_a_population_asked(core_searcher):
+    """"What has the blockade done for the population of Karabakh?" asks what happened to the
+    people, which the article says, not how many they are, which it does not."""
+    q = "What humanitarian consequences has the blockade had for the population of Karabakh?"
+    ans = core_searcher.search(q)
+    assert ans.answered and "serious humanitarian crisis" in ans.hits[0].highlight
+    assert not core_searcher.search("What is the current population of Nagorno-Karabakh?").answered
+
+
 def test_capitals_stand_for_their_countries_only_when_the_corpus_does_not_name_them():
     from retrieval.gazetteer import as_countries
 
