@@ -168,6 +168,9 @@ _ACT_Q = re.compile(
     # "Who acted as host of the talks?", "Who played host to them?": the role taken is the act
     r"^who\s+(?:(?:acted|served|stood|was|were)\s+as|play(?:ed|s)?(?:\s+the\s+(?:role|part)\s+of)?)\s+"
     r"(?:the\s+|a\s+|an\s+)?(?P<role>(?!(?:the|a|an)\b)[a-z]+)\b(?!\s+(?:part|role)\b)|"
+    # "Which individual acted as convenor of the talks?": the same, after the kind asked for
+    r"^(?:which|what)\s+(?:[\w-]+\s+){1,2}?(?:acted|served|stood)\s+as\s+(?:the\s+|a\s+|an\s+)?"
+    r"(?P<role_of>[a-z]+)\b|"
     r"^who(?:m)?\s+(?:(?:has|have|had|did|does|do|will|would)\s+)?(?P<verb>[a-z]+)\b|"
     # "Which EU official hosted the talks?": a past-tense verb right after the kind asked for
     r"^(?:which|what)\s+(?!(?:[\w-]+\s+){0,2}?(?:is|are|was|were|has|have|had|did|does|do)\b)"
@@ -194,8 +197,8 @@ def asked_act(question: str) -> str | None:
     m = _ACT_Q.search(question.strip())
     if not m or asked_role(question) or _LIGHT_ACT.match(question):
         return None
-    word = m.group("role") or m.group("verb") or m.group("noun") or m.group("past") or m.group("perfect") \
-        or m.group("whose")
+    groups = ("role", "role_of", "verb", "noun", "past", "perfect", "whose")
+    word = next(w for g in groups if (w := m.group(g)))
     return None if word.lower() in _NO_ACT else word
 
 

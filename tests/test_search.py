@@ -663,6 +663,7 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     ("Who acted as host of the trilateral talks?", "host"),  # the role taken
     ("Who played host to Aliyev and Pashinyan?", "host"),  # the part played
     ("Who played the role of mediator at the talks?", "mediator"),
+    ("Which person acted as convenor of the summit?", "convenor"),  # the kind asked, then the role
     ("Who played a key part in the talks?", "played"),  # "key" is no part played
     ("Whose request did the ministry reject?", None),  # a subject not named: no telling
     ("What land area was cited for Azerbaijan?", None),  # passive: the subject is not asked
