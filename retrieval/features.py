@@ -180,8 +180,10 @@ _ACT_Q = re.compile(
     # "Which groups have condemned ...?": the same, after "has" or "have"
     r"^which\s+(?:[\w-]+\s+){1,3}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b|"
     # "Whose appeals did Azerbaijan turn down?": the owner of what the one-word subject acted on
-    r"^whose\s+(?:[\w'’-]+\s+){1,8}?(?:did|does|do|has|have|had)\s+(?-i:[A-Z])[\w-]*"
-    r"(?:\s+(?-i:[A-Z])[\w-]*)?\s+(?P<whose>(?-i:[a-z]+))\b", re.I)
+    r"^whose\s+(?:[\w'’-]+\s+){1,8}?(?:did|does|do|has|have|had)\s+(?:the\s+)?(?-i:[A-Z])[\w-]*"
+    # ("the Azerbaijani government": a country's government or side acts as it does)
+    r"(?:\s+(?-i:[A-Z])[\w-]*)?(?:\s+(?:government|authorities|leadership|side))?\s+(?P<whose>(?-i:[a-z]+))\b",
+    re.I)
 _NO_ACT = frozenset("is was are were be been being said say says told tell tells stated state "
                     "think thinks thought mentioned according also else exactly".split())
 # "Who took part ...?": a light verb says little alone ("took place" is no taking part)

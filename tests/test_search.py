@@ -660,6 +660,7 @@ def test_a_sentence_after_one_it_speaks_of_by_pronoun_knows_its_names(core_searc
     ("Which groups have condemned Pashinyan's approach?", "condemned"),  # after "have" too
     ("Whose latest appeals did Azerbaijan turn down?", "turn"),  # what a named subject did
     ("Whose latest appeals did Baku Azerbaijan turn down?", "turn"),  # as the word features read it
+    ("Whose pleas did the Azerbaijani government spurn?", "spurn"),  # a country's government acting
     ("Who acted as host of the trilateral talks?", "host"),  # the role taken
     ("Who played host to Aliyev and Pashinyan?", "host"),  # the part played
     ("Who played the role of mediator at the talks?", "mediator"),
