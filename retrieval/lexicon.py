@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 7
+SYNONYMS_VERSION = 8
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -216,9 +216,9 @@ def initialism_key(acronym: str) -> str:
 
 def corpus_synonyms(vocab: Iterable[str], stem,
                     texts: Sequence[str] = ()) -> tuple[dict[str, list[str]], dict]:
-    """The synonym table of a corpus: WordNet's relatives of its words, joined by the acronyms
-    its `texts` use ("ICJ" and "International Court of Justice", acronyms.py); and a record
-    of its sources for the manifest."""
+    """The synonym table of a corpus: WordNet's relatives of its words and THESAURUS's, joined
+    by the acronyms its `texts` use ("ICJ" and "International Court of Justice", acronyms.py);
+    and a record of its sources for the manifest."""
     vocab = set(vocab)
     folder = find_wordnet()
     if folder is None:
@@ -227,6 +227,8 @@ def corpus_synonyms(vocab: Iterable[str], stem,
                     "documents' are matched less well")
     phrases = corpus_phrasals(texts, stem)
     table = {k: set(v) for k, v in build_synonyms(folder, vocab, stem, phrases).items()} if folder else {}
+    for s, near in thesaurus_links(vocab, stem).items():
+        table.setdefault(s, set()).update(near)
     acronyms = find_acronyms(texts)
     initialisms = find_initialisms(texts, taken=set(acronyms))
     links = acronym_links({**acronyms, **initialisms}, stem)
@@ -239,6 +241,32 @@ def corpus_synonyms(vocab: Iterable[str], stem,
     info = {"version": SYNONYMS_VERSION, "source": "wordnet-3.0" if folder else None,
             "acronyms": len(acronyms), "initialisms": len(initialisms)}
     return {s: sorted(v) for s, v in sorted(table.items())}, info
+
+
+# Words of diplomatic and legal reporting that WordNet does not join in the senses news uses:
+# a peace "settlement" is an accord, a treaty is "concluded" or "executed" when signed, a
+# draft "ripe" for it is ready, a "closure" or "interdiction" of a road is its blockade.
+# Each set is one family; a question's word meets the corpus's words of its family.
+THESAURUS: list[set[str]] = [
+    {"settlement", "accord", "treaty", "agreement", "deal", "pact"},
+    {"sign", "signing", "signed", "conclude", "conclusion", "execute", "execution", "ink", "inked",
+     "finalise", "finalize"},
+    {"ready", "readiness", "ripe", "mature", "maturity", "prepared", "preparedness"},
+    {"blockade", "closure", "interdiction", "obstruction", "siege", "cordon"},
+    {"normalization", "normalisation", "rapprochement", "reconciliation"},
+]
+
+
+def thesaurus_links(vocab: set[str], stem) -> dict[str, set[str]]:
+    """For each word of a THESAURUS family, the corpus stems of the others."""
+    out: dict[str, set[str]] = {}
+    for family in THESAURUS:
+        stems = set(stem(sorted(family)))
+        for s in stems:
+            near = (stems - {s}) & vocab
+            if near:
+                out.setdefault(s, set()).update(near)
+    return out
 
 
 _WORDS = re.compile(r"[A-Za-z]+")

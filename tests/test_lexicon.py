@@ -146,6 +146,32 @@ def test_a_synonym_in_the_sentence_is_a_ranker_feature(core_searcher):
     assert c.x[:, col].min() >= 0 and c.x[:, col].max() <= 1
 
 
+def test_the_thesaurus_joins_diplomatic_words_wordnet_keeps_apart():
+    """A peace "settlement" is an accord, a draft "ripe" for "conclusion" is ready for signing,
+    a road's "interdiction" is its blockade: in the corpus's words only, never a word itself."""
+    from retrieval.lexicon import thesaurus_links
+
+    vocab = set(stem_words(["accord", "ready", "signing", "blockade", "potato"]))
+    links = thesaurus_links(vocab, stem_words)
+    settlement, ripe, conclusion, interdiction = stem_words(["settlement", "ripe", "conclusion",
+                                                             "interdiction"])
+    accord, ready, signing, blockade = stem_words(["accord", "ready", "signing", "blockade"])
+    assert accord in links[settlement] and ready in links[ripe] and signing in links[conclusion]
+    assert blockade in links[interdiction]
+    assert all(v <= vocab and k not in v for k, v in links.items())
+
+
+def test_a_thesaurus_word_in_the_sentence_is_a_synonym_feature(core_searcher):
+    q = "Was the settlement up for conclusion, in the Armenian premier's words?"
+    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
+    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    target = next(i for i, s in enumerate(sents) if "yet ready for signing" in s)
+    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] > 0
+    # the index's table holds the thesaurus's links in the corpus's words
+    settlement, accord, conclusion, signing = stem_words(["settlement", "accord", "conclusion", "signing"])
+    assert accord in core_searcher.synonyms[settlement] and signing in core_searcher.synonyms[conclusion]
+
+
 def test_without_wordnet_the_index_says_how_to_get_it_and_still_answers(tmp_path, core_encoder, monkeypatch,
                                                                          caplog):
     monkeypatch.setenv("QABOT_WORDNET", str(tmp_path / "nowhere"))
