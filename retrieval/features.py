@@ -47,7 +47,7 @@ _QTYPES = [
                         r"(date|day|month|year|time)|how long ago|since when)\b", re.I)),
     ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
                             r"what (is |was |were |are )?(the )?([\w'’-]+ )?(number|size|area|percentage|"
-                            r"share|amount|total|toll|figure|count|population|length|distance|budget|sum)s?|"
+                            r"share|amount|total|toll|figure|count|population|length|distance|budget|sum|tonnage)s?|"
                             r"(for |over )?what (length of time|duration|span of time)|"
                             r"what percentage)\b", re.I)),
     ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
@@ -693,7 +693,7 @@ _MEASURES: dict[str, re.Pattern] = {
     "money": re.compile(r"(\$|€|£|\b(dollars?|euros?|pounds sterling|roubles?|rubles?|drams?|manats?|"
                         r"usd|eur)\b)", re.I),
     "percent": re.compile(r"(%|\b(percent|per cent|percentage)\b)", re.I),
-    "weight": re.compile(r"\b(tons?|tonnes?|kilograms?|kg)\b", re.I),
+    "weight": re.compile(r"\b(tons?|tonnes?|tonnage|kilograms?|kg)\b", re.I),
     "population": re.compile(r"\b(population|inhabitants|residents|people|citizens)\b", re.I),
     "duration": re.compile(r"\b(years?|months?|weeks?|days?|decades?|hours?)\b|\bsince\b", re.I),
     "votes": re.compile(r"\b(votes?|voted|ballots?|in favou?r|abstentions?|unanimous(ly)?)\b", re.I),
