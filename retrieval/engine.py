@@ -55,7 +55,8 @@ _KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
 # a person the question names by office ("the Armenian premier", "the EU's senior official",
 # "the Azerbaijani head of state"), not already followed by a name; `_with_names` reads whom
 _DESCRIPTION = re.compile(
-    r"\bthe\s+(?P<d>(?:[A-Z][\w-]*(?:['’]s)?\s+){1,3}(?:(?:senior|top|chief|most\s+senior)\s+)?"
+    r"(?:\bthe\s+|(?<![\w’'-])(?=[A-Z][\w-]*['’]s\s))(?P<d>(?:[A-Z][\w-]*(?:['’]s)?\s+){1,3}"
+    r"(?:(?:senior|top|chief|most\s+senior)\s+)?"
     r"(?:heads?\s+of\s+(?:government|state)|prime\s+minister|foreign\s+minister|premier|president|leader|"
     r"chief|head|official|spokeswoman|spokesman|spokesperson))\b(?!\s+[A-Z])")
 _WHO_IS = re.compile(r"^\W*(?:who|whom|whose)\b|\bname\b", re.I)
@@ -486,7 +487,7 @@ class Engine:
         def add(m: re.Match) -> str:
             d = m.group("d")
             if d not in self._people:
-                self._people[d] = self._described(f"the {d}")
+                self._people[d] = self._described(d if d.split()[0][-2:] in ("'s", "’s") else f"the {d}")
             name = self._people[d]
             if not name or name.split()[-1] in clean:
                 return m.group(0)

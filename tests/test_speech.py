@@ -160,6 +160,8 @@ def test_a_person_named_by_office_is_read_by_name_too(engine):
     assert engine._with_names("Did the Armenian premier say so?") == \
         "Did the Armenian premier Nikol Pashinyan say so?"
     assert engine._with_names("Who is the Armenian premier?") == "Who is the Armenian premier?"
+    assert engine._with_names("Did Michel press Azerbaijan's head of state?") == \
+        "Did Michel press Azerbaijan's head of state Ilham Aliyev?"  # whose office, by the possessive
     assert engine._with_names("Did the Armenian premier Nikol Pashinyan say so?") == \
         "Did the Armenian premier Nikol Pashinyan say so?"
     ans = engine.ask("What goal did the Armenian head of government ascribe to Baku's blockade?", 3)
