@@ -22,7 +22,7 @@ import numpy as np
 
 from .documents import BYLINE as _BYLINE
 from .documents import DATELINE_PREFIX
-from .gazetteer import CAPITAL_OF, STANDS_FOR
+from .gazetteer import CAPITAL_OF, CAPITALS, STANDS_FOR
 from .speakers import PERSON_TITLES, person_names
 
 WEIGHTS = Path(__file__).with_name("ranker.json")
@@ -720,7 +720,7 @@ _ASKS = {
     "age": re.compile(r"\b(how old|what age|age of|aged)\b", re.I),
     # "What was Armenia's area?", "What is Karabakh's population?": a place's own, asked as what it
     # is (not "What has the blockade done to the region's population?")
-    "area": re.compile(r"\b(land|surface|total|territorial) areas?\b|"
+    "area": re.compile(r"\b(land|surface|total|territorial)[- ]areas?\b|"
                        r"^\s*what(’s|'s| is| was)? (the )?areas?\b|"
                        r"^\s*what(’s|'s| is| was) ([\w-]+ ){0,2}?[\w-]+[’']s (land |total )?areas?\b", re.I),
     # "What is the current population of ...?"; not "What has the closure done for the population of ...?"
@@ -1250,8 +1250,18 @@ def _around(text: str, m: re.Match, chars: int) -> str:
 
 _OF_A_PLACE = {"area", "population"}
 _HOW_MANY_UNIT = re.compile(r"^\s*how (?:many|much)\s+([\w-]+)", re.I)
+_PLACES = set(CAPITALS) | set(CAPITALS.values()) | set(CAPITAL_OF)
 _QUESTION_OPENERS = {"what", "which", "how", "who", "whose", "when", "where", "why", "is", "are", "was",
                      "were", "does", "do", "did", "according", "per", "in", "the", "tell", "give"}
+
+
+def _names_in(question: str) -> list[str]:
+    """The capitalised words of a question but its opening words. Its first word is capitalised
+    whatever it is ("Mutual recognition rests on ..."): there only a country, its capital or
+    its people's name counts."""
+    return [m.group(0) for m in re.finditer(r"\b[A-Z][\w-]+", question)
+            if m.group(0).lower() not in _QUESTION_OPENERS
+            and (question[:m.start()].strip(" \"'“‘(") or re.sub(r"['’]s$", "", m.group(0)) in _PLACES)]
 
 
 def measure_supported(question: str, passage: str, stem=None, related: dict | None = None) -> bool | None:
@@ -1282,8 +1292,7 @@ def measure_supported(question: str, passage: str, stem=None, related: dict | No
         and _ASKS["duration"].search(question) else None
     # "What is the land area of Nagorno-Karabakh?": the area of what the question names, not
     # the two countries' areas beside it
-    named = [w.lower()[:5] for w in re.findall(r"\b[A-Z][\w-]+", question)
-             if w.lower() not in _QUESTION_OPENERS] if any(f in _OF_A_PLACE for f in asked) else []
+    named = [w.lower()[:5] for w in _names_in(question)] if any(f in _OF_A_PLACE for f in asked) else []
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]

@@ -173,6 +173,10 @@ def test_top_rows_is_exact_on_large_and_sparse_score_arrays():
     ("What land area was cited for the country?", "The country covers 29,800 square kilometers.", True),
     ("What is the area of the country?", "It has 29,800 square kilometers.", True),
     ("How many sq km does the country cover?", "The country covers 29,800 square kilometers.", True),
+    # a hyphenated measure is asked too; a question's capitalised first word is no place the area is of
+    ("Which surface-area figures were cited?", "The country covers 29,800 square kilometers.", True),
+    ("Mutual recognition rests on what land-area figures?", "Armenia covers 29,800 square kilometers.", True),
+    ("Armenia's land area, per the talks?", "Azerbaijan covers 86,600 square kilometers.", False),
     ("How long is the road in kilometres?", "The country covers 29,800 sq km.", False),
     # a date of the calendar: a month by name or a year, not "the weekend" nor the verb "may"
     ("On what exact date did the talks begin?", "In a weekend statement, the ministry said.", False),
