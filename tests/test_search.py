@@ -1266,6 +1266,8 @@ def test_a_pair_asked_about_is_answered_by_both(core_searcher):
     assert asks_pair("What did Michel say about the two routes?")
     assert asks_pair("How did he see the Lachin and Aghdam routes?")
     assert asks_pair("How did Michel weigh the Lachin route against the Aghdam route for aid?")
+    assert asks_pair("Did Michel rank one way of sending aid above or over the other?")
+    assert not asks_pair("Did one official speak to the other delegates?")
     assert not asks_pair("Which route did Michel mention?")
     assert tells_both("I see both options as important") and not tells_both("along it in both directions")
     ans = core_searcher.search("How did Michel weigh the Lachin and Aghdam routes against each other?")
