@@ -342,7 +342,7 @@ _PAIRED_THINGS = (r"(?:routes?|options?|roads?|corridors?|proposals?|alternative
                   r"plans?)")
 _PAIR_Q = re.compile(r"\b(?:both|either|each other|one another|versus|vs)\b|\bthe two\b|"
                      # "Did Michel favour one route over the other?"
-                     r"\bone\b[^?]{0,60}\b(?:over|than|or|to) the other\b|"
+                     r"\bone\b[^?]{0,60}\b(?:over|than|or|to) the other(?:\s+one)?\s*(?:[?,.;]|$)|"
                      rf"\b[A-Z][\w-]+ (?:and|or) (?:the )?[A-Z][\w-]+ (?:[a-z]+ )?{_PAIRED_THINGS}\b|"
                      # "the Lachin route against the Aghdam route"
                      rf"\b[A-Z][\w-]+ {_PAIRED_THINGS} (?:against|over|or|and) (?:the )?[A-Z][\w-]+")
