@@ -1161,6 +1161,7 @@ def test_a_think_tank_is_no_thought():
     ("Under which agreement were Russian peacekeepers deployed to Karabakh?", False),  # asked in the passive
     # the act's kin answer: "turned down" is "rejected"
     ("Which country turned down Moscow's latest appeals to lift the blockade?", True),
+    ("Which country rebuffed Moscow's request to end the blockade?", True),  # "rebuffed" whatever its stem
 ])
 def test_a_thing_asked_as_the_doer_of_an_act_needs_the_act(core_searcher, question, answered):
     assert core_searcher.search(question).answered is answered
