@@ -1061,7 +1061,8 @@ def speech_verbs(verb: str, question: str = "") -> set[str]:
         base = "urge"
     stem = _stem([base])[0]
     for fam in VERB_FAMILIES:
-        if stem in _stem(sorted(fam)):
+        # (with inflections: Snowball stems "rebuffed" to "rebuf" but "rebuff" to itself)
+        if stem in _stem(sorted(fam | {w + e for w in fam for e in ("s", "ed", "ing")})):
             return set(fam)
     return {base}
 

@@ -363,6 +363,7 @@ def test_that_clause_the_parse_lost_is_still_reported(nlp):
     ("push", "What did the EU chief push them to do?", "urge"),
     ("blaming", "Why is Baku blaming the peacekeepers?", "accuse"),
     ("criticised", "Who criticised the diplomats?", "decry"),
+    ("rebuffed", "Who rebuffed the request?", "reject"),  # whatever Snowball makes of "rebuffed"
 ])
 def test_speech_verbs_are_met_by_their_kin(verb, question, kin):
     assert kin in speech_verbs(verb, question)
