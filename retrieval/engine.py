@@ -59,6 +59,7 @@ _DESCRIPTION = re.compile(
     r"(?:(?:senior|top|chief|most\s+senior)\s+)?"
     r"(?:heads?\s+of\s+(?:government|state)|prime\s+minister|foreign\s+minister|premier|president|leader|"
     r"chief|head|official|spokeswoman|spokesman|spokesperson))\b(?!\s+[A-Z])")
+_NAME = re.compile(r"\b[A-Z][\w-]*")
 _WHO_IS = re.compile(r"^\W*(?:who|whom|whose)\b|\bname\b", re.I)
 # "How did Michel say he views the routes?": a view asked through what was said (each verb one of
 # quotes.OPINION_VERBS)
@@ -542,12 +543,15 @@ class Engine:
 
     def _named_beside(self, speaker: str, role: tuple[str, list[str]]) -> str | None:
         """The person the passages closest to a description name beside its role."""
-        from .features import role_holder
+        from .features import _named_in, role_holder
 
         for passage in self._closest_passages(speaker, 6):
-            for sentence in passage.sentences:
+            for i, sentence in enumerate(passage.sentences):
                 person = role_holder(sentence, *role)
-                if person:
+                # the qualifier said there or just before ("The Armenian Foreign Ministry ... the
+                # ministry spokeswoman, Ani Badalyan"): she is no Kremlin spokesman
+                near = " ".join(passage.sentences[max(0, i - 1):i + 1])
+                if person and all(_named_in(n, near) for n in _NAME.findall(speaker)):
                     return person
         return None
 
