@@ -72,6 +72,8 @@ _SAYS_HE_THINKS = re.compile(r"^(?:he|she|they|it|we)\s+(?:\w+ly\s+)?(view|see|t
 # opinion's first-person quote's) share: 2.5 over the twenty-two sets of session 12 (+2 highlight
 # against 1.5, 2.0 +1, 3.0 and 4.0 lose a first hit)
 QUOTE_BOOST = 1.5
+# the descriptions of people (`_with_names`) remembered with whom they name, before starting afresh
+MAX_DESCRIPTIONS = 4096
 QUOTE_VERB_BOOST = 2.5
 # "According to Grigoryan, what ...?" names whose words answer: their quotes (and the reporter's
 # account of what they said) go up this much more, past any echo of the question's words (0.5
@@ -488,6 +490,8 @@ class Engine:
         def add(m: re.Match) -> str:
             d = m.group("d")
             if d not in self._people:
+                if len(self._people) >= MAX_DESCRIPTIONS:  # a bot hears any number of them
+                    self._people.clear()
                 self._people[d] = self._described(d if d.split()[0][-2:] in ("'s", "’s") else f"the {d}")
             name = self._people[d]
             if not name or name.split()[-1] in clean:
@@ -543,7 +547,7 @@ class Engine:
 
     def _named_beside(self, speaker: str, role: tuple[str, list[str]]) -> str | None:
         """The person the passages closest to a description name beside its role."""
-        from .features import _named_in, role_holder
+        from .features import named_in, role_holder
 
         for passage in self._closest_passages(speaker, 6):
             for i, sentence in enumerate(passage.sentences):
@@ -551,7 +555,7 @@ class Engine:
                 # the qualifier said there or just before ("The Armenian Foreign Ministry ... the
                 # ministry spokeswoman, Ani Badalyan"): she is no Kremlin spokesman
                 near = " ".join(passage.sentences[max(0, i - 1):i + 1])
-                if person and all(_named_in(n, near) for n in _NAME.findall(speaker)):
+                if person and all(named_in(n, near) for n in _NAME.findall(speaker)):
                     return person
         return None
 

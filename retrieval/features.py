@@ -992,7 +992,7 @@ _POLAR_SUBJECT = re.compile(r"^\W*(?i:did|does|do|has|have|had|is|was|will|would
                             r"(?P<s>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 
 
-def _named_in(name: str, passage: str) -> bool:
+def named_in(name: str, passage: str) -> bool:
     """Whether the passage names any word of `name`, or the country a capital of it stands for."""
     low = passage.lower()
     for w in re.findall(r"[\w’'-]+", name):
@@ -1040,7 +1040,7 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
     if not _dated_as_asked(q, sentence, passage):
         return False  # "What ruling did the ICJ issue in July 2023?" of its February order
     if (subject := _POLAR_SUBJECT.match(q)) and person_names(subject.group("s")) \
-            and not _named_in(subject.group("s"), passage):
+            and not named_in(subject.group("s"), passage):
         return False  # "Did Ani Badalyan meet Michel in Brussels?" of a passage without her
     # "Which newspaper did she speak to?" needs "she told <Name>"; "Which agency in Baku issued the
     # statement?" asks for a government agency

@@ -167,6 +167,12 @@ def test_a_person_named_by_office_is_read_by_name_too(engine):
         "Did the Armenian premier Nikol Pashinyan say so?"
     ans = engine.ask("What goal did the Armenian head of government ascribe to Baku's blockade?", 3)
     assert ans.answered and "commit “genocide”" in ans.hits[0].highlight
+    # the names remembered stay bounded however many descriptions a bot hears
+    from retrieval.engine import MAX_DESCRIPTIONS
+
+    engine._people.update({f"Made-up {i} official": None for i in range(MAX_DESCRIPTIONS)})
+    engine._with_names("Did the Azerbaijani president say so?")
+    assert engine._people == {"Azerbaijani president": "Ilham Aliyev"}
 
 
 def test_a_described_speakers_quotes_are_raised(engine):
