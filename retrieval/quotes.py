@@ -22,6 +22,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -1034,6 +1035,9 @@ VERB_FAMILIES = [
     {"host", "convene", "convener", "convenor", "mediate", "mediator", "intermediary", "broker",
      "facilitate", "facilitator"},
 ]
+# each family with its inflections: Snowball stems "rebuffed" to "rebuf" but "rebuff" to itself,
+# so a family's stems are taken from its words' forms too
+VERB_FAMILY_FORMS = [frozenset(f | {w + e for w in f for e in ("s", "ed", "ing")}) for f in VERB_FAMILIES]
 _ASK_TO = re.compile(r"\b(?:ask|asked|asks|tell|told|tells)\s+(?:[\w'’-]+\s+){1,5}?to\s+\w+", re.I)
 _CALL_ON = re.compile(r"\bcall(?:ed|s|ing)?\s+(?:on|upon|for)\b", re.I)
 
@@ -1060,11 +1064,16 @@ def speech_verbs(verb: str, question: str = "") -> set[str]:
             and _ASK_TO.search(question):  # "call on them to", "ask them to do": urge them
         base = "urge"
     stem = _stem([base])[0]
-    for fam in VERB_FAMILIES:
-        # (with inflections: Snowball stems "rebuffed" to "rebuf" but "rebuff" to itself)
-        if stem in _stem(sorted(fam | {w + e for w in fam for e in ("s", "ed", "ing")})):
+    for fam, stems in zip(VERB_FAMILIES, _family_stems()):
+        if stem in stems:
             return set(fam)
     return {base}
+
+
+@lru_cache(maxsize=1)
+def _family_stems() -> list[frozenset[str]]:
+    """The stems of each verb family's forms, taken once."""
+    return [frozenset(_stem(sorted(forms))) for forms in VERB_FAMILY_FORMS]
 
 
 def _whole_speaker(raw: str, most: int = 6) -> str | None:

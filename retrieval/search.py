@@ -102,7 +102,7 @@ from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
-from .quotes import VERB_FAMILIES, parse_role_question
+from .quotes import VERB_FAMILY_FORMS, parse_role_question
 from .sparse import _import_bm25s, query_tokens, stem_words
 from .speakers import SPEAKER_KINDS
 from .truecase import casing_table, truecase
@@ -153,9 +153,7 @@ PRONOUN_NEAR = 2.0
 # 0.2-0.5 each gain the same (+3 R@1 over twenty-seven sets), 0.7 loses one; see README
 KIND_BOOST = 0.35
 # verbs a reporter uses for the same act ("condemn", "denounce"), as the quote index reads them
-# (with their inflections: Snowball stems "rebuffed" to "rebuf" but "rebuff" to itself)
-_ACT_KIN = [frozenset(stem_words(sorted(f | {w + e for w in f for e in ("s", "ed", "ing")})))
-            for f in VERB_FAMILIES]
+_ACT_KIN = [frozenset(stem_words(sorted(forms))) for forms in VERB_FAMILY_FORMS]
 _KIND_STEMS = [frozenset(stem_words(sorted(f | {w + "s" for w in f}))) for f in SPEAKER_KINDS]
 _SUBJECT_PRONOUN = re.compile(r"\W*(?:It|He|She|They)\b")
 # how near (standard units) a why-question's runner-up that gives a reason must be to the best
