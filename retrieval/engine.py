@@ -10,7 +10,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from .answer import Answer, Hit, make_citation
@@ -249,15 +249,17 @@ class Engine:
         # naming them over the one that answers by pronoun: "He made it clear ..."); once: the
         # office answers reuse them
         vecs = searcher.encode_questions([self._with_names(c) for c in cleaned], config)
+        # and BM25 and the word features by name alone (the quotes' speaker is found as before)
+        readings = [self._by_names(c) for c in cleaned]
         from .features import question_parts
         from .quotes import parse_role_question, parse_speech_question
 
         speech = [parse_speech_question(c) for c in cleaned]
         # a question about something the corpus never names keeps its abstention
         known = [not searcher.unknown_names(c) for c in cleaned]
-        said = [self._speech_boosts(c, sq, quotes) if sq is not None and ok else None
-                for c, sq, ok in zip(cleaned, speech, known)]
-        answers = searcher.batch_search(questions, k, config=config, vectors=vecs,
+        said = [self._speech_boosts(c, sq, quotes, by_name=r != c) if sq is not None and ok else None
+                for c, sq, ok, r in zip(cleaned, speech, known, readings)]
+        answers = searcher.batch_search(questions, k, config=config, vectors=vecs, readings=readings,
                                         boosts=[x[0] if x else None for x in said] if any(said) else None)
         for i, q in enumerate(questions):
             if said[i]:
@@ -294,7 +296,8 @@ class Engine:
                     break
         return answers
 
-    def _speech_boosts(self, question: str, sq, quotes) -> tuple[dict[int, float], dict[int, dict]] | None:
+    def _speech_boosts(self, question: str, sq, quotes, *,
+                       by_name: bool = False) -> tuple[dict[int, float], dict[int, dict]] | None:
         """For a question about who said what: ({sentence row: how many standard units the
         search raises it}, {sentence row: its quote}), or None when no quote fits.
 
@@ -335,7 +338,7 @@ class Engine:
         # "the European Council president": words of the speaker that a quote's attribution may repeat
         described = set(stem_words([w for w in _WORDS.findall((sq.speaker or "").lower())
                                     if w not in _SPEAKER_FILLER]))
-        if len(described) < 2:
+        if len(described) < 2 or by_name:  # read by name (`_by_names`), the words are not matched
             described = set()
         located: list[int] = []  # the passages of the quotes, for the reporter's account below
         for rec in found:
@@ -486,7 +489,21 @@ class Engine:
     def _with_names(self, clean: str) -> str:
         """The question with the name of each person it calls by office written after the office
         ("the Armenian premier" -> "the Armenian premier Nikol Pashinyan"), where the passages
-        closest to the office name its holder (`_described`) and the question does not already."""
+        closest to the office name its holder (`_described`) and the question does not already:
+        what the model reads."""
+        return self._offices_named(clean, lambda whole, office, name: f"{whole} {name}")
+
+    def _by_names(self, clean: str) -> str:
+        """The question with each office it names a person by replaced by the name ("Did the
+        Armenian premier regard ...?" -> "Did the Nikol Pashinyan regard ...?"): what the lexical
+        search reads. The office's words would match every sentence naming the country
+        ("An Armenian government statement ..."), not the one naming the person ("Pashinyan said
+        ...")."""
+        return self._offices_named(clean, lambda whole, office, name: whole.replace(office, name))
+
+    def _offices_named(self, clean: str, written: Callable[[str, str, str], str]) -> str:
+        """`clean` with each description of a person whose holder the passages name `written`
+        (the whole description, its office words, the name)."""
         def add(m: re.Match) -> str:
             d = m.group("d")
             if d not in self._people:
@@ -496,7 +513,7 @@ class Engine:
             name = self._people[d]
             if not name or name.split()[-1] in clean:
                 return m.group(0)
-            return f"{m.group(0)} {name}"
+            return written(m.group(0), d, name)
 
         if _WHO_IS.search(clean):  # "Who is the Armenian premier?" asks the name itself
             return clean

@@ -404,10 +404,13 @@ class Searcher:
 
     def batch_search(self, questions: Sequence[str], k: int = 3, *, config: SearchConfig | None = None,
                      vectors: np.ndarray | None = None,
-                     boosts: Sequence[dict[int, float] | None] | None = None) -> list[Answer]:
+                     boosts: Sequence[dict[int, float] | None] | None = None,
+                     readings: Sequence[str] | None = None) -> list[Answer]:
         """Answers for many questions; the questions are encoded in one batch (or `vectors`,
-        from `encode_questions`, are theirs). `boosts[i]` raises sentence rows for question i
-        by so many standard units of its sentence scores (the quotes of a speaker asked about)."""
+        from `encode_questions`, are theirs), and read by the lexical search as cleaned (or as
+        `readings[i]`: the engine writes a person named by office by name). `boosts[i]` raises
+        sentence rows for question i by so many standard units of its sentence scores (the
+        quotes of a speaker asked about)."""
         cfg = config or self.config
         questions = [q if isinstance(q, str) else str(q) for q in questions]
         # whitespace and control characters folded; overlong questions cut (the model reads
@@ -419,7 +422,7 @@ class Searcher:
         out = []
         for i, q in enumerate(questions):
             qv = vecs[i] if vecs is not None else None
-            cands = self.candidates(clean[i], qv, cfg)
+            cands = self.candidates(readings[i] if readings is not None else clean[i], qv, cfg)
             ans = self._answer(q, cands, k, cfg, boosts[i] if boosts else None)
             if len(" ".join(q.split())) > MAX_QUESTION_CHARS:  # spaces alone do not count
                 ans.notice = f"The question was cut to its first {MAX_QUESTION_CHARS} characters."

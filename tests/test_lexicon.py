@@ -161,6 +161,29 @@ def test_the_thesaurus_joins_diplomatic_words_wordnet_keeps_apart():
     assert all(v <= vocab and k not in v for k, v in links.items())
 
 
+def test_the_thesaurus_joins_the_words_of_reported_positions():
+    """Progress "contingent" on something depends on it, "headway" is progress, a "disposition"
+    to act is willingness, a "reproach" a rebuke, parties "at variance" disagree, a "bolder"
+    side an emboldened one, what was "acknowledged" was noted."""
+    from retrieval.lexicon import thesaurus_links
+
+    corpus = ["depends", "progress", "willingness", "rebuke", "disagree", "emboldened", "noted"]
+    asked = ["contingent", "headway", "disposition", "reproach", "variance", "bolder", "acknowledged"]
+    vocab = set(stem_words(corpus))
+    links = thesaurus_links(vocab, stem_words)
+    for question_word, corpus_word in zip(stem_words(asked), stem_words(corpus)):
+        assert corpus_word in links[question_word], (question_word, corpus_word)
+
+
+def test_a_condition_asked_in_other_words_is_a_synonym_feature(core_searcher):
+    q = "On what is genuine headway contingent, in Michel's words?"
+    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
+    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    target = next(i for i, s in enumerate(sents) if "Real progress depends on" in s)
+    # "headway" meets "progress" and "contingent" "depends" (a third of the question's words)
+    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
+
+
 def test_a_thesaurus_word_in_the_sentence_is_a_synonym_feature(core_searcher):
     q = "Was the settlement up for conclusion, in the Armenian premier's words?"
     c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())

@@ -175,6 +175,16 @@ def test_a_person_named_by_office_is_read_by_name_too(engine):
     assert engine._people == {"Azerbaijani president": "Ilham Aliyev"}
 
 
+def test_the_lexical_search_reads_a_person_named_by_office_by_name(engine):
+    """BM25 and the word features read "the Armenian head of government" as Pashinyan: the
+    office's words match every sentence naming Armenia ("Michel's reference to it was construed
+    by some Armenian analysts ..."), the name the sentence that answers."""
+    assert engine._by_names("Did the Armenian premier say so?") == "Did the Nikol Pashinyan say so?"
+    assert engine._by_names("Who is the Armenian premier?") == "Who is the Armenian premier?"
+    ans = engine.ask("How did the Armenian head of government judge the readiness of the settlement text?", 3)
+    assert ans.answered and "not “yet ready for signing.”" in ans.hits[0].highlight
+
+
 def test_a_described_speakers_quotes_are_raised(engine):
     ans = engine.ask("What did the EU chief urge the two leaders to take?", 3)
     assert ans.answered and ans.hits[0].extra.get("speaker") == "Charles Michel"
