@@ -865,7 +865,9 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  # "What did the EU host exhort them to do?", "What did Michel discern in the talks?"
                  r"exhort(?:ed|s)?|discern(?:ed|s)?|notice[ds]?|fores(?:ee|ees|aw|een)|forecast(?:ed|s)?|"
                  # "Which subjects did Yerevan's readout list?": what it said
-                 r"list(?:ed|s)?|enumerate[ds]?")
+                 r"list(?:ed|s)?|enumerate[ds]?|"
+                 # "Which figures did Michel cite?"
+                 r"cite[ds]?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
 # ("Which analyst publicly faulted ...?": an adverb between them)
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+)(?<!'s))\s+"
@@ -975,7 +977,9 @@ _Q_MADE = re.compile(
     # "What alternative supply arrangement does Baku advance?": what it proposed is what it said
     r"proposal|suggestion|alternative|option|plan|idea|arrangement|solution|remedy|substitute|"
     # "Which stipulations did Aliyev's office place on the agenda?": what it demanded
-    r"stipulation|condition|precondition|requirement)s?\s+"
+    r"stipulation|condition|precondition|requirement|"
+    # "What figure did Michel give for Azerbaijan's area?": the figure is what he said
+    r"figure|number|estimate|statistic)s?\s+"
     # ("What alternative supply channel did Baku advance?": the noun's own words after it)
     r"(?:[\w-]+\s+){0,2}?"
     r"(?:does|did|do|has|have|had)\s+"
@@ -983,7 +987,8 @@ _Q_MADE = re.compile(
     r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"
     r"give|gave|extend|extended|send|sent|lodge|lodged|sound|sounded|articulate|articulated|"
     r"advance|advanced|propose|proposed|suggest|suggested|float|floated|table|tabled|present|presented|"
-    r"place|placed|set|lay|laid|report|reported|advocate|advocated|promote|promoted)"
+    r"place|placed|set|lay|laid|report|reported|advocate|advocated|promote|promoted|"
+    r"quote|quoted|provide|provided)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
 _SAID_WERE = re.compile(rf"\s+(?:{_SPEECH_VERBS})\s+(?=(?:was|were|is|are|had|have|would|will)\b)", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",

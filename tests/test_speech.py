@@ -9,6 +9,7 @@ import pytest
 
 from retrieval.config import Settings
 from retrieval.engine import Engine
+from retrieval.quotes import parse_speech_question
 
 
 @pytest.fixture(scope="module")
@@ -495,3 +496,15 @@ def test_in_someones_view_attributes_what_follows(engine):
 ])
 def test_a_persons_own_words_asked_for_need_a_quote_of_that_person(engine, question, answered):
     assert engine.ask(question, 3).answered is answered
+
+
+@pytest.mark.parametrize("question", [
+    "What number did Michel cite for the size of Armenia?",
+    "Which figures did the European Council president give for the two countries' territory?",
+])
+def test_a_figure_a_speaker_gave_is_what_they_said(engine, question):
+    """"What number did Michel cite ...?" asks for his words ("... Armenia's territory covers
+    29,800 square kilometers ..."), which name no Michel, not the sentence that names him."""
+    assert parse_speech_question(question) is not None
+    ans = engine.ask(question, 3)
+    assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
