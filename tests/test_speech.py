@@ -493,6 +493,9 @@ def test_in_someones_view_attributes_what_follows(engine):
     ("What was the Russian president's personal reaction to Baku's rejection?", False),  # named nowhere
     # Michel's own words are quoted
     ("What did Michel personally say about the supply routes?", True),
+    # "himself" after a name asks the same
+    ("What did Ilham Aliyev himself tell reporters once the Brussels meeting ended?", False),
+    ("What did Michel himself say about the two supply routes?", True),
 ])
 def test_a_persons_own_words_asked_for_need_a_quote_of_that_person(engine, question, answered):
     assert engine.ask(question, 3).answered is answered
