@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 9
+SYNONYMS_VERSION = 10
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -256,7 +256,8 @@ THESAURUS: list[set[str]] = [
     {"normalization", "normalisation", "rapprochement", "reconciliation"},
     {"depend", "dependent", "hinge", "contingent", "conditional"},
     {"willingness", "willing", "disposition", "inclination", "openness", "readiness"},
-    {"rebuke", "reproach", "admonition", "admonishment", "reprimand", "censure"},
+    {"rebuke", "reproach", "admonition", "admonishment", "reprimand", "censure", "criticism", "critique"},
+    {"veiled", "implicit", "oblique", "indirect", "tacit", "implied", "thinly"},
     {"disagree", "disagreement", "differ", "differences", "variance", "divergence"},
     {"progress", "advancement", "headway"},
     {"embolden", "emboldened", "bolder", "assertive", "assertiveness"},
