@@ -93,7 +93,7 @@ def asks_for_dateline(question: str) -> bool:
 # other sentence restates. "Who wrote the letter?" is about the story's content, not this.
 _WRITER = r"(authors?|writers?|reporters?|journalists?|correspondents?)"
 _BYLINE_Q = re.compile(
-    r"\bbyline\b|"
+    r"\bbylines?\b|"
     rf"\bwho (wrote|authored|penned|reported|filed|is behind|was behind)( (this|the|that))?"
     rf"( {_STORY})?\s*[?.!]*$|"
     rf"\bwho (wrote|authored|penned|reported|filed)\b.{{0,20}}\b{_STORY}|"

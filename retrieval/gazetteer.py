@@ -336,7 +336,7 @@ _ICJ = ["ICJ", "International Court of Justice"]
 _ECHR = ["ECHR", "ECtHR", "European Court of Human Rights"]
 _RANK = r"(?:top|highest|main|principal|chief)"
 EPITHETS: list[tuple[re.Pattern, list[str]]] = [
-    (re.compile(rf"\b(?:the\s+)?(?:UN|U\.N\.|United Nations)(?:[’']s)?\s+(?:{_RANK}\s+)?"
+    (re.compile(rf"\b(?:the\s+)?(?:UN|U\.N\.|United Nations)(?:[’']s?)?\s+(?:{_RANK}\s+)?"
                 r"(?:court|judicial (?:body|organ))\b|"
                 rf"\b(?:the\s+)?{_RANK}\s+(?:UN|U\.N\.|United Nations)\s+court\b|"
                 # the Charter's own words: "the principal judicial organ of the United Nations"

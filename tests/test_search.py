@@ -429,6 +429,7 @@ def test_byline_questions_are_told_from_others():
     from retrieval.features import asks_for_byline
 
     assert asks_for_byline("who is the author?")
+    assert asks_for_byline("Whose bylines does this dispatch carry?")
     assert asks_for_byline("The story was written by whom?")
     assert not asks_for_byline("Who wrote the letter to Michel?")
     assert asks_for_byline("Who are the reporters credited with writing this story?")
@@ -947,6 +948,9 @@ def test_a_body_called_by_what_it_is_is_read_as_the_name_the_corpus_gives_it(cor
     assert as_named_bodies("What did the principal judicial organ of the United Nations order?", known) == \
         "What did ICJ order?"
     assert as_named_bodies("Did the UN's judicial organ rule?", known) == "Did ICJ rule?"
+    # a plural's possessive, an apostrophe alone
+    assert as_named_bodies("What did the United Nations' principal judicial body require?", known) == \
+        "What did ICJ require?"
     assert as_named_bodies("When did the Strasbourg court rule?", known) == \
         "When did European Court of Human Rights rule?"
     assert as_named_bodies("When did the Strasbourg-based tribunal rule?", known) == \
