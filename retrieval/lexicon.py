@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 10
+SYNONYMS_VERSION = 11
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -258,6 +258,9 @@ THESAURUS: list[set[str]] = [
     {"willingness", "willing", "disposition", "inclination", "openness", "readiness"},
     {"rebuke", "reproach", "admonition", "admonishment", "reprimand", "censure", "criticism", "critique"},
     {"veiled", "implicit", "oblique", "indirect", "tacit", "implied", "thinly"},
+    {"agenda", "programme", "program", "platform", "strategy"},
+    {"deviate", "abandon", "depart", "renounce", "forsake", "backtrack", "waver"},
+    {"peace", "conciliatory", "conciliation", "peacemaking"},
     {"disagree", "disagreement", "differ", "differences", "variance", "divergence"},
     {"progress", "advancement", "headway"},
     {"embolden", "emboldened", "bolder", "assertive", "assertiveness"},

@@ -165,13 +165,13 @@ def test_the_thesaurus_joins_the_words_of_reported_positions():
     """Progress "contingent" on something depends on it, "headway" is progress, a "disposition"
     to act is willingness, a "reproach" a rebuke, parties "at variance" disagree, a "bolder"
     side an emboldened one, what was "acknowledged" was noted, an "implicit criticism" a veiled
-    rebuke."""
+    rebuke, to "abandon" a "conciliatory programme" to deviate from a peace agenda."""
     from retrieval.lexicon import thesaurus_links
 
     corpus = ["depends", "progress", "willingness", "rebuke", "disagree", "emboldened", "noted", "rebuke",
-              "veiled"]
+              "veiled", "agenda", "deviate", "peace"]
     asked = ["contingent", "headway", "disposition", "reproach", "variance", "bolder", "acknowledged",
-             "criticism", "implicit"]
+             "criticism", "implicit", "programme", "abandon", "conciliatory"]
     vocab = set(stem_words(corpus))
     links = thesaurus_links(vocab, stem_words)
     for question_word, corpus_word in zip(stem_words(asked), stem_words(corpus)):

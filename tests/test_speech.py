@@ -511,3 +511,10 @@ def test_a_figure_a_speaker_gave_is_what_they_said(engine, question):
     assert parse_speech_question(question) is not None
     ans = engine.ask(question, 3)
     assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
+
+
+def test_a_policy_asked_in_other_words_is_the_one_he_said_he_keeps(engine):
+    """"forsake his peacemaking strategy" is "deviate from his peace agenda" (the thesaurus), not
+    "the peace accord is not yet ready for signing", which shares only "ready" and his name."""
+    ans = engine.ask("Is Pashinyan ready to forsake his peacemaking strategy?", 3)
+    assert ans.answered and "will not deviate from his “peace agenda”" in ans.hits[0].highlight
