@@ -430,6 +430,7 @@ def test_byline_questions_are_told_from_others():
 
     assert asks_for_byline("who is the author?")
     assert asks_for_byline("Whose bylines does this dispatch carry?")
+    assert asks_for_byline("Which reporters compiled this story, and where was it filed from?")
     assert asks_for_byline("The story was written by whom?")
     assert not asks_for_byline("Who wrote the letter to Michel?")
     assert asks_for_byline("Who are the reporters credited with writing this story?")
