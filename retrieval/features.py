@@ -46,10 +46,11 @@ _QTYPES = [
     ("when", re.compile(r"^(when|(on |in )?(what|which) ((exact|precise|specific|particular) )?"
                         r"(date|day|month|year|time)|how long ago|since when)\b", re.I)),
     ("quantity", re.compile(r"^(how (many|much|big|large|long|far|old|often)|"
-                            # ("What is the current exchange rate ...?": two words before what is measured)
-                            r"what (is |was |were |are )?(the )?([\w'’-]+ ){0,2}(number|size|area|percentage|"
-                            r"share|amount|total|toll|figure|count|population|length|distance|budget|sum|tonnage|"
-                            r"rate|price|cost)s?|"
+                            # ("What is the current exchange rate ...?": two words after "the" before what is
+                            # measured; "What did the total agreement say?" asks no quantity)
+                            r"what (is |was |were |are )?(the ([\w'’-]+ ){0,2}|([\w'’-]+ )?)"
+                            r"(number|size|area|percentage|share|amount|total|toll|figure|count|population|length|"
+                            r"distance|budget|sum|tonnage|rate|price|cost)s?|"
                             r"(for |over )?what (length of time|duration|span of time)|"
                             r"what percentage)\b", re.I)),
     ("who", re.compile(r"^(who|whom|whose|which (person|official|leader|minister|analyst|spokes\w+|"
