@@ -49,7 +49,7 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
 _HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?$", re.I)
 _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilitated) by\s+[^.;:]{0,80}")
 # a person's own words asked for ("What did Aliyev personally say?", "his personal reaction")
-_PERSONALLY = re.compile(r"\bpersonal(?:ly)?\b|\b[A-Z][\w’'-]+\s+(?:himself|herself)\b")
+_PERSONALLY = re.compile(r"\b(?i:personal(?:ly)?)\b|\b[A-Z][\w’'-]+\s+(?:himself|herself)\b")
 # a place named by what it is ("the enclave's authorities"), for gazetteer.place_of_kind
 _KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
 # a person the question names by office ("the Armenian premier", "the EU's senior official",

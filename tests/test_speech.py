@@ -495,6 +495,7 @@ def test_in_someones_view_attributes_what_follows(engine):
     ("What did Michel personally say about the supply routes?", True),
     # "himself" after a name asks the same
     ("What did Ilham Aliyev himself tell reporters once the Brussels meeting ended?", False),
+    ("Personally, what did Ilham Aliyev tell the press after the summit?", False),  # capitalised
     ("What did Michel himself say about the two supply routes?", True),
 ])
 def test_a_persons_own_words_asked_for_need_a_quote_of_that_person(engine, question, answered):
