@@ -16,7 +16,7 @@ from dataclasses import replace
 from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .embeddings import Encoder
-from .gazetteer import place_of_kind
+from .gazetteer import KINDS_OF_PLACE, place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .passages import Passage
 from .sparse import stem_words
@@ -51,7 +51,7 @@ _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilit
 # a person's own words asked for ("What did Aliyev personally say?", "his personal reaction")
 _PERSONALLY = re.compile(r"\b(?i:personal(?:ly)?)\b|\b[A-Z][\w’'-]+\s+(?:himself|herself)\b")
 # a place named by what it is ("the enclave's authorities"), for gazetteer.place_of_kind
-_KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(enclave|exclave)\b", re.I)
+_KIND_OF_PLACE = re.compile(r"\b(?:the\s+)?(" + "|".join(KINDS_OF_PLACE) + r")\b", re.I)
 # a person the question names by office ("the Armenian premier", "the EU's senior official",
 # "the Azerbaijani head of state"), not already followed by a name; `_with_names` reads whom
 _DESCRIPTION = re.compile(
