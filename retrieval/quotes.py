@@ -873,8 +873,10 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+)(?<!'s))\s+"
                     r"(?:(?:has|have|had|did|do|does)\s+)?(?:(?:most\s+)?\w+ly\s+)?"
                     rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<rest>.*)$", re.I)
+# ("On what did Michel say progress would hinge?": what he said, asked with its preposition)
 _Q_WHAT = re.compile(
-    rf"^(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
+    r"^(?:(?:on|upon|about|for|with|to|from|against|at|by|under)\s+(?=what\b))?"
+    rf"(?:what|how)\s+(?:did|does|do|has|have|had|was|is)\s+(?P<spk>.+?)\s+(?P<verb>{_SPEECH_VERBS}|"
     r"said|say|describe|characteri[sz]e|think|feel|frame|portray|depict|assess|judge|interpret|construe|view|see|"
     r"regard|perceive|appraise|evaluate|gauge|weigh)\b"
     r"(?:\s+(?:about|on|regarding|concerning|of|to)\s+(?P<topic>.+))?"

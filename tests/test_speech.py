@@ -55,6 +55,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What alternative did Azerbaijan suggest for supplying Karabakh?", "can be supplied", "Azerbaijan"),
     # a view asked through what was said: their own words in the first person
     ("What did Michel say he thinks of the Aghdam option?", "I see both options", "Charles Michel"),
+    # what was said, asked by the preposition it takes ("On what ...", "Upon what ...")
+    ("On what did the EU chief say genuine progress would hinge?", "Real progress depends on the next steps",
+     "Charles Michel"),
 ])
 def test_the_speakers_quote_answers(engine, question, needle, speaker):
     ans = engine.ask(question, 3)
