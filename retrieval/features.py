@@ -869,9 +869,25 @@ _ROLE_Q = re.compile(
     r"^who (?:currently |now |still )?(?P<leads>heads|leads|runs|chairs|governs|commands|directs)\b", re.I)
 
 
+# "Who articulated the Armenian foreign ministry's position?", "Who voices the positions of Yerevan's
+# diplomatic ministry?": a body's stated position is its spokesperson's to give (a person's own
+# view, "Who voiced Pashinyan's position?", is not asked here)
+_STATED = r"(?:positions?|views?|line|stance|reactions?|responses?|messages?)"
+_BODY_OWNER = r"(?:ministry|government|office|service|administration|diplomatic|diplomacy|foreign|official)"
+_VOICED_Q = re.compile(
+    r"^who (?:(?:officially|publicly|formally|usually|typically) )?(?:voice[sd]?|articulat(?:es|ed|e)|"
+    r"convey(?:s|ed)?|relay(?:s|ed)?|communicat(?:es|ed|e)|express(?:es|ed)?|present(?:s|ed)?|"
+    r"(?:sets|set) out|outlin(?:es|ed|e)|stat(?:es|ed|e)) (?:publicly )?"
+    rf"(?:(?:the )?(?:[\w-]+ ){{0,3}}?[\w-]+['’]s (?:[\w-]+ ){{0,2}}?{_STATED}|"
+    rf"the {_STATED} of (?:the )?(?:[\w'’-]+ ){{0,4}})", re.I)
+
+
 def asked_role(question: str) -> str | None:
     """A pattern for the role a question asks the holder of ("spokesperson" also meets
     "spokeswoman"), or None when it asks for none."""
+    voiced = _VOICED_Q.search(question.strip())
+    if voiced and re.search(rf"\b{_BODY_OWNER}\b", voiced.group(0), re.I):
+        return SPOKES
     m = _ROLE_Q.search(question.strip())
     if not m:
         return None

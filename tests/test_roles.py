@@ -93,6 +93,11 @@ def test_without_such_a_description_search_answers(engine):
     ("Who was the host of the talks?", None),
     ("who's the spokesperson for armenia's foreign ministry", "spokeswoman"),  # as readers type it
     ("Who said the ministry spokeswoman was right?", None),
+    # a body's stated position is its spokesperson's to give; a person's own view is not
+    ("Who conveyed the Armenian Foreign Ministry's stance?", "spokeswoman"),
+    ("Who relays the views of the Azerbaijani government to the press?", "spokesman"),
+    ("Who voiced Pashinyan's position?", None),
+    ("Who expressed the view that Baku was emboldened?", None),
 ])
 def test_the_role_a_question_asks_the_holder_of(question, role):
     from retrieval.features import asked_role
@@ -193,3 +198,11 @@ def test_an_office_no_quote_gives_is_read_where_the_name_carries_it(engine):
     ans = engine.ask("What is Nikol Pashinyan's occupation?", 3)
     assert ans.answered and "Prime Minister Nikol Pashinyan" in ans.hits[0].highlight
     assert not engine.ask("Which political party does Pashinyan lead?", 3).answered
+
+
+def test_who_gave_a_bodys_position_is_its_spokesperson(engine):
+    """"Who conveyed Yerevan's diplomatic stance, and where?": the ministry spokeswoman named
+    beside her words ("..., the ministry spokeswoman, Ani Badalyan, said in a Twitter post"),
+    not the sentence that names the ministry most often."""
+    ans = engine.ask("Who conveyed Yerevan's diplomatic stance, and where?", 3)
+    assert ans.answered and "Ani Badalyan" in ans.hits[0].highlight
