@@ -16,7 +16,7 @@ from dataclasses import replace
 from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .embeddings import Encoder
-from .gazetteer import KINDS_OF_PLACE, place_of_kind
+from .gazetteer import KINDS_OF_PLACE, as_bodies_of_kind, place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .passages import Passage
 from .sparse import stem_words
@@ -517,7 +517,8 @@ class Engine:
 
         if _WHO_IS.search(clean):  # "Who is the Armenian premier?" asks the name itself
             return clean
-        return _DESCRIPTION.sub(add, clean)
+        # "the bloc's council president": the one bloc the corpus knows, by name
+        return _DESCRIPTION.sub(add, as_bodies_of_kind(clean, self.load().known))
 
     def _described(self, speaker: str) -> str | None:
         """The person a description names ("the EU chief" -> "Charles Michel"): someone the
@@ -527,6 +528,7 @@ class Engine:
 
         if _HOST.search(speaker):  # "the summit host", "the EU convener": whom the article says hosted
             return self._host(speaker)
+        speaker = as_bodies_of_kind(speaker, self.load().known)  # "the bloc's chief": the EU's
         place = _KIND_OF_PLACE.search(speaker)  # "the enclave's authorities": Karabakh's
         if place and (name := place_of_kind(place.group(1), self.load().known)):
             return f"{speaker[:place.start()]}{name}{speaker[place.end():]}"

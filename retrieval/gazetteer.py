@@ -291,6 +291,36 @@ def place_of_kind(kind: str, known: Callable[[str], bool]) -> str | None:
     return places.pop() if len(places) == 1 else None
 
 
+# the unions of states news calls "the bloc" ("the bloc's council president" is the European
+# Council's), each with the names of one body; read where the corpus knows exactly one of them
+KINDS_OF_BODY: dict[str, list[tuple[str, ...]]] = {
+    "bloc": [("European Union", "EU"), ("NATO", "North Atlantic Treaty Organization"), ("African Union",),
+             ("ASEAN", "Association of Southeast Asian Nations"), ("Eurasian Economic Union", "EAEU"),
+             ("Collective Security Treaty Organization", "CSTO"), ("Commonwealth of Independent States",),
+             ("Gulf Cooperation Council", "GCC"), ("Mercosur",), ("BRICS",)],
+}
+_KIND_OF_BODY = re.compile(r"(\bthe |^)(" + "|".join(KINDS_OF_BODY) + r")(?=['’]s\b|\b(?!['’-]))", re.I)
+
+
+def body_of_kind(kind: str, known: Callable[[str], bool]) -> str | None:
+    """The one body of `kind` ("bloc") the corpus knows (`known(name)`), by the shortest name
+    it knows it by; None if it knows none or several."""
+    bodies = [[n for n in names if known(n)] for names in KINDS_OF_BODY.get(kind.lower(), [])]
+    bodies = [b for b in bodies if b]
+    return min(bodies[0], key=len) if len(bodies) == 1 else None
+
+
+def as_bodies_of_kind(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with a body named by its kind written by its name ("the bloc's council
+    president" -> "the EU's council president"); as written where the corpus knows no body of
+    that kind, or several."""
+    def name(m: re.Match) -> str:
+        body = body_of_kind(m.group(2), known)
+        return m.group(1) + body if body else m.group(0)
+
+    return _KIND_OF_BODY.sub(name, text)
+
+
 _KIND_OF_PLACE = re.compile(r"\bthe ((?:[\w-]+ ){0,2}?)(" + "|".join(KINDS_OF_PLACE) + r")\b", re.I)
 
 

@@ -221,6 +221,23 @@ def test_a_speaker_named_by_part_or_office_with_a_rarer_verb(engine, question, n
     assert ans.answered and needle in ans.hits[0].highlight, ans.hits[0].highlight
 
 
+def test_a_speaker_named_by_the_bloc_they_lead(engine):
+    """"the bloc's top official": the one union of states the corpus names (the EU, by either
+    of its names), and the person the article names by that office (Charles Michel)."""
+    from retrieval.gazetteer import as_bodies_of_kind, body_of_kind
+
+    known = engine.load().known
+    assert body_of_kind("bloc", known) == "EU"
+    assert as_bodies_of_kind("Has the bloc imposed sanctions?", known) == "Has the EU imposed sanctions?"
+    assert as_bodies_of_kind("the bloc-wide ban", known) == "the bloc-wide ban"
+    assert engine._described("the bloc's chief") == "Charles Michel"
+    for q, needle in (("What did the bloc's top official say he urged Aliyev to do?", "urging Aliyev"),
+                      ("How did the bloc's chief describe the two supply routes?", "I see both options")):
+        ans = engine.ask(q, 3)
+        assert ans.answered and needle in ans.hits[0].highlight
+        assert ans.hits[0].extra["speaker"] == "Charles Michel"
+
+
 def test_a_speaker_named_by_the_kind_of_place_it_governs(engine):
     """"the enclave's authorities": the one enclave the corpus names (gazetteer), and whoever
     governs it under any of the words for that ("Karabakh's leadership")."""
