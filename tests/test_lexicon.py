@@ -165,13 +165,14 @@ def test_the_thesaurus_joins_the_words_of_reported_positions():
     """Progress "contingent" on something depends on it, "headway" is progress, a "disposition"
     to act is willingness, a "reproach" a rebuke, parties "at variance" disagree, a "bolder"
     side an emboldened one, what was "acknowledged" was noted, an "implicit criticism" a veiled
-    rebuke, to "abandon" a "conciliatory programme" to deviate from a peace agenda."""
+    rebuke, to "abandon" a "conciliatory programme" to deviate from a peace agenda; an "online"
+    message on a "social" platform was posted on Twitter."""
     from retrieval.lexicon import thesaurus_links
 
     corpus = ["depends", "progress", "willingness", "rebuke", "disagree", "emboldened", "noted", "rebuke",
-              "veiled", "agenda", "deviate", "peace"]
+              "veiled", "agenda", "deviate", "peace", "twitter", "twitter"]
     asked = ["contingent", "headway", "disposition", "reproach", "variance", "bolder", "acknowledged",
-             "criticism", "implicit", "programme", "abandon", "conciliatory"]
+             "criticism", "implicit", "programme", "abandon", "conciliatory", "online", "social"]
     vocab = set(stem_words(corpus))
     links = thesaurus_links(vocab, stem_words)
     for question_word, corpus_word in zip(stem_words(asked), stem_words(corpus)):
@@ -184,6 +185,15 @@ def test_a_condition_asked_in_other_words_is_a_synonym_feature(core_searcher):
     sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
     target = next(i for i, s in enumerate(sents) if "Real progress depends on" in s)
     # "headway" meets "progress" and "contingent" "depends" (a third of the question's words)
+    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
+
+
+def test_where_something_was_said_asked_in_other_words_is_a_synonym_feature(core_searcher):
+    q = "On which online platform did the ministry spokeswoman post her message?"
+    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
+    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    target = next(i for i, s in enumerate(sents) if "said in a Twitter post" in s)
+    # "online" and "platform" meet "Twitter"
     assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
 
 
