@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 12
+SYNONYMS_VERSION = 13
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -265,6 +265,9 @@ THESAURUS: list[set[str]] = [
     {"progress", "advancement", "headway"},
     {"embolden", "emboldened", "bolder", "assertive", "assertiveness"},
     {"note", "noted", "acknowledge", "acknowledged", "observe", "observed"},
+    # a "stabilisation force" keeps the peace; to "attribute" or "impute" a failing is to accuse
+    {"peacekeeper", "peacekeepers", "peacekeeping", "stabilization", "stabilisation"},
+    {"attribute", "impute", "ascribe", "accuse", "accused", "blame"},
     # where something was said: "via which platform", "a social media message" is a Twitter post
     {"twitter", "tweet", "tweeted", "facebook", "telegram", "social", "online", "platform", "medium"},
 ]

@@ -166,13 +166,16 @@ def test_the_thesaurus_joins_the_words_of_reported_positions():
     to act is willingness, a "reproach" a rebuke, parties "at variance" disagree, a "bolder"
     side an emboldened one, what was "acknowledged" was noted, an "implicit criticism" a veiled
     rebuke, to "abandon" a "conciliatory programme" to deviate from a peace agenda; an "online"
-    message on a "social" platform was posted on Twitter."""
+    message on a "social" platform was posted on Twitter; a "stabilisation" force keeps the peace,
+    and what a side "imputes" to another it accuses it of."""
     from retrieval.lexicon import thesaurus_links
 
     corpus = ["depends", "progress", "willingness", "rebuke", "disagree", "emboldened", "noted", "rebuke",
-              "veiled", "agenda", "deviate", "peace", "twitter", "twitter"]
+              "veiled", "agenda", "deviate", "peace", "twitter", "twitter",
+              "peacekeepers", "accused"]
     asked = ["contingent", "headway", "disposition", "reproach", "variance", "bolder", "acknowledged",
-             "criticism", "implicit", "programme", "abandon", "conciliatory", "online", "social"]
+             "criticism", "implicit", "programme", "abandon", "conciliatory", "online", "social",
+             "stabilisation", "impute"]
     vocab = set(stem_words(corpus))
     links = thesaurus_links(vocab, stem_words)
     for question_word, corpus_word in zip(stem_words(asked), stem_words(corpus)):
@@ -194,6 +197,15 @@ def test_where_something_was_said_asked_in_other_words_is_a_synonym_feature(core
     sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
     target = next(i for i, s in enumerate(sents) if "said in a Twitter post" in s)
     # "online" and "platform" meet "Twitter"
+    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
+
+
+def test_a_failing_imputed_to_a_stabilisation_force_is_a_synonym_feature(core_searcher):
+    q = "Which failing did Baku impute to the Russian stabilisation contingent?"
+    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
+    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    target = next(i for i, s in enumerate(sents) if "It accused the peacekeepers" in s)
+    # "impute" meets "accused" and "stabilisation" "peacekeepers"
     assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
 
 
