@@ -914,10 +914,12 @@ def asks_according(question: str) -> bool:
     return bool(_ATTRIBUTED.search(question))
 
 
+_JUDGED = (r"(?:view|words|opinion|eyes|telling|assessment|estimation|estimate|judg(?:e)?ment|analysis|"
+           r"reading|account|interpretation|appraisal|evaluation)")
 _Q_ACCORDING = re.compile(rf"^(?:{_ATTRIBUTION}|"
-                          # "In Michel's view, what does progress hinge on?"
-                          r"in (?=[^,]+?'s? (?:view|words|opinion|eyes|telling),))(?P<spk>[^,]+?)"
-                          r"(?:'s? (?:view|words|opinion|eyes|telling))?,\s*(?P<topic>.+)$", re.I)
+                          # "In Michel's view, what does progress hinge on?", "In Grigoryan's assessment, ..."
+                          rf"in (?=[^,]+?'s? {_JUDGED},))(?P<spk>[^,]+?)"
+                          rf"(?:'s? {_JUDGED})?,\s*(?P<topic>.+)$", re.I)
 # "On what, according to Michel, does progress hinge?": the attribution between commas
 _Q_ACCORDING_MID = re.compile(rf"^(?P<pre>[^,]+?),\s*(?:{_ATTRIBUTION})\s+(?P<spk>[^,]+?),\s*(?P<post>.+)$",
                               re.I)

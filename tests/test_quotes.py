@@ -181,6 +181,8 @@ def test_answer_ranks_by_topic(seed_index):
     ("Did the EU chief endorse both supply routes?", "EU chief", "both supply routes"),
     # signalling is saying: "Did Michel signal that ...?" asks what he conveyed
     ("Did Michel signal that the gaps were bridged?", "Michel", "that the gaps were bridged"),
+    # the speaker's judgement named by any noun for it
+    ("In Grigoryan's assessment, what could Baku undo?", "Grigoryan", "what could Baku undo"),
     # what was said, asked by its preposition
     ("Upon what did Michel say real headway would depend?", "Michel", "real headway would depend"),
 ])

@@ -55,6 +55,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("What alternative did Azerbaijan suggest for supplying Karabakh?", "can be supplied", "Azerbaijan"),
     # a view asked through what was said: their own words in the first person
     ("What did Michel say he thinks of the Aghdam option?", "I see both options", "Charles Michel"),
+    # "In X's assessment, ...": X's words answer, as "In X's view" and "According to X" do
+    ("In the analyst's estimation, what could Baku achieve by linking the two routes?", "nullify",
+     "Tigran Grigoryan"),
     # what was said, asked by the preposition it takes ("On what ...", "Upon what ...")
     ("On what did the EU chief say genuine progress would hinge?", "Real progress depends on the next steps",
      "Charles Michel"),
