@@ -860,6 +860,7 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"favou?r(?:ed|s)?|prefer(?:red|s)?|signal(?:l?ed|s)?|indicate[ds]?|hint(?:ed|s)?|caution(?:ed|s)?|"
                  r"emphasi[sz]e[ds]?|assert(?:ed|s)?|contend(?:ed|s)?|predict(?:ed|s)?|threaten(?:ed|s)?|"
                  r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?|"
+                 r"foresee|foresaw|foresees|anticipate[ds]?|"
                  # "What design did Pashinyan impute to Baku?": what he charged it with
                  r"impute[ds]?|ascribe[ds]?|fault(?:ed|s)?|censure[ds]?|repudiate[ds]?|"
                  # "What did the EU host exhort them to do?", "What did Michel discern in the talks?"
@@ -933,10 +934,12 @@ _SPEAKER_HEADS = (r"ministry|government|side|leadership|office|authorities|oppos
                   r"spokes(?:wo)?man|spokesperson")
 
 
-def _named(heads: str) -> str:
+def _named(heads: str, kinds: str = "") -> str:
     """A speaker the question names: capitalised words, then any of `heads` ("the Armenian
-    Foreign Ministry", "the Azerbaijani side")."""
-    return rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{heads}))*)"
+    Foreign Ministry", "the Azerbaijani side"); or one of `kinds` ("that analyst", "the
+    Armenian commentator"), whom `QuoteIndex.answer` finds by what the article calls them."""
+    kind = rf"|(?:the|that|this)\s+(?:(?:[A-Z][\w'’-]*|critical)\s+)?(?:{kinds})" if kinds else ""
+    return rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{heads}))*{kind})"
 
 
 _NAMED = _named(_SPEAKER_HEADS)
@@ -947,7 +950,7 @@ _STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
 # ("the Armenian head of government", "the EU host": a person named by office or part played)
 _NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head of (?:the )?(?:government|state)|head|president|"
                           r"premier|minister|envoy|official|host|conven[eo]r|mediator|intermediary|"
-                          r"readout|communiqu[eé]")
+                          r"readout|communiqu[eé]", r"analyst|commentator|expert|critic|observer")
 _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")

@@ -339,6 +339,8 @@ class Candidates:
     unknown_words: float
     question: str = ""
     attrs: np.ndarray | None = None  # answer-type bits of each sentence (features.attribute_bits)
+    # the sentences a speech question raises (the quotes of the speaker it names), if any
+    raised: np.ndarray | None = None
 
 
 class Searcher:
@@ -747,6 +749,7 @@ class Searcher:
             add = np.array([boost.get(int(r), 0.0) for r in self._sentence_rows(c)])
             if add.any():
                 s_score = s_score + add * (float(s_score.std()) or 1.0)
+                c.raised = add > 0
         if cfg.mode == "hybrid":
             s_score = self._pronoun_follows(c, self._read_as_asked(c, s_score))
         furniture = self._furniture(c, cfg)
@@ -877,9 +880,13 @@ class Searcher:
         share the question's words, without raising its score (the abstention reads the top
         score, and a sentence raised far above the rest would look surer than it is)."""
         held = self._sentences_that(c, test)
+        top = int(np.argmax(s_score))
+        if c.raised is not None and c.raised[top]:
+            # "What did the analyst fear from treating both routes alike?": the speaker's words,
+            # not another's "I see both options ..."
+            held &= c.raised
         if not held.any():
             return s_score
-        top = int(np.argmax(s_score))
         i = int(np.flatnonzero(held)[np.argmax(s_score[held])])
         if i == top or s_score[i] < s_score[top] - near * (float(s_score.std()) or 1.0):
             return s_score

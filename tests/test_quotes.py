@@ -183,6 +183,9 @@ def test_answer_ranks_by_topic(seed_index):
     ("Did Michel signal that the gaps were bridged?", "Michel", "that the gaps were bridged"),
     # the speaker's judgement named by any noun for it
     ("In Grigoryan's assessment, what could Baku undo?", "Grigoryan", "what could Baku undo"),
+    # a speaker by what the article calls them, and what they foresaw
+    ("What risk did that analyst foresee from linking them?", "analyst", "risk from linking them"),
+    ("What harm did the Armenian commentator anticipate?", "Armenian commentator", "harm"),
     # what was said, asked by its preposition
     ("Upon what did Michel say real headway would depend?", "Michel", "real headway would depend"),
 ])

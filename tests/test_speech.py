@@ -58,6 +58,13 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     # "In X's assessment, ...": X's words answer, as "In X's view" and "According to X" do
     ("In the analyst's estimation, what could Baku achieve by linking the two routes?", "nullify",
      "Tigran Grigoryan"),
+    # a speaker named by what the article calls them ("One of those analysts, Tigran Grigoryan"),
+    # with a verb of foreseeing
+    ("What legal consequence did that commentator foresee from treating the two supply issues as equivalent?",
+     "nullify", "Tigran Grigoryan"),
+    # the speaker's words, not another's "I see both options ...", for a question about both routes
+    ("What did the critic fear Azerbaijan could achieve with both supply routes placed on an equal footing?",
+     "nullify", "Tigran Grigoryan"),
     # what was said, asked by the preposition it takes ("On what ...", "Upon what ...")
     ("On what did the EU chief say genuine progress would hinge?", "Real progress depends on the next steps",
      "Charles Michel"),
