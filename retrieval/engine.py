@@ -332,7 +332,11 @@ class Engine:
         base = QUOTE_BOOST_YES_NO if is_polar(question) and not according else QUOTE_BOOST
         extra = ACCORDING_BOOST if according else 0.0
         # whom the act asked is done to ("Did Michel press Aliyev to ...?"), read once for every quote
-        acted_on = question_names(f"x {sq.topic}") if verbs and sq.topic else []
+        # (a person named by office by their surname: "press the Azerbaijani head of state" is
+        # "urging Aliyev")
+        topic = self._offices_named(sq.topic, lambda whole, office, name: whole.replace(
+            office, name.split()[-1])) if verbs and sq.topic else ""
+        acted_on = question_names(f"x {topic}") if topic else []
         boosts: dict[int, float] = {}
         recs: dict[int, dict] = {}
         # "the European Council president": words of the speaker that a quote's attribution may repeat

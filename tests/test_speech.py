@@ -51,6 +51,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
      "Azerbaijan will be able to nullify", "Tigran Grigoryan"),
     # the act asked, done to whom the question names, in the reporter's words around a quote
     ("Did Michel push Aliyev to open the road again?", "urging Aliyev to reopen", "Charles Michel"),
+    # ... to whom the question names by office ("the Azerbaijani president" is Aliyev)
+    ("Did Michel push the Azerbaijani president to open the road again?", "urging Aliyev to reopen",
+     "Charles Michel"),
     # what a side proposed is what it said: "The Azerbaijani side ..., saying that Karabakh can be ..."
     ("What alternative did Azerbaijan suggest for supplying Karabakh?", "can be supplied", "Azerbaijan"),
     # a view asked through what was said: their own words in the first person
