@@ -956,7 +956,7 @@ _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_V
                            r"\s*(?P<topic>.*)$")
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
 _Q_WHICH_SAID = re.compile(
-    rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,3}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
+    rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,5}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
     rf"(?P<verb>(?i:{_SPEECH_VERBS}))\b\s*(?P<topic>.*)$")
 # "Did Baku provide evidence for its claims ...?": the claims are what the subject said
 _Q_CLAIMS = re.compile(
@@ -988,7 +988,7 @@ _Q_MADE = re.compile(
     # "What figure did Michel give for Azerbaijan's area?": the figure is what he said
     r"figure|number|estimate|statistic)s?\s+"
     # ("What alternative supply channel did Baku advance?": the noun's own words after it)
-    r"(?:[\w-]+\s+){0,2}?"
+    r"(?:[\w'’-]+\s+){0,5}?"
     r"(?:does|did|do|has|have|had)\s+"
     r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered|"
     r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"

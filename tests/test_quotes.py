@@ -186,6 +186,8 @@ def test_answer_ranks_by_topic(seed_index):
     # a speaker by what the article calls them, and what they foresaw
     ("What risk did that analyst foresee from linking them?", "analyst", "risk from linking them"),
     ("What harm did the Armenian commentator anticipate?", "Armenian commentator", "harm"),
+    # what was said or proposed, asked by a noun phrase of up to five words
+    ("What readiness on Baku's part did Michel say he noted?", "Michel", "readiness on Baku's part he noted"),
     # what was said, asked by its preposition
     ("Upon what did Michel say real headway would depend?", "Michel", "real headway would depend"),
 ])

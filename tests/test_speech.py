@@ -51,6 +51,11 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
      "Azerbaijan will be able to nullify", "Tigran Grigoryan"),
     # the act asked, done to whom the question names, in the reporter's words around a quote
     ("Did Michel push Aliyev to open the road again?", "urging Aliyev to reopen", "Charles Michel"),
+    # what was proposed, or noted, asked by a longer noun phrase ("What alternative means of ...")
+    ("What alternative means of supplying the enclave did Azerbaijan put forward?", "can be supplied",
+     "Azerbaijan"),
+    ("What readiness on Azerbaijan's part did the EU chief say he had taken note of?", "noted Azerbaijan’s",
+     "Charles Michel"),
     # ... to whom the question names by office ("the Azerbaijani president" is Aliyev)
     ("Did Michel push the Azerbaijani president to open the road again?", "urging Aliyev to reopen",
      "Charles Michel"),
