@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.documents import DATELINE_PREFIX
-from retrieval.gazetteer import MADE_OF, STANDS_FOR
+from retrieval.gazetteer import KINDS_OF_PLACE, MADE_OF, STANDS_FOR
 from retrieval.sparse import stem_words
 from retrieval.speakers import (
     ORG_HEADS,
@@ -939,7 +939,14 @@ def _named(heads: str, kinds: str = "") -> str:
     Foreign Ministry", "the Azerbaijani side"); or one of `kinds` ("that analyst", "the
     Armenian commentator"), whom `QuoteIndex.answer` finds by what the article calls them."""
     kind = rf"|(?:the|that|this)\s+(?:(?:[A-Z][\w'’-]*|critical)\s+)?(?:{kinds})" if kinds else ""
-    return rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{heads}))*{kind})"
+    return rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{heads}))*{kind}|{_PLACE_RULERS})"
+
+
+# "the enclave's authorities": whoever governs the one place of that kind the corpus names
+# (engine._described reads which)
+_PLACE_RULERS = (rf"the\s+(?:{'|'.join(KINDS_OF_PLACE)})['’]s\s+"
+                 r"(?:(?:de facto|local|own|ethnic Armenian)\s+)?"
+                 r"(?:leadership|authorities|government|leaders|officials|administration)")
 
 
 _NAMED = _named(_SPEAKER_HEADS)
@@ -951,7 +958,11 @@ _STANCE_VERBS = r"regard|consider|see|view|endorse|back|support|oppose|approve"
 _NAMED_OR_TITLED = _named(_SPEAKER_HEADS + r"|chief|head of (?:the )?(?:government|state)|head|president|"
                           r"premier|minister|envoy|official|host|conven[eo]r|mediator|intermediary|"
                           r"readout|communiqu[eé]", r"analyst|commentator|expert|critic|observer")
-_Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}))\b\s*(?P<topic>.*)$")
+# "Why did the enclave's authorities refuse the Aghdam route?": a refusal asked of a named speaker
+# is answered in their words ("..., saying that it is a ploy"); who refused what is an act
+_REFUSED = r"refuse[ds]?|spurn(?:ed|s)?|rebuff(?:ed|s)?|turn(?:ed|s)? down"
+_Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_ING}|{_REFUSED}))\b"
+                    r"\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind

@@ -186,6 +186,8 @@ def test_answer_ranks_by_topic(seed_index):
     # a speaker by what the article calls them, and what they foresaw
     ("What risk did that analyst foresee from linking them?", "analyst", "risk from linking them"),
     ("What harm did the Armenian commentator anticipate?", "Armenian commentator", "harm"),
+    # whoever governs a place named by its kind, and a refusal asked of them
+    ("Why did the enclave's authorities spurn Aghdam?", "enclave's authorities", "Aghdam"),
     # what was said or proposed, asked by a noun phrase of up to five words
     ("What readiness on Baku's part did Michel say he noted?", "Michel", "readiness on Baku's part he noted"),
     # what was said, asked by its preposition
@@ -202,6 +204,8 @@ def test_parse_speech_question(question, speaker, topic):
     "According to the article, when did the talks take place?", "Which three leaders met in Brussels?",
     # a clause before a noun that reads as a verb ("states") names no speaker
     "What did Pashinyan and Aliyev reaffirm regarding each other's states?",
+    # who refused what is an act, not speech
+    "Which government spurned Moscow's appeals?", "What has Azerbaijan refused to do?",
 ])
 def test_parse_speech_question_negatives(question):
     assert parse_speech_question(question) is None

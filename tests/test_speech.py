@@ -51,6 +51,11 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
      "Azerbaijan will be able to nullify", "Tigran Grigoryan"),
     # the act asked, done to whom the question names, in the reporter's words around a quote
     ("Did Michel push Aliyev to open the road again?", "urging Aliyev to reopen", "Charles Michel"),
+    # a refusal asked of whoever governs the place named by its kind: answered in their words
+    ("Why did the enclave's officials refuse the supply route from the east?", "a ploy designed",
+     "Karabakh's leadership"),
+    ("Why did the enclave's leaders turn down the proposal to get supplies from the east?", "a ploy designed",
+     "Karabakh's leadership"),
     # what was proposed, or noted, asked by a longer noun phrase ("What alternative means of ...")
     ("What alternative means of supplying the enclave did Azerbaijan put forward?", "can be supplied",
      "Azerbaijan"),
