@@ -939,7 +939,10 @@ def _named(heads: str, kinds: str = "") -> str:
     Foreign Ministry", "the Azerbaijani side"); or one of `kinds` ("that analyst", "the
     Armenian commentator"), whom `QuoteIndex.answer` finds by what the article calls them."""
     kind = rf"|(?:the|that|this)\s+(?:(?:[A-Z][\w'’-]*|critical)\s+)?(?:{kinds})" if kinds else ""
-    return rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{heads}))*{kind}|{_PLACE_RULERS})"
+    # ("the EU's senior official", "the bloc's top diplomat": a rank before the office)
+    rank = r"(?:(?:senior|top|chief|presiding|leading|most senior|highest-ranking)\s+)?"
+    return (rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{rank}(?:{heads})))*{kind}"
+            rf"|{_PLACE_RULERS})")
 
 
 # "the enclave's authorities": whoever governs the one place of that kind the corpus names

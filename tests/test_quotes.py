@@ -186,6 +186,8 @@ def test_answer_ranks_by_topic(seed_index):
     # a speaker by what the article calls them, and what they foresaw
     ("What risk did that analyst foresee from linking them?", "analyst", "risk from linking them"),
     ("What harm did the Armenian commentator anticipate?", "Armenian commentator", "harm"),
+    # a rank before the office
+    ("Did the EU's senior official signal a breakthrough?", "EU's senior official", "a breakthrough"),
     # whoever governs a place named by its kind, and a refusal asked of them
     ("Why did the enclave's authorities spurn Aghdam?", "enclave's authorities", "Aghdam"),
     # what was said or proposed, asked by a noun phrase of up to five words

@@ -61,6 +61,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
      "Azerbaijan"),
     ("What readiness on Azerbaijan's part did the EU chief say he had taken note of?", "noted Azerbaijan’s",
      "Charles Michel"),
+    # ... by a speaker named by rank and office ("the EU's top official")
+    ("Did the EU's top official urge the Azerbaijani president to reopen the road?", "urging Aliyev",
+     "Charles Michel"),
     # ... to whom the question names by office ("the Azerbaijani president" is Aliyev)
     ("Did Michel push the Azerbaijani president to open the road again?", "urging Aliyev to reopen",
      "Charles Michel"),
