@@ -254,7 +254,8 @@ class Engine:
         from .features import question_parts
         from .quotes import parse_role_question, parse_speech_question
 
-        speech = [parse_speech_question(c) for c in cleaned]
+        # ("Did the bloc's council president urge ...?": the one bloc the corpus names, by name)
+        speech = [parse_speech_question(as_bodies_of_kind(c, searcher.known)) for c in cleaned]
         # a question about something the corpus never names keeps its abstention
         known = [not searcher.unknown_names(c) for c in cleaned]
         said = [self._speech_boosts(c, sq, quotes, by_name=r != c) if sq is not None and ok else None

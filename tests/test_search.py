@@ -439,6 +439,10 @@ def test_byline_questions_are_told_from_others():
     assert asks_for_byline("Which journalists are credited with the report?")
     assert asks_for_byline("Name the journalists covering the article.")
     assert not asks_for_byline("Who reported the shortages of food?")
+    # the story "produced" by its writers
+    assert asks_for_byline("Which journalists produced this dispatch?")
+    assert asks_for_byline("Who produced the report?")
+    assert not asks_for_byline("Who produced the food supplies?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
     # a few words may say which story
     assert asks_for_byline("who wrote this lachin article")

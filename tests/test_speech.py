@@ -64,6 +64,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     # ... by a speaker named by rank and office ("the EU's top official")
     ("Did the EU's top official urge the Azerbaijani president to reopen the road?", "urging Aliyev",
      "Charles Michel"),
+    # ... by a speaker named as the bloc's ("the bloc's council president": the EU's)
+    ("Did the bloc's council president push the Azerbaijani leader to reopen the road?", "urging Aliyev",
+     "Charles Michel"),
     # ... to whom the question names by office ("the Azerbaijani president" is Aliyev)
     ("Did Michel push the Azerbaijani president to open the road again?", "urging Aliyev to reopen",
      "Charles Michel"),
