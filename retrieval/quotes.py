@@ -1052,7 +1052,7 @@ VERB_FAMILIES = [
     {"note", "acknowledge", "notice", "discern", "observe"},
     {"praise", "welcome", "hail", "commend"},
     {"promise", "pledge", "vow"},
-    {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove"},
+    {"provide", "offer", "give", "present", "produce", "back", "support", "substantiate", "prove", "furnish"},
     # a warning foretells: "What did Moscow forecast?" is met by "warning of ... consequences"
     {"warn", "caution", "predict", "foresee", "forecast"},
     # "Did Michel signal any convergence?" is met by "Michel gave no indications that ..."

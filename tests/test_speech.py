@@ -23,6 +23,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     # the claims are what the subject said; "provide" is met by its kin "offering"
     ("Did Baku provide any proof for its claims about the peacekeepers?", "without offering proof",
      "Azerbaijani Foreign Ministry"),
+    # ... and "furnish" is kin of "offering" too
+    ("Did Azerbaijan furnish any evidence for its charges against the peacekeepers?", "without offering",
+     "Azerbaijani Foreign Ministry"),
     # "According to X, ...": the question as that speaker put it
     ("According to Grigoryan, what might Azerbaijan be able to undo?", "nullify the previous decisions",
      "Tigran Grigoryan"),
