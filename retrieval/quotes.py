@@ -1343,6 +1343,10 @@ class QuoteIndex:
             elif len(content) > 1 and any(content <= set(a.split()) for a in aliases):
                 tiers[4].append(i)  # "the European Council president": "president of the European Council"
         found = next((t for t in tiers if t), [])
+        if not found and "opposition" in kt:
+            # "opposition figures in Yerevan", "the Armenian opposition": the opposition the article
+            # quotes ("Opposition leaders claim ..."), whatever the members are called
+            found = [i for i, keys in enumerate(self._speaker_keys()) if "opposition" in keys[2]]
         ruled = _RULED_BY.match(key) if not found and swap else None
         if ruled:  # "Karabakh's authorities" speak as "Karabakh's leadership" does
             for other in (r for r in _RULERS if r != ruled.group(2)):

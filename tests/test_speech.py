@@ -26,6 +26,9 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     # ... and "furnish" is kin of "offering" too
     ("Did Azerbaijan furnish any evidence for its charges against the peacekeepers?", "without offering",
      "Azerbaijani Foreign Ministry"),
+    # the opposition the article quotes, whatever its members are called
+    ("What do opposition politicians in Armenia argue has encouraged Azerbaijan?", "emboldened",
+     "Opposition leaders"),
     # "According to X, ...": the question as that speaker put it
     ("According to Grigoryan, what might Azerbaijan be able to undo?", "nullify the previous decisions",
      "Tigran Grigoryan"),
