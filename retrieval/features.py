@@ -352,9 +352,15 @@ _PAIR_Q = re.compile(r"\b(?:both|either|each other|one another|versus|vs)\b|\bth
 _BOTH = re.compile(r"\b(?:[Bb]oth|[Ee]ither)\s+(?!directions\b)[a-z]+s\b")
 
 
+# "What did Michel urge both leaders to do?": two people addressed, not two things weighed
+_PAIR_OF_PEOPLE = re.compile(r"\b(?:both|the two)\s+(?:[\w-]+\s+)?(?:leaders|sides|parties|presidents|"
+                             r"heads|men|countries|governments|capitals|nations|states|officials|delegations)\b",
+                             re.I)
+
+
 def asks_pair(question: str) -> bool:
     """Whether the question asks about two things together."""
-    return bool(_PAIR_Q.search(question))
+    return bool(_PAIR_Q.search(_PAIR_OF_PEOPLE.sub("them", question)))
 
 
 def tells_both(sentence: str) -> bool:

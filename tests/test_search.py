@@ -1279,6 +1279,10 @@ def test_a_pair_asked_about_is_answered_by_both(core_searcher):
     assert asks_pair("Did Michel rank one way of sending aid above or over the other?")
     assert not asks_pair("Did one official speak to the other delegates?")
     assert not asks_pair("Which route did Michel mention?")
+    # two people addressed or acting together are no pair of things weighed
+    assert not asks_pair("What did Michel urge both leaders to do?")
+    assert not asks_pair("What did the two sides reaffirm?")
+    assert asks_pair("Did Michel urge both leaders to use both routes?")
     assert tells_both("I see both options as important") and not tells_both("along it in both directions")
     ans = core_searcher.search("How did Michel weigh the Lachin and Aghdam routes against each other?")
     assert ans.answered and "both options" in ans.hits[0].highlight

@@ -575,3 +575,14 @@ def test_a_policy_asked_in_other_words_is_the_one_he_said_he_keeps(engine):
     "the peace accord is not yet ready for signing", which shares only "ready" and his name."""
     ans = engine.ask("Is Pashinyan ready to forsake his peacemaking strategy?", 3)
     assert ans.answered and "will not deviate from his “peace agenda”" in ans.hits[0].highlight
+
+
+def test_two_people_are_not_a_pair_of_things(engine):
+    """"What principle did both leaders reaffirm ...?" is answered by what the leaders did ("The
+    Armenian and Azerbaijani leaders once again fully reconfirmed ..."), and "What did the EU
+    mediator exhort both parties to undertake?" by his urging, not by the sentence on "both options"
+    that a question weighing two routes asks for."""
+    ans = engine.ask("What principle did both leaders reaffirm their respect for?", 3)
+    assert ans.answered and "fully reconfirmed the respect" in ans.hits[0].highlight
+    ans = engine.ask("What did the EU mediator exhort both parties to undertake?", 3)
+    assert ans.answered and "he urged them" in ans.hits[0].highlight
