@@ -322,7 +322,11 @@ def tells_importance(sentence: str) -> bool:
 # answer is the sentence saying what it led to ("which has led to a serious humanitarian crisis"),
 # not one that shares the topic's words; "What caused ...?" asks the cause, which is left be
 _CONSEQUENCE_Q = re.compile(r"\b(?:consequences?|effects?|impacts?|toll|(?<!\bwhat )(?<!\bwho )caused|"
-                            r"led to|resulted in|brought about|how bad)\b", re.I)
+                            r"led to|resulted in|brought about|how bad)\b|"
+                            # "What has the closure meant for the territory?", "... produced in ...?"
+                            r"^\W*what (?:has|have|had|did|does) (?:the|this|that|its|[\w-]+['’]s) "
+                            r"(?:[\w-]+ ){0,4}?"
+                            r"(?:meant for|produced|brought|done to|caused)\b", re.I)
 _LED_TO = re.compile(r"\b(?:led to|leading to|lead to|leads to|resulted in|results in|resulting in|"
                      r"caus(?:ed|es|ing)|triggered|sparked|consequences?)\b", re.I)
 

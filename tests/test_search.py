@@ -1246,6 +1246,13 @@ def test_a_consequence_is_answered_by_what_it_led_to(core_searcher):
     ans = core_searcher.search("What humanitarian consequence has the closure of the corridor had "
                                "for the enclave?")
     assert ans.answered and "led to a serious humanitarian crisis" in ans.hits[0].highlight
+    # what something "has meant for" or "produced in" a place is what it led to there
+    assert asks_consequence("What has the closure meant for the people there?")
+    assert asks_consequence("What has the blockade of the road produced in the region?")
+    assert not asks_consequence("What has Azerbaijan produced?")
+    ans = core_searcher.search("What has the closure produced in the ethnically Armenian territory's "
+                               "daily life?")
+    assert ans.answered and "led to a serious humanitarian crisis" in ans.hits[0].highlight
 
 
 def test_a_meeting_by_any_name_is_dated(core_searcher):
