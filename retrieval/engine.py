@@ -47,6 +47,8 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
 # a person named by the part played at a meeting ("the Brussels host", "the EU convener"), and
 # where news says who played it ("hosted by the European Union's top official, Charles Michel")
 _HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?$", re.I)
+_HOST_NAMED = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:host|conven[eo]r|mediator)"
+                         r"(?:\s+of\s+the\s+(?:talks|summit|meeting))?\b", re.I)
 _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilitated) by\s+[^.;:]{0,80}")
 # a person's own words asked for ("What did Aliyev personally say?", "his personal reaction")
 _PERSONALLY = re.compile(r"\b(?i:personal(?:ly)?)\b|\b[A-Z][\w’'-]+\s+(?:himself|herself)\b")
@@ -271,7 +273,9 @@ class Engine:
                 continue
             # "What office does Michel hold, and how is that body described?": its first question's
             asked = [cleaned[i], *question_parts(cleaned[i])[:1]] if speech[i] is None and known[i] else []
-            role = next((r for part in asked if (r := parse_role_question(part))), None)
+            # ("Which institution does the summit host preside over?": whom the article says hosted)
+            role = next((r for part in asked if (r := parse_role_question(
+                _HOST_NAMED.sub(lambda m: self._host(m.group(0)) or m.group(0), part)))), None)
             if role is None:
                 continue
             qv = vecs[i] if vecs is not None else None

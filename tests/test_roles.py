@@ -73,6 +73,13 @@ def test_the_description_must_not_be_the_name(engine):
     assert quotes.by_description("Ani Badalyan") == []  # "the ministry spokeswoman, Ani Badalyan"
 
 
+def test_the_body_led_by_the_host_is_found_in_the_hosts_description(engine):
+    """"Which institution does the Brussels host of the talks lead?": the host is whom the article
+    says hosted ("hosted by ..., Charles Michel"), and his body is in his description."""
+    ans = engine.ask("Which institution does the Brussels host of the talks lead?", 3)
+    assert ans.answered and "the president of the European Council" in ans.hits[0].highlight
+
+
 def test_without_such_a_description_search_answers(engine):
     ans = engine.ask("What position does Nikol Pashinyan hold?", 3)
     assert ans.answered and "Armenian Prime Minister Nikol Pashinyan" in ans.hits[0].highlight
