@@ -182,39 +182,31 @@ def test_the_thesaurus_joins_the_words_of_reported_positions():
         assert corpus_word in links[question_word], (question_word, corpus_word)
 
 
-def test_a_condition_asked_in_other_words_is_a_synonym_feature(core_searcher):
-    q = "On what is genuine headway contingent, in Michel's words?"
-    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
-    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
-    target = next(i for i, s in enumerate(sents) if "Real progress depends on" in s)
+def _synonym_share(searcher, question: str, needle: str) -> tuple[float, int]:
+    """(the s_synonyms feature of the candidate sentence holding `needle`, the question's word count)."""
+    c = searcher.candidates(question, searcher.encoder.encode([question])[0], SearchConfig())
+    sents = [searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
+    target = next(i for i, s in enumerate(sents) if needle in s)
+    return float(c.x[target, SENTENCE_FEATURES.index("s_synonyms")]), len(c.q_words)
+
+
+@pytest.mark.parametrize(("question", "needle"), [
     # "headway" meets "progress" and "contingent" "depends" (a third of the question's words)
-    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
-
-
-def test_where_something_was_said_asked_in_other_words_is_a_synonym_feature(core_searcher):
-    q = "On which online platform did the ministry spokeswoman post her message?"
-    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
-    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
-    target = next(i for i, s in enumerate(sents) if "said in a Twitter post" in s)
+    ("On what is genuine headway contingent, in Michel's words?", "Real progress depends on"),
     # "online" and "platform" meet "Twitter"
-    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
-
-
-def test_a_failing_imputed_to_a_stabilisation_force_is_a_synonym_feature(core_searcher):
-    q = "Which failing did Baku impute to the Russian stabilisation contingent?"
-    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
-    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
-    target = next(i for i, s in enumerate(sents) if "It accused the peacekeepers" in s)
+    ("On which online platform did the ministry spokeswoman post her message?", "said in a Twitter post"),
     # "impute" meets "accused" and "stabilisation" "peacekeepers"
-    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] >= 2 / len(c.q_words)
+    ("Which failing did Baku impute to the Russian stabilisation contingent?", "It accused the peacekeepers"),
+])
+def test_words_asked_in_other_words_are_a_synonym_feature(core_searcher, question, needle):
+    share, n = _synonym_share(core_searcher, question, needle)
+    assert share >= 2 / n
 
 
 def test_a_thesaurus_word_in_the_sentence_is_a_synonym_feature(core_searcher):
-    q = "Was the settlement up for conclusion, in the Armenian premier's words?"
-    c = core_searcher.candidates(q, core_searcher.encoder.encode([q])[0], SearchConfig())
-    sents = [core_searcher.data.passages[c.rows[j]].sentences[loc] for j, loc in zip(c.owner, c.local)]
-    target = next(i for i, s in enumerate(sents) if "yet ready for signing" in s)
-    assert c.x[target, SENTENCE_FEATURES.index("s_synonyms")] > 0
+    question = "Was the settlement up for conclusion, in the Armenian premier's words?"
+    share, _ = _synonym_share(core_searcher, question, "yet ready for signing")
+    assert share > 0
     # the index's table holds the thesaurus's links in the corpus's words
     settlement, accord, conclusion, signing = stem_words(["settlement", "accord", "conclusion", "signing"])
     assert accord in core_searcher.synonyms[settlement] and signing in core_searcher.synonyms[conclusion]
