@@ -126,7 +126,7 @@ class Engine:
         self._rows: dict[str, int] | None = None
         self._stems: dict[int, set[str]] = {}
         self._spokes: list[tuple[dict, str]] | None = None  # `_spokespeople`, read once
-        self._people: dict[str, str | None] = {}  # `_with_names`: whom each description names
+        self._people: dict[str, str | None] = {}  # `_remembered`: whom each description names
         self._lock = threading.Lock()
         # a stream of questions (`qabot ask -`, `qabot eval`) rather than a bot waiting on
         # messages: encoded in bfloat16 where the CPU has it, else by ONNX with its worker
@@ -274,8 +274,8 @@ class Engine:
             # "What office does Michel hold, and how is that body described?": its first question's
             asked = [cleaned[i], *question_parts(cleaned[i])[:1]] if speech[i] is None and known[i] else []
             # ("Which institution does the summit host preside over?": whom the article says hosted)
-            role = next((r for part in asked if (r := parse_role_question(
-                _HOST_NAMED.sub(lambda m: self._host(m.group(0)) or m.group(0), part)))), None)
+            role = next((r for part in asked if (r := parse_role_question(_HOST_NAMED.sub(
+                lambda m: self._remembered(m.group(0), self._host) or m.group(0), part)))), None)
             if role is None:
                 continue
             qv = vecs[i] if vecs is not None else None
@@ -515,11 +515,8 @@ class Engine:
         (the whole description, its office words, the name)."""
         def add(m: re.Match) -> str:
             d = m.group("d")
-            if d not in self._people:
-                if len(self._people) >= MAX_DESCRIPTIONS:  # a bot hears any number of them
-                    self._people.clear()
-                self._people[d] = self._described(d if d.split()[0][-2:] in ("'s", "’s") else f"the {d}")
-            name = self._people[d]
+            name = self._remembered(d, lambda d: self._described(
+                d if d.split()[0][-2:] in ("'s", "’s") else f"the {d}"))
             if not name or name.split()[-1] in clean:
                 return m.group(0)
             return written(m.group(0), d, name)
@@ -528,6 +525,15 @@ class Engine:
             return clean
         # "the bloc's council president": the one bloc the corpus knows, by name
         return _DESCRIPTION.sub(add, as_bodies_of_kind(clean, self.load().known))
+
+    def _remembered(self, description: str, find: Callable[[str], str | None]) -> str | None:
+        """`find(description)`, the person a description names, looked up once (each lookup is a
+        search) and remembered up to MAX_DESCRIPTIONS, then afresh: a bot hears any number."""
+        if description not in self._people:
+            if len(self._people) >= MAX_DESCRIPTIONS:
+                self._people.clear()
+            self._people[description] = find(description)
+        return self._people[description]
 
     def _described(self, speaker: str) -> str | None:
         """The person a description names ("the EU chief" -> "Charles Michel"): someone the
