@@ -100,6 +100,14 @@ def test_a_yes_no_question_meets_the_sentence_that_denies_it(core_searcher):
     assert ans.hits[0].highlight == "Armenia has repeatedly denied any military presence in Karabakh."
 
 
+def test_troops_asked_of_are_a_military_presence(core_searcher):
+    """A country's troops somewhere are its "military presence" there (THESAURUS): the plain
+    question is answered by the denial, not by the accusation of shipping "personnel"."""
+    ans = core_searcher.search("Does Armenia have troops in Karabakh?")
+    assert ans.answered
+    assert ans.hits[0].highlight == "Armenia has repeatedly denied any military presence in Karabakh."
+
+
 def test_the_search_reads_a_questions_phrasal_verbs(core_searcher):
     relatives = core_searcher._phrasal_relatives("What request from Moscow did Baku turn down?")
     assert stem_words(["rejected"])[0] in relatives[stem_words(["turn"])[0]]
