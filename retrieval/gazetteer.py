@@ -387,3 +387,70 @@ def as_named_bodies(text: str, known: Callable[[str], bool]) -> str:
         if name:
             text = rx.sub(name, text)
     return text
+
+
+# bodies a country or a union fields, by the nouns news names them by: "the EU monitoring
+# mission" is a body of the EU's, which a corpus naming only "the Russian peacekeeping mission"
+# does not mention. (Nouns that stand for a country itself, "government", "authorities",
+# "army", are left out: any country has them.)
+OWNED_BODIES: dict[str, str] = {
+    "mission": "mission", "missions": "mission", "monitors": "monitors", "observers": "observers",
+    "court": "court", "courts": "court", "commission": "commission", "council": "council",
+    "parliament": "parliament", "embassy": "embassy", "delegation": "delegation",
+    "contingent": "contingent", "peacekeepers": "peacekeepers", "ministry": "ministry",
+}
+_OWNED = re.compile(r"\b(" + "|".join(OWNED_BODIES) + r")\b", re.I)
+_UNIONS = {"EU": "EU", "European": "EU", "Brussels": "EU", "UN": "UN", "U.N.": "UN", "United": "UN"}
+# words that end a body's name, looking back from its noun ("by Russian peacekeepers")
+_NOT_OWNER = frozenset({
+    "the", "a", "an", "it", "its", "this", "that", "these", "those", "which", "what", "who", "whose",
+    "how", "why", "when", "where", "did", "does", "do", "has", "have", "had", "is", "was", "were", "are",
+    "of", "by", "to", "and", "or", "in", "on", "at", "for", "with", "from", "as", "their", "his", "her",
+    "our", "any", "no", "each", "every", "some", "according",
+})
+_WORD = re.compile(r"[\w’'.-]+|[^\w\s]")
+
+
+def owner_key(name: str) -> str:
+    """The country or union a name stands for ("Moscow", "Russian", "Kremlin" -> "Russia";
+    "European", "Brussels" -> "EU"), or the name itself."""
+    name = re.sub(r"[’']s$", "", name).rstrip(".") if name != "U.N." else name
+    if name in _UNIONS:
+        return _UNIONS[name]
+    name = CAPITAL_OF.get(name, name)
+    return STANDS_FOR.get(name, name)
+
+
+_OWNERS = {*_UNIONS, *CAPITAL_OF, *STANDS_FOR, *STANDS_FOR.values()}
+
+
+def is_owner(word: str) -> bool:
+    """Whether a word before a body's noun names whose it is: a country, its people, its capital
+    or seat, a union, or an acronym ("ICJ"); not "Foreign" of "Foreign Ministry", nor a word
+    capitalised as the corpus writes it ("Which Foreign mission ...?")."""
+    word = re.sub(r"[’']s$", "", word)
+    return word in _OWNERS or (len(word) > 1 and word.replace(".", "").isupper())
+
+
+def owned_bodies(text: str) -> list[tuple[str, str, frozenset[str]]]:
+    """Each body noun of OWNED_BODIES in `text`, as (the words naming it, its noun, the keys of
+    the owners named before it, owner_key): "the Russian peacekeeping mission" -> ("Russian
+    peacekeeping mission", "mission", {"Russia"}); no keys where nothing names whose."""
+    out = []
+    for m in _OWNED.finditer(text):
+        words = _WORD.findall(text[max(0, m.start() - 80):m.start()])
+        owners, first = [], m.start()
+        for w in reversed(words[-4:]):
+            if not w[0].isalnum() or w.lower() in _NOT_OWNER:
+                break
+            if is_owner(w):
+                owners.append(owner_key(w))
+            first = text.rfind(w, 0, first)
+        out.append((text[first:m.end()], OWNED_BODIES[m.group(1).lower()], frozenset(owners)))
+    return out
+
+
+def wholes_of(key: str) -> set[str]:
+    """The regions and bodies `key` is part of, and the cities seating it (MADE_OF, SEATED_IN):
+    "the UN court" or "the Hague court" is the ICJ's."""
+    return {owner_key(whole) for whole, parts in _PARTS.items() if key in parts}

@@ -95,7 +95,9 @@ from .gazetteer import (
     as_places_of_kind,
     as_sides,
     capitalised_places,
+    owned_bodies,
     spelled_out,
+    wholes_of,
     without_known_wholes,
 )
 from .index import IndexData
@@ -355,6 +357,7 @@ class Searcher:
         self._docs = data.documents
         self._vocab = data.sparse.retriever.vocab_dict
         self._possessives: dict[str, bool] = {}
+        self._owners: dict[str, frozenset[str] | None] | None = None  # `_body_owners`, on first use
         self._sorted_vocab: list[str] | None = None  # for `_extensions`, sorted on first use
         # stored at index time; an older index's bits are computed on first sight and kept
         self._attrs: np.ndarray | None = data.sentence_attrs
@@ -703,7 +706,30 @@ class Searcher:
             stems = [st for st in query_tokens(name) if len(st) > 1]
             if stems and not all(st in self._vocab for st in stems):
                 unknown.append(word)
-        return unknown
+        return unknown + self._unowned_bodies(lexical)
+
+    def _unowned_bodies(self, lexical: str) -> list[str]:
+        """The bodies the question names by whose they are where the corpus writes that body
+        only as another's: "the EU monitoring mission" where it names only "the Russian
+        peacekeeping mission" (though it knows both the EU and a mission)."""
+        owners = self._body_owners()
+        return [words for words, noun, keys in owned_bodies(lexical)
+                if keys and owners.get(noun) and not keys & owners[noun]]
+
+    def _body_owners(self) -> dict[str, frozenset[str] | None]:
+        """For each body noun the corpus writes, whose it names it as (and the bodies and regions
+        those are part of: the ICJ's court is the UN's); None where it also writes one of no one's
+        ("the ministry" said), which may be anyone's."""
+        if self._owners is None:
+            seen: dict[str, set[str] | None] = {}
+            for p in self.data.passages:
+                for _, noun, keys in owned_bodies(p.text):
+                    if not keys:
+                        seen[noun] = None
+                    elif seen.setdefault(noun, set()) is not None:
+                        seen[noun] |= keys.union(*(wholes_of(k) for k in keys))
+            self._owners = {n: frozenset(k) if k is not None else None for n, k in seen.items()}
+        return self._owners
 
     # -- scoring --
 

@@ -363,6 +363,39 @@ def test_a_name_for_one_the_corpus_names_is_not_an_unknown_name(core_searcher, q
     assert any(needle in h.text for h in ans.hits)
 
 
+def test_owned_bodies_name_whose_they_are():
+    from retrieval.gazetteer import owned_bodies
+    assert owned_bodies("under the guidance of the Russian peacekeeping mission") == \
+        [("Russian peacekeeping mission", "mission", frozenset({"Russia"}))]
+    assert owned_bodies("Has Moscow's stabilization mission left?")[0][2] == {"Russia"}
+    assert owned_bodies("What did the EU monitoring mission report?")[0][2] == {"EU"}
+    # "Foreign" names no owner; a body after a preposition ("by") is no one's named
+    assert owned_bodies("the Russian Foreign Ministry")[0][2] == {"Russia"}
+    assert owned_bodies("this line,” the ministry said")[0][2] == frozenset()
+    assert owned_bodies("Which Foreign mission did it name?")[0][2] == frozenset()
+
+
+@pytest.mark.parametrize("question", [
+    "What did the EU monitoring mission in Armenia report about border incidents?",
+    "Has the European Union's civilian monitoring mission recorded ceasefire violations?",
+])
+def test_a_body_the_corpus_names_only_as_anothers_is_unknown(core_searcher, question):
+    """The article names the Russian peacekeeping mission and the EU, but no EU mission: a
+    question about one is about something it does not mention, and abstains."""
+    assert core_searcher.unknown_names(core_searcher.normalise(question))
+    assert not core_searcher.search(question, 3).answered
+
+
+@pytest.mark.parametrize("question", [
+    "What did Baku allege about the relationship between Armenian troops and Moscow's mission?",
+    "Which foreign mission did the Azerbaijani ministry say was helping Armenian units?",
+    "What did the EU's council president say after the talks?",
+])
+def test_a_body_named_as_the_corpus_names_it_is_known(core_searcher, question):
+    assert not core_searcher.unknown_names(core_searcher.normalise(question))
+    assert core_searcher.search(question, 3).answered
+
+
 def test_soft_coverage_meets_near_words_that_bm25_misses(core_searcher):
     """The model's word-piece vectors give credit for near words (spokesperson ~ spokeswoman),
     where exact stems match nothing, and give an unrelated sentence less."""
