@@ -6,6 +6,7 @@ about who said what) behind `ask` / `batch_ask`, and builds a missing index on f
 
 from __future__ import annotations
 
+import bisect
 import logging
 import os
 import re
@@ -19,7 +20,7 @@ from .embeddings import Encoder
 from .gazetteer import KINDS_OF_PLACE, as_bodies_of_kind, place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .passages import Passage
-from .sparse import stem_words
+from .sparse import query_tokens, stem_words
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +113,11 @@ def _form_unmet(question: str, hits) -> bool:
         return False
     return all(responder_named(question, h.text) is False for h in hits) or \
         answer_type_supported(question, hits[0].highlight, hits[0].text) is False
+
+
+# a thing named by its owner: "Russia's latest calls for ...", "Moscow's most recent appeal to ..."
+_OWNED_THING = re.compile(r"\b(?P<owner>[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+){0,3}?(?P<thing>[a-z][\w-]*)"
+                          r"(?=\s+(?:to|for|about|over|on|regarding|concerning|of|that|with)\b|\s*[,.?;]|$)")
 
 
 class Engine:
@@ -372,9 +378,13 @@ class Engine:
             # the reporter's account of its answer, when none of its quotes responds ("The
             # Azerbaijani side dismissed those concerns, saying ..." answers for itself)
             responses = self._responses(sq.speaker, sq.topic, located)
-            if not set(responses) & set(boosts):  # its answer, as a quote with the act asked is
-                for row in responses:
-                    boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
+            if set(responses) & set(boosts):  # its answer, as a quote with the act asked is
+                # but for the account that names whose calls it answered ("How did Baku respond to
+                # Moscow's appeals?": "Azerbaijan has rejected Russia's latest calls ...", over
+                # its quotes on the peacekeepers)
+                responses = self._answering(responses, sq.topic)
+            for row in responses:
+                boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
 
     def _speaker_quotes(self, sq, quotes, k: int) -> list[dict]:
@@ -469,6 +479,31 @@ class Engine:
         asked = f"How did {speaker} respond to {topic}?"
         return [int(data.sentence_offsets[r]) + j for r in dict.fromkeys(passages)
                 for j, sentence in enumerate(data.passages[r].sentences) if responder_named(asked, sentence)]
+
+    def _answering(self, rows: list[int], topic: str) -> list[int]:
+        """The sentence rows that say how their subject answered the very thing `topic` names by
+        its owner: "Moscow's most recent appeal to ..." is answered by "Azerbaijan has rejected
+        Russia's latest calls ...", not by "Baku reacted to Saturday's statement by the Russian
+        Foreign Ministry ..." (which says to what, not how), nor for "Russia's worries"."""
+        from .features import RESPONSE_WORDS
+
+        s = self.load()
+        asked = _OWNED_THING.search(s.lexical_form(topic))
+        if asked is None:
+            return []
+        owner, thing = asked.group("owner").lower(), stem_words([asked.group("thing").lower()])[0]
+        kin = {thing, *s.synonyms.get(thing, ())}
+        offsets = s.data.sentence_offsets
+        how = set(stem_words(list(RESPONSE_WORDS)))  # "rejected", not only "reacted to"
+
+        def answers(row: int) -> bool:
+            r = bisect.bisect_right(offsets, row) - 1
+            sentence = s.data.passages[r].sentences[row - int(offsets[r])]
+            if not set(query_tokens(sentence)) & how:
+                return False
+            return any(m.group("owner").lower() == owner and stem_words([m.group("thing").lower()])[0] in kin
+                       for m in _OWNED_THING.finditer(sentence))
+        return [row for row in rows if answers(row)]
 
     def _verb_by_quote(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str]) -> bool:
         """Whether the act asked of the speaker is the verb that brings in the quote: within

@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 14
+SYNONYMS_VERSION = 15
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -270,6 +270,8 @@ THESAURUS: list[set[str]] = [
     {"attribute", "impute", "ascribe", "accuse", "accused", "blame"},
     # where something was said: "via which platform", "a social media message" is a Twitter post
     {"twitter", "tweet", "tweeted", "facebook", "telegram", "social", "online", "platform", "medium"},
+    # an "appeal", "plea" or "entreaty" to act is a call for it
+    {"call", "calls", "appeal", "appeals", "plea", "pleas", "entreaty", "entreaties", "exhortation"},
     # a country's "military presence" somewhere is its troops there
     {"troop", "troops", "soldier", "soldiers", "servicemen", "presence", "deployment", "deployed",
      "stationed"},

@@ -108,6 +108,12 @@ def test_troops_asked_of_are_a_military_presence(core_searcher):
     assert ans.hits[0].highlight == "Armenia has repeatedly denied any military presence in Karabakh."
 
 
+def test_an_appeal_to_act_is_a_call_for_it(core_searcher):
+    """An "appeal" (a "plea", an "entreaty") is what the article calls "calls" (THESAURUS)."""
+    ans = core_searcher.search("Whose appeals to reopen the Lachin corridor did Azerbaijan turn down?")
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
 def test_the_search_reads_a_questions_phrasal_verbs(core_searcher):
     relatives = core_searcher._phrasal_relatives("What request from Moscow did Baku turn down?")
     assert stem_words(["rejected"])[0] in relatives[stem_words(["turn"])[0]]

@@ -361,6 +361,18 @@ def test_a_response_asked_for_is_the_response_not_what_it_answered(engine):
     assert ans.answered and "dismissed those concerns" in ans.hits[0].highlight
 
 
+@pytest.mark.parametrize("question", [
+    "How did Baku respond to Moscow's most recent appeals to lift the obstruction of the route?",
+    "What was Baku's response to Moscow's latest appeal concerning the route into the enclave?",
+])
+def test_a_response_to_the_thing_asked_is_the_account_that_names_it(engine, question):
+    """"How did Baku respond to Moscow's appeals?": the report's "Azerbaijan has rejected
+    Russia's latest calls ...", which answers those very calls (an appeal is a call), over
+    Baku's quotes on the peacekeepers; Russia's worries are answered as before (above)."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
 def test_what_triggered_a_statement_is_what_it_reacted_to(engine):
     ans = engine.ask("What prompted Azerbaijan's weekend statement on the corridor?", 3)
     assert ans.answered and "reacted to Saturday’s statement" in ans.hits[0].highlight
