@@ -401,7 +401,11 @@ _VIEW_Q = re.compile(rf"\bhow\b.{{0,80}}\b({_VIEW_VERBS})\b|\b({_VIEW_VERBS})\b.
                      re.I)
 # a passive view, its holders and what they took it for: "was construed by some analysts as ..."
 _VIEWED = re.compile(r"\b(?:was|were|is|are|been|being)\s+(?:\w+ly\s+)?\w+(?:ed|en|wn)\s+by\b[^.;]{1,100}?"
-                     r"(?<!\bwell )\bas\b(?!\s+well\b)", re.I)
+                     r"(?<!\bwell )\bas\b(?!\s+well\b)|"
+                     # the reporter's own hedged reading: "a Twitter post that may have been a
+                     # veiled rebuke"
+                     r"\b(?:may|might|could)\s+(?:well\s+)?(?:have\s+been|be)\s+"
+                     r"(?:an?|seen\s+as|read\s+as)\s", re.I)
 
 
 # "michel view on lachin vs aghdam", "Does Michel prefer one route?": a person's own stance,

@@ -1147,6 +1147,18 @@ def test_how_someone_took_something_is_answered_by_their_view(core_searcher):
         assert ans.answered and "serious setback" in ans.hits[0].highlight, q
 
 
+def test_how_something_might_be_read_is_the_reporters_hedged_reading(core_searcher):
+    """"How might the spokesperson's social-media message be read?": the report's own reading
+    of it ("a Twitter post that may have been a veiled rebuke of Michel") is a view too."""
+    from retrieval.features import tells_view
+
+    assert tells_view("she said in a Twitter post that may have been a veiled rebuke of Michel")
+    assert not tells_view("Karabakh can be supplied with basic necessities from Azerbaijan proper")
+    q = "How might the spokesperson's social-media message be read with respect to the EU official?"
+    ans = core_searcher.search(q)
+    assert ans.answered and "veiled rebuke" in ans.hits[0].highlight
+
+
 def test_whether_someone_complied_is_how_they_responded(core_searcher):
     """"Did Azerbaijan agree to Russia's request?" is answered by "Azerbaijan has rejected
     Russia's latest calls ...", not by Michel "urging Aliyev to reopen the Lachin corridor"."""
