@@ -985,8 +985,11 @@ def role_holder(sentence: str, role: str, names: Sequence[str] = ()) -> str | No
             # a qualified role is the one asked only where the question names nothing else the
             # sentence leaves out: "Armenian Prime Minister" does not lead the Armenians of Karabakh
             elsewhere = [q for q in names if q not in sentence.lower()]
+            # ("the European official" is "the European Union's top official": a name's first word)
+            lead = bool(names) and any(_same_name(qualifier[0], q) for q in names) and \
+                all(any(_same_name(w, q) for w in qualifier) for q in names) if qualifier else False
             if not qualifier or initials in names or \
-                    all(any(_same_name(w, q) for q in names) for w in qualifier) and not elsewhere:
+                    (lead or all(any(_same_name(w, q) for q in names) for w in qualifier)) and not elsewhere:
                 return name
         elif re.search(rf"{n},\s+(?:the\s+)?(?:[\w'’-]+\s+){{0,4}}(?i:{role})\b", sentence):
             return name

@@ -129,6 +129,18 @@ def test_a_role_holder_is_named_beside_the_role_and_not_qualified_by_another_nam
     assert holds_role("European Union head Charles Michel said", head, ["eu"])
 
 
+def test_a_role_qualified_by_a_names_first_word_is_that_names(engine):
+    """"the European official" is "the European Union's top official, Charles Michel" (the first
+    word of the qualifier's name), not a "Union" official; what he noted is his."""
+    from retrieval.features import role_holder
+
+    s = "talks hosted by the European Union’s top official, Charles Michel."
+    assert role_holder(s, "official|top\\s+official", ["european"]) == "Charles Michel"
+    assert role_holder(s, "official|top\\s+official", ["union"]) is None
+    ans = engine.ask("What readiness on Baku's part did the European official say he had taken note of?")
+    assert ans.answered and "noted Azerbaijan’s willingness" in ans.hits[0].highlight
+
+
 def test_a_spokeswoman_is_found_where_the_sentence_before_names_her_ministry(engine):
     # "The Armenian Foreign Ministry pointed to ... 'Other ...,' the ministry spokeswoman, Ani Badalyan, said"
     ans = engine.ask("Who is the spokeswoman of Armenia's Foreign Ministry?")
