@@ -151,6 +151,19 @@ def as_capitals(text: str, known: Callable[[str], bool]) -> str:
     return _ADJ_CAPITAL.sub(swap, text)
 
 
+_THE_CAPITALS = re.compile(r"\b(?:the two|both(?: the)?) capitals\b", re.I)
+
+
+def as_the_capitals(text: str, known: Callable[[str], bool]) -> str:
+    """`text` with "the two capitals" (or "both capitals") named where the corpus names exactly
+    two capitals of CAPITALS ("... do the two capitals remain at odds?" -> "... do Baku and
+    Yerevan remain at odds?"): the two governments a report on their dispute names by their cities."""
+    if not _THE_CAPITALS.search(text):
+        return text
+    named = [c for c in CAPITALS if known(c)]
+    return _THE_CAPITALS.sub(" and ".join(named), text) if len(named) == 2 else text
+
+
 # bodies news names as often in lower case ("what did the us state department say?"); "us" only
 # before a body of its government, not the pronoun
 WORLD_BODIES = ("US State Department", "State Department", "US government", "US administration",

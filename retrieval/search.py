@@ -94,6 +94,7 @@ from .gazetteer import (
     as_owning_countries,
     as_places_of_kind,
     as_sides,
+    as_the_capitals,
     capitalised_places,
     owned_bodies,
     spelled_out,
@@ -387,11 +388,12 @@ class Searcher:
         the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py), and
         title abbreviations the corpus does not use written out ("PM" -> "Prime Minister"),
         countries and capitals it never mentions capitalised ("turkey" -> "Turkey"), and a
-        number of sides in the corpus's form ("three-way" -> "trilateral")."""
+        number of sides in the corpus's form ("three-way" -> "trilateral"), and "the two
+        capitals" by name where the corpus names two."""
         if self._casing is None:
             self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
         cased = capitalised_places(truecase(clean_question(question), self._casing), self.known)
-        return as_sides(spelled_out(cased, self.known), self.known)
+        return as_the_capitals(as_sides(spelled_out(cased, self.known), self.known), self.known)
 
     @property
     def size(self) -> int:

@@ -363,6 +363,19 @@ def test_a_name_for_one_the_corpus_names_is_not_an_unknown_name(core_searcher, q
     assert any(needle in h.text for h in ans.hits)
 
 
+def test_the_two_capitals_are_the_two_the_corpus_names(core_searcher):
+    """"the two capitals" of a dispute are the two capitals the article names (Baku and
+    Yerevan): read by name, the question is answered, and by the sentence naming both."""
+    from retrieval.gazetteer import as_the_capitals
+
+    assert as_the_capitals("Do both capitals agree?", {"Baku", "Yerevan"}.__contains__) == \
+        "Do Baku and Yerevan agree?"
+    three = {"Baku", "Yerevan", "Moscow"}.__contains__
+    assert as_the_capitals("Do the two capitals agree?", three) == "Do the two capitals agree?"
+    ans = core_searcher.search("On which procedural questions do the two capitals reportedly remain at odds?")
+    assert ans.answered and "continue to disagree on practical modalities" in ans.hits[0].highlight
+
+
 def test_owned_bodies_name_whose_they_are():
     from retrieval.gazetteer import owned_bodies
     assert owned_bodies("under the guidance of the Russian peacekeeping mission") == \
