@@ -1011,7 +1011,9 @@ _Q_MADE = re.compile(
     r"place|placed|set|lay|laid|report|reported|advocate|advocated|promote|promoted|"
     r"quote|quoted|provide|provided)"
     r"\b\s*(?:(?:about|on|regarding|concerning|against|over)\b\s*)?(?P<topic>.*)$", re.I)
-_SAID_WERE = re.compile(rf"\s+(?:{_SPEECH_VERBS})\s+(?=(?:was|were|is|are|had|have|would|will)\b)", re.I)
+# ("Which demands did Aliyev's office say were tabled / say it raised?": what it said it did)
+_SAID_WERE = re.compile(rf"\s+(?:{_SPEECH_VERBS})\s+(?:that\s+)?"
+                        r"(?=(?:was|were|is|are|had|have|would|will|it|he|she|they)\b)", re.I)
 _MADE_VERB = {"claim": "claim", "allegation": "claim", "assertion": "claim", "accusation": "accuse",
               "charge": "charge", "warning": "warn", "promise": "promise", "pledge": "promise",
               **dict.fromkeys(("exhortation", "appeal", "plea", "call", "request", "recommendation"), "urge"),

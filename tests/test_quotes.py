@@ -176,6 +176,9 @@ def test_answer_ranks_by_topic(seed_index):
     # the speaker ends at what it said ("... did X say were tabled")
     ("Which demands did Aliyev's office say were put on the table?", "Aliyev's office",
      "demands were put on the table"),
+    # ... or say it did ("did X say it raised"): X is no "X say it"
+    ("Which demands did the Azerbaijani presidential administration say it raised at the meeting?",
+     "Azerbaijani presidential administration", "demands it raised at the meeting"),
     # a stance held by a named (or titled) speaker is stated in their words
     ("Does Michel regard both routes as significant?", "Michel", "both routes as significant"),
     ("Did the EU chief endorse both supply routes?", "EU chief", "both supply routes"),

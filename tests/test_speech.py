@@ -373,6 +373,14 @@ def test_a_response_to_the_thing_asked_is_the_account_that_names_it(engine, ques
     assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
 
 
+def test_what_a_body_said_it_raised_is_its_account(engine):
+    """"Which demands did the Azerbaijani presidential administration say it raised?": what
+    Aliyev's office said the agenda included (the speaker read as the president's office)."""
+    q = "Which demands did the Azerbaijani presidential administration say it put on the table?"
+    ans = engine.ask(q, 3)
+    assert ans.answered and "According to Aliyev’s office" in ans.hits[0].highlight
+
+
 def test_what_triggered_a_statement_is_what_it_reacted_to(engine):
     ans = engine.ask("What prompted Azerbaijan's weekend statement on the corridor?", 3)
     assert ans.answered and "reacted to Saturday’s statement" in ans.hits[0].highlight
