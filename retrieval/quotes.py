@@ -970,7 +970,9 @@ _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_V
                            r"\s*(?P<topic>.*)$")
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
 _Q_WHICH_SAID = re.compile(
-    rf"^(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,5}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
+    # ("Against what backdrop did Michel say the talks were held?": asked with its preposition)
+    r"^(?:(?i:against|amid|amidst|in|on|upon|under|with|from|to|for|at|by|about|over|through)\s+)?"
+    rf"(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,5}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
     rf"(?P<verb>(?i:{_SPEECH_VERBS}))\b\s*(?P<topic>.*)$")
 # "Did Baku provide evidence for its claims ...?": the claims are what the subject said
 _Q_CLAIMS = re.compile(

@@ -381,6 +381,13 @@ def test_what_a_body_said_it_raised_is_its_account(engine):
     assert ans.answered and "According to Aliyev’s office" in ans.hits[0].highlight
 
 
+def test_what_a_speaker_said_asked_with_a_preposition(engine):
+    ans = engine.ask("Against what security backdrop did the EU official say the talks were held?", 3)
+    assert ans.answered and "worrying increase in tensions" in ans.hits[0].highlight
+    ans = engine.ask("By what alternative means did Baku argue the enclave could be provisioned?", 3)
+    assert ans.answered and "can be supplied with basic necessities" in ans.hits[0].highlight
+
+
 def test_what_triggered_a_statement_is_what_it_reacted_to(engine):
     ans = engine.ask("What prompted Azerbaijan's weekend statement on the corridor?", 3)
     assert ans.answered and "reacted to Saturday’s statement" in ans.hits[0].highlight
