@@ -864,7 +864,7 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  # "What design did Pashinyan impute to Baku?": what he charged it with
                  r"impute[ds]?|ascribe[ds]?|fault(?:ed|s)?|censure[ds]?|repudiate[ds]?|"
                  # "What did the EU host exhort them to do?", "What did Michel discern in the talks?"
-                 r"exhort(?:ed|s)?|discern(?:ed|s)?|notice[ds]?|fores(?:ee|ees|aw|een)|forecast(?:ed|s)?|"
+                 r"exhort(?:ed|s)?|discern(?:ed|s)?|notice[ds]?|acknowledge[ds]?|fores(?:ee|ees|aw|een)|forecast(?:ed|s)?|"
                  # "Which subjects did Yerevan's readout list?": what it said
                  r"list(?:ed|s)?|enumerate[ds]?|"
                  # "Which figures did Michel cite?"

@@ -176,6 +176,9 @@ def test_answer_ranks_by_topic(seed_index):
     # the speaker ends at what it said ("... did X say were tabled")
     ("Which demands did Aliyev's office say were put on the table?", "Aliyev's office",
      "demands were put on the table"),
+    # to acknowledge is to say (the article's "noted")
+    ("What readiness on Baku's part did the European Council chief acknowledge?", "European Council chief",
+     "readiness on Baku's part"),
     # what a speaker said, asked with its preposition ("Against what backdrop ...?")
     ("Against what backdrop did Michel say the talks were held?", "Michel", "backdrop the talks were held"),
     # ... or say it did ("did X say it raised"): X is no "X say it"

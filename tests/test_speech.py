@@ -386,6 +386,9 @@ def test_what_a_speaker_said_asked_with_a_preposition(engine):
     assert ans.answered and "worrying increase in tensions" in ans.hits[0].highlight
     ans = engine.ask("By what alternative means did Baku argue the enclave could be provisioned?", 3)
     assert ans.answered and "can be supplied with basic necessities" in ans.hits[0].highlight
+    q = "What readiness on Baku's part did the European Council chief acknowledge after the summit?"
+    ans = engine.ask(q, 3)
+    assert ans.answered and "noted Azerbaijan’s willingness" in ans.hits[0].highlight
 
 
 def test_what_triggered_a_statement_is_what_it_reacted_to(engine):
