@@ -413,7 +413,8 @@ OWNED_BODIES: dict[str, str] = {
     "contingent": "contingent", "peacekeepers": "peacekeepers", "ministry": "ministry",
 }
 _OWNED = re.compile(r"\b(" + "|".join(OWNED_BODIES) + r")\b", re.I)
-_UNIONS = {"EU": "EU", "European": "EU", "Brussels": "EU", "UN": "UN", "U.N.": "UN", "United": "UN"}
+# ("United Nations" is read by its second word: "United" begins "United States" too)
+_UNIONS = {"EU": "EU", "European": "EU", "Brussels": "EU", "UN": "UN", "U.N.": "UN", "Nations": "UN"}
 # words that end a body's name, looking back from its noun ("by Russian peacekeepers")
 _NOT_OWNER = frozenset({
     "the", "a", "an", "it", "its", "this", "that", "these", "those", "which", "what", "who", "whose",

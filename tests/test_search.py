@@ -386,6 +386,9 @@ def test_owned_bodies_name_whose_they_are():
     assert owned_bodies("the Russian Foreign Ministry")[0][2] == {"Russia"}
     assert owned_bodies("this line,” the ministry said")[0][2] == frozenset()
     assert owned_bodies("Which Foreign mission did it name?")[0][2] == frozenset()
+    # "United" begins "United States" as well as "United Nations"
+    assert owned_bodies("the United Nations mission")[0][2] == {"UN"}
+    assert "UN" not in owned_bodies("the United States mission")[0][2]
 
 
 @pytest.mark.parametrize("question", [
