@@ -6,7 +6,6 @@ about who said what) behind `ask` / `batch_ask`, and builds a missing index on f
 
 from __future__ import annotations
 
-import bisect
 import logging
 import os
 import re
@@ -378,7 +377,7 @@ class Engine:
             # the reporter's account of its answer, when none of its quotes responds ("The
             # Azerbaijani side dismissed those concerns, saying ..." answers for itself)
             responses = self._responses(sq.speaker, sq.topic, located)
-            if set(responses) & set(boosts):  # its answer, as a quote with the act asked is
+            if responses.keys() & boosts.keys():  # its answer, as a quote with the act asked is
                 # but for the account that names whose calls it answered ("How did Baku respond to
                 # Moscow's appeals?": "Azerbaijan has rejected Russia's latest calls ...", over
                 # its quotes on the peacekeepers)
@@ -470,40 +469,36 @@ class Engine:
                     rows.append((int(data.sentence_offsets[r]) + j, r, j))
         return rows
 
-    def _responses(self, speaker: str, topic: str, passages: list[int]) -> list[int]:
-        """Sentence rows in the `passages` of a speaker's quotes where the speaker responds
-        (`responder_named`: "Armenia has repeatedly denied ...", "denied by Armenia")."""
+    def _responses(self, speaker: str, topic: str, passages: list[int]) -> dict[int, str]:
+        """{sentence row: sentence} in the `passages` of a speaker's quotes where the speaker
+        responds (`responder_named`: "Armenia has repeatedly denied ...", "denied by Armenia")."""
         from .features import responder_named
 
         data = self.load().data
         asked = f"How did {speaker} respond to {topic}?"
-        return [int(data.sentence_offsets[r]) + j for r in dict.fromkeys(passages)
-                for j, sentence in enumerate(data.passages[r].sentences) if responder_named(asked, sentence)]
+        return {int(data.sentence_offsets[r]) + j: sentence for r in dict.fromkeys(passages)
+                for j, sentence in enumerate(data.passages[r].sentences) if responder_named(asked, sentence)}
 
-    def _answering(self, rows: list[int], topic: str) -> list[int]:
+    def _answering(self, responses: dict[int, str], topic: str) -> dict[int, str]:
         """The sentence rows that say how their subject answered the very thing `topic` names by
         its owner: "Moscow's most recent appeal to ..." is answered by "Azerbaijan has rejected
         Russia's latest calls ...", not by "Baku reacted to Saturday's statement by the Russian
         Foreign Ministry ..." (which says to what, not how), nor for "Russia's worries"."""
-        from .features import RESPONSE_WORDS
+        from .search import RESPONSE_STEMS  # "rejected", not only "reacted to"
 
         s = self.load()
         asked = _OWNED_THING.search(s.lexical_form(topic))
         if asked is None:
-            return []
+            return {}
         owner, thing = asked.group("owner").lower(), stem_words([asked.group("thing").lower()])[0]
         kin = {thing, *s.synonyms.get(thing, ())}
-        offsets = s.data.sentence_offsets
-        how = set(stem_words(list(RESPONSE_WORDS)))  # "rejected", not only "reacted to"
 
-        def answers(row: int) -> bool:
-            r = bisect.bisect_right(offsets, row) - 1
-            sentence = s.data.passages[r].sentences[row - int(offsets[r])]
-            if not set(query_tokens(sentence)) & how:
+        def answers(sentence: str) -> bool:
+            if set(query_tokens(sentence)).isdisjoint(RESPONSE_STEMS):
                 return False
             return any(m.group("owner").lower() == owner and stem_words([m.group("thing").lower()])[0] in kin
                        for m in _OWNED_THING.finditer(sentence))
-        return [row for row in rows if answers(row)]
+        return {row: sentence for row, sentence in responses.items() if answers(sentence)}
 
     def _verb_by_quote(self, rec: dict, row: int, loc: tuple[int, int], verbs: set[str]) -> bool:
         """Whether the act asked of the speaker is the verb that brings in the quote: within

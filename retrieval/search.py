@@ -163,7 +163,7 @@ _SUBJECT_PRONOUN = re.compile(r"\W*(?:It|He|She|They)\b")
 # sentence, which gives none, to go first: 0.15-0.4 each gain the same (+3 R@1, +4 highlight
 # over twenty-seven sets), 0.5 loses one; see README, "Choices"
 REASON_NEAR = 0.3
-_RESPONSE_STEMS = stem_words(list(RESPONSE_WORDS))
+RESPONSE_STEMS = stem_words(list(RESPONSE_WORDS))
 _TRIGGER_STEMS = stem_words(list(TRIGGER_WORDS))
 # a sentence saying what something reacted to nearly always answers what triggered it: 1.4
 # units fix one of the sets' two trigger questions, 2.0 and 3.0 both, and 3.0 also a third
@@ -878,7 +878,7 @@ class Searcher:
         if question_type(c.question) == "why" and not trigger:  # a trigger comes before, not after
             s_score = self._reason_follows(c, s_score)
         if asks_response(c.question):
-            s_score = self._shift(c, s_score, _RESPONSE_STEMS, ACT_BOOST, every=False)
+            s_score = self._shift(c, s_score, RESPONSE_STEMS, ACT_BOOST, every=False)
         for asks, tells in _ANSWERED_BY:
             if asks(c.question):
                 s_score = _raise(s_score, self._sentences_that(c, tells), ACT_BOOST)
