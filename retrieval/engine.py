@@ -354,11 +354,13 @@ class Engine:
                                     if w not in _SPEAKER_FILLER]))
         if len(described) < 2 or by_name:  # read by name (`_by_names`), the words are not matched
             described = set()
+        placed = [(rec, loc) for rec in found
+                  if (loc := self._locate(rec["doc_id"], int(rec.get("start", 0)))) is not None]
+        if described and all(self._attributed_as(rec, loc, described) for rec, loc in placed):
+            described = set()  # attributed so every time ("The Azerbaijani side dismissed ..."), the
+            # words lift no quote of theirs over another
         located: list[int] = []  # the passages of the quotes, for the reporter's account below
-        for rec in found:
-            loc = self._locate(rec["doc_id"], int(rec.get("start", 0)))
-            if loc is None:
-                continue
+        for rec, loc in placed:
             located.append(loc[0])
             row = int(data.sentence_offsets[loc[0]]) + loc[1]
             held = bool(verbs) and (self._verb_by_quote(rec, row, loc, verbs)

@@ -32,6 +32,9 @@ from retrieval.sparse import stem_words
 from retrieval.speakers import (
     ORG_HEADS,
     PERSON_TITLES,
+    PRONOUNS_ORG,
+    PRONOUNS_PERSON,
+    PRONOUNS_PLURAL,
     SPEAKER_KINDS,
     SpeakerTracker,
     cluster_across,
@@ -1030,6 +1033,7 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
 
 
 # the words for whoever governs a place, one speaker whichever is used
+_PRONOUNS = PRONOUNS_PERSON | PRONOUNS_ORG | PRONOUNS_PLURAL
 _RULERS = ("leadership", "authorities", "government", "leaders", "officials", "administration", "executive",
            "cabinet")
 _DOCUMENT_OF = re.compile(r"^(.+?)'s\s+(?:(?:official|own|formal|written)\s+)?(?:readout|read-out|statement|"
@@ -1309,7 +1313,12 @@ class QuoteIndex:
                 canon = fold(q["speaker"])
                 words = canon.split()
                 plain = re.sub(r"'s\b", "", canon).split()
-                self._keys.append((canon, {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon},
+                # what the article calls the speaker where it quotes them ("The Azerbaijani side
+                # dismissed those concerns, saying ...") names them as well as their aliases do
+                written = fold(strip_determiner(tidy(q.get("speaker_as_written", ""))))
+                called = {written} if written and written not in _PRONOUNS else set()
+                self._keys.append((canon, {fold(strip_determiner(a)) for a in q.get("aliases", [])} | {canon}
+                                   | called,
                                    set(plain), q.get("speaker_kind", ""),
                                    stem_words(words[:1])[0] if len(words) > 1 else "",
                                    frozenset(stem_words(plain))))

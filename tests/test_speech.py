@@ -470,6 +470,17 @@ def test_an_attribution_repeating_the_speakers_description_does_not_win_on_it(en
     assert ans.answered and needle in ans.hits[0].highlight
 
 
+def test_a_speaker_called_only_as_the_article_calls_them_is_found_and_their_words_win(engine):
+    """"The Azerbaijani side dismissed those concerns, saying ..." is the one place the article
+    calls Azerbaijan so: the question's words for the speaker find that quote, and repeating its
+    attribution (the only one it has) does not count against it."""
+    assert [q["quote"][:27] for q in engine.quotes.by_speaker("the Azerbaijani side")] == \
+        ["Karabakh can be supplied wi"]
+    ans = engine.ask("How did the Azerbaijani side say Karabakh could be supplied instead of via the "
+                     "Lachin corridor?", 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("The Azerbaijani side dismissed")
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
