@@ -1135,7 +1135,11 @@ def responder_named(question: str, passage: str) -> bool | None:
     spoke = re.compile(rf"\b{who}(?:['’]s)?(?: +(?:[A-Z][\w’'-]*|side|government|officials?|authorities|"
                        rf"ministry|leaders?|president))* +(?:(?:has|have|had) +)?{_STATED}\b[^.]*")
     to = re.search(r"\b(?:respond|react|repl(?:y|ied)|answer)\w*\s+(?:to\s+)?(?P<what>.+)$", question, re.I)
-    about = _prefixes(to.group("what")) if to else set()
+    # what was asked about, less the one asked and what a charge says ("How did the Kremlin
+    # respond to Baku's charge that Russian peacekeepers ... in Karabakh?": "the Russian Foreign
+    # Ministry expressing concern over ... in Karabakh" is on neither)
+    what = re.split(r"\s+that\s+", to.group("what"), maxsplit=1)[0] if to else ""
+    about = _prefixes(what) - _prefixes(" ".join(forms))
     return any(about & _prefixes(m.group(0)) for m in spoke.finditer(passage))
 
 

@@ -504,6 +504,11 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     stated = "Baku reacted to the Russian Foreign Ministry expressing concern over shortages in Karabakh."
     assert responder_named("How did the Russian Foreign Ministry react to the situation in Karabakh?", stated)
     assert not responder_named("How did Russia respond to Azerbaijan's accusations?", stated)
+    # the one asked, named in what was asked about, or what the charge says, is not its subject
+    assert not responder_named("How did the Kremlin respond to the charge that Russian peacekeepers help "
+                               "Armenian units in Karabakh?", stated)
+    assert not engine.ask("How did the Kremlin respond to Azerbaijan's accusation that Russian "
+                          "peacekeepers help Armenian army units in Karabakh?").answered
     off = engine.ask("How did Russia respond to Azerbaijan's accusations that its peacekeepers helped "
                      "Armenian army units?")
     assert not off.answered
