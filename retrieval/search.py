@@ -137,6 +137,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u20
 def clean_question(q: str) -> str:
     """Whitespace, control characters and lone surrogates folded; cut to MAX_QUESTION_CHARS."""
     return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
+# a body's name: a capitalised word before a body's head ("Security Council", "Defence Ministry")
+_BODY_HEADS = ("Council", "Court", "Commission", "Committee", "Assembly", "Parliament", "Mission",
+               "Service", "Agency", "Organi[sz]ation", "Union", "Ministry", "Office", "Bank", "Fund", "Forum",
+               "Tribunal", "Secretariat", "Command", "Forces?")
+_BODY_NAME = re.compile(rf"\b(?P<word>[A-Z][a-z]+)\s+(?P<head>{'|'.join(_BODY_HEADS)})\b")
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _PHRASE_WORDS = re.compile(r"[a-z]+")
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|its|their|him)\b", re.I)
@@ -365,6 +370,7 @@ class Searcher:
         self._attrs_stored = data.sentence_attrs is not None
         self.soft = self._soft_matcher()
         self._casing: dict[str, str] | None = None
+        self._written_phrase: dict[str, bool] | None = None
         self._pronouns: np.ndarray | None = None  # by sentence row: 1 if it speaks by pronoun, -1 unread
         self.synonyms = data.synonyms or {}
         if data.synonyms is None and self.size:
@@ -383,6 +389,11 @@ class Searcher:
         content = content_mask(self.encoder.piece_vocab(), stop)
         return SoftMatcher(d.piece_table, d.pieces, d.piece_offsets, content)
 
+    def _casing_table(self) -> dict[str, str]:
+        if self._casing is None:
+            self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
+        return self._casing
+
     def normalise(self, question: str) -> str:
         """The question as every step reads it: cleaned (`clean_question`), lower-case words
         the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py), and
@@ -390,9 +401,7 @@ class Searcher:
         countries and capitals it never mentions capitalised ("turkey" -> "Turkey"), and a
         number of sides in the corpus's form ("three-way" -> "trilateral"), and "the two
         capitals" by name where the corpus names two."""
-        if self._casing is None:
-            self._casing = casing_table(s for p in self.data.passages for s in p.sentences)
-        cased = capitalised_places(truecase(clean_question(question), self._casing), self.known)
+        cased = capitalised_places(truecase(clean_question(question), self._casing_table()), self.known)
         return as_the_capitals(as_sides(spelled_out(cased, self.known), self.known), self.known)
 
     @property
@@ -708,7 +717,27 @@ class Searcher:
             stems = [st for st in query_tokens(name) if len(st) > 1]
             if stems and not all(st in self._vocab for st in stems):
                 unknown.append(word)
-        return unknown + self._unowned_bodies(lexical)
+        return unknown + self._unowned_bodies(lexical) + self._unwritten_bodies(lexical)
+
+    def _unwritten_bodies(self, lexical: str) -> list[str]:
+        """Bodies named by a word the corpus writes only in lower case and a body's head ("the
+        UN Security Council", where the corpus has "rights and security" and "the European
+        Council"): each word is known, the name is not, unless the corpus writes the two words
+        together."""
+        out = []
+        for m in _BODY_NAME.finditer(lexical):
+            word = m.group("word")
+            if m.start() == 0 or word.lower() in self._casing_table() or word.isupper():
+                continue
+            if self._written_phrase is None:
+                self._written_phrase = {}
+            key = m.group(0).lower()
+            if key not in self._written_phrase:
+                pattern = re.compile(rf"\b{re.escape(word)}\s+{re.escape(m.group('head'))}\b", re.I)
+                self._written_phrase[key] = any(pattern.search(p.text) for p in self.data.passages)
+            if not self._written_phrase[key]:
+                out.append(m.group(0))
+        return out
 
     def _unowned_bodies(self, lexical: str) -> list[str]:
         """The bodies the question names by whose they are where the corpus writes that body

@@ -402,6 +402,18 @@ def test_a_body_the_corpus_names_only_as_anothers_is_unknown(core_searcher, ques
     assert not core_searcher.search(question, 3).answered
 
 
+def test_a_body_named_by_a_word_the_corpus_writes_only_in_lower_case_is_unknown(core_searcher):
+    """"security" is in the article ("the rights and security of the Karabakh Armenians") and
+    so is "the European Council", but no Security Council: the name is unknown, and a body
+    named by words the corpus writes together, capitalised or not, is known."""
+    question = "Has the UN Security Council adopted a resolution demanding that Baku reopen the corridor?"
+    assert core_searcher.unknown_names(core_searcher.normalise(question)) == ["Security Council"]
+    assert not core_searcher.search(question, 3).answered
+    for known in ("What did the European Council president say?", "What did the Foreign Ministry say?",
+                  "What does the Russian Peacekeeping Mission do?"):
+        assert core_searcher.unknown_names(core_searcher.normalise(known)) == []
+
+
 @pytest.mark.parametrize("question", [
     "What did Baku allege about the relationship between Armenian troops and Moscow's mission?",
     "Which foreign mission did the Azerbaijani ministry say was helping Armenian units?",
