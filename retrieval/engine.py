@@ -31,6 +31,9 @@ VERB_NEAR = 4
 # 1.0-3.0 each gain the same (+1 R@1 over thirty-eight sets, and one more in each of two sets
 # run once sealed); see README
 SPEAKER_ECHO = 2.0
+# how much of what a speaker was asked about (three words or more) their response must name to
+# be what they said
+TOPIC_SHARE = 0.75
 _SPEAKER_FILLER = {"the", "of", "s", "a", "an"}
 # what a reporter writes for a speech act told without quoting it ("Michel gave no indications
 # that ...", "he made it clear that ...")
@@ -386,6 +389,16 @@ class Engine:
                 responses = self._answering(responses, sq.topic)
             for row in responses:
                 boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
+        elif boosts and sq.speaker and sq.topic and sq.verb in _GENERIC_VERBS:
+            # "What has Armenia said about having a military presence in Karabakh?": what it
+            # answered on just that ("Armenia has repeatedly denied any military presence in
+            # Karabakh") is what it said
+            from .quotes import topic_terms
+
+            asked = set(topic_terms(sq.topic))
+            for row, sentence in self._responses(sq.speaker, sq.topic, located).items():
+                if len(asked) > 2 and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
+                    boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
 
     def _speaker_quotes(self, sq, quotes, k: int) -> list[dict]:

@@ -841,6 +841,11 @@ def _terms(text: str, keep_stop: bool = False) -> list[str]:
     return _stem(content if content or not keep_stop else words)
 
 
+def topic_terms(text: str) -> list[str]:
+    """The stems of a text's content words, as a speech question's topic is matched."""
+    return _terms(text)
+
+
 @dataclass
 class SpeechQuery:
     """A question about speech: who said something, or what someone said (about a topic)."""

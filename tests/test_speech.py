@@ -481,6 +481,17 @@ def test_a_speaker_called_only_as_the_article_calls_them_is_found_and_their_word
     assert ans.answered and ans.hits[0].highlight.startswith("The Azerbaijani side dismissed")
 
 
+@pytest.mark.parametrize("question", [
+    "What has Armenia said about having a military presence in Karabakh?",
+    "What has Armenia said about claims of its military presence in Karabakh?",
+])
+def test_what_one_said_on_a_charge_is_how_the_reporter_says_they_answered_it(engine, question):
+    """Armenia's quotes (its government's statement, its ministry's tweet) are on other things;
+    "Armenia has repeatedly denied any military presence in Karabakh" is what it said on that."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("Armenia has repeatedly denied")
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
