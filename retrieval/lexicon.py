@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 15
+SYNONYMS_VERSION = 16
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -275,6 +275,16 @@ THESAURUS: list[set[str]] = [
     # a country's "military presence" somewhere is its troops there
     {"troop", "troops", "soldier", "soldiers", "servicemen", "presence", "deployment", "deployed",
      "stationed"},
+    # talks held "against the backdrop" of tensions took place "in the context" of them
+    {"backdrop", "context"},
+    # a ministry that "justified" or "vindicated" a decision defended it
+    {"justify", "justified", "vindicate", "vindicated", "defend", "defended"},
+    # a checkpoint "near a waterway" or "by a stream" is by a river
+    {"waterway", "watercourse", "stream", "river"},
+    # a leader who "pushed" an idea insisted on it
+    {"push", "pushed", "insist", "insisted"},
+    # two issues "treated as equivalent", "on a par" or "on equal footing" are "on the same plane"
+    {"equivalent", "equal", "par", "parity", "footing", "plane"},
 ]
 
 

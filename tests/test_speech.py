@@ -492,6 +492,24 @@ def test_what_one_said_on_a_charge_is_how_the_reporter_says_they_answered_it(eng
     assert ans.answered and ans.hits[0].highlight.startswith("Armenia has repeatedly denied")
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("Against what backdrop did the EU official say the summit was held?",
+     "took place in the context of a worrying increase"),
+    ("Which two measures did Baku's diplomatic service justify in its statement issued over the weekend?",
+     "defended Baku’s decisions to set up a checkpoint"),
+    ("Which leader apparently pushed the Aghdam supply idea at the latest trilateral meeting?",
+     "Aliyev apparently insisted on this idea"),
+    ("What does Grigoryan fear Azerbaijan could achieve by having Aghdam treated on par with "
+     "reopening Lachin?", "on the same plane with the issue"),
+])
+def test_an_analysts_words_for_the_articles_are_its_words(engine, question, needle):
+    """A "backdrop" is the "context", to "justify" a decision to defend it, to "push" an idea to
+    insist on it, to treat two things "as equivalent" to put them "on the same plane"
+    (THESAURUS): words WordNet does not join in these senses."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
