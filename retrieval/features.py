@@ -130,6 +130,8 @@ def asks_about_photo(question: str) -> bool:
 # Grigoryan told RFE/RL's Armenian Service), the end of a sentence that a long quote fills.
 _OUTLET = (r"outlet|newspaper|paper|agency|broadcaster|channel|service|radio|station|publication|media|"
            r"network|website|magazine|programme|program|show|television|tv")
+_MEDIUM = re.compile(r"\b(?:Twitter|Facebook|Telegram|Instagram|YouTube|tweet(?:ed)?|social media|blog|"
+                    r"website|video (?:message|address)|press conference|briefing)\b", re.I)
 _OUTLET_Q = re.compile(
     rf"\b(which|what) ([\w-]+ ){{0,2}}({_OUTLET})\b.{{0,60}}\b(speak|spoke|talk|talked|give|gave|tell|told|"
     r"comments?|commented|interview|interviewed|remarks?|statements?|quoted?|carried|cited|"
@@ -147,6 +149,14 @@ _ADDRESSED = re.compile(rf"\b{_TOLD}")
 def asks_for_addressee(question: str) -> bool:
     """Whether the question asks whom (which outlet) someone spoke to."""
     return bool(_OUTLET_Q.search(question) or _TO_WHOM_Q.search(question))
+
+
+def asks_outlet(question: str) -> str | None:
+    """The word for an outlet a question asks someone spoke to or through ("Which newspaper did
+    she speak to?" -> "newspaper"), or None ("Which agency in Baku issued the statement?" asks
+    for a government agency)."""
+    m = _OUTLET_Q.search(question)
+    return m.group(3).lower() if m and not asked_body(question) else None
 
 
 def names_an_addressee(sentence: str, speaker: str = "") -> bool:
@@ -840,7 +850,9 @@ _FINAL = re.compile(r"\b(final|finally|ultimate|ultimately|eventual|eventually|d
 # "What was agreed at the next Aliyev–Pashinyan meeting after July 15?": a later meeting, which
 # a sentence on this one does not describe
 _GATHERING_NOUNS = r"(?:meeting|meetings|talks|summit|round|session|visit|conference|negotiations)"
-_NEXT_EVENT_Q = re.compile(rf"\b(?:next|following|subsequent|later)\s+(?:[\w’'–-]+\s+){{0,3}}?"
+# ("following the talks" is after them, not a next meeting)
+_NEXT_EVENT_Q = re.compile(rf"\b(?:next|following(?!\s+(?:the|their|his|her|its|this|that|these|those)\b)|"
+                           rf"subsequent|later)\s+(?:[\w’'–-]+\s+){{0,3}}?"
                            rf"{_GATHERING_NOUNS}\b", re.I)
 _NEXT_EVENT = re.compile(rf"\b(?:next|following|subsequent|later|upcoming)\s+(?:[\w’'–-]+\s+){{0,3}}?"
                          rf"{_GATHERING_NOUNS}\b|\b(?:will|to)\s+meet\b", re.I)
@@ -1080,8 +1092,9 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
         return False  # "Did Ani Badalyan meet Michel in Brussels?" of a passage without her
     # "Which newspaper did she speak to?" needs "she told <Name>"; "Which agency in Baku issued the
     # statement?" asks for a government agency
-    if _OUTLET_Q.search(q) and not asked_body(q):
-        return names_an_addressee(sentence)
+    if (outlet := asks_outlet(q)) is not None:
+        # "Through what channel did she comment?": the medium ("in a Twitter post") is one too
+        return names_an_addressee(sentence) or outlet == "channel" and bool(_MEDIUM.search(sentence))
     if (said := responder_named(q, passage)) is not None:
         return said
     kind = asked_affiliation(q)

@@ -51,6 +51,7 @@ from .features import (
     asks_for_dateline,
     asks_importance,
     asks_opinion,
+    asks_outlet,
     asks_pair,
     asks_participants,
     asks_response,
@@ -1052,7 +1053,19 @@ class Searcher:
                     p_score = np.full(len(c.rows), -np.inf)
                     np.maximum.at(p_score, c.owner, s_score)
                     break
-        return self._dated_sentence(c, self._measured_sentence(c, s_score)), p_score
+        return self._told_sentence(c, self._dated_sentence(c, self._measured_sentence(c, s_score))), p_score
+
+    def _told_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
+        """A question asking for the outlet told is highlighted where its first passage names
+        one: "To which media outlet did the analyst make his remarks?" by "..., Grigoryan told
+        RFE/RL's Armenian Service", not by "Michel's reference to it was construed by some
+        Armenian analysts ...". (A person asked for by role is not sought so: any name in the
+        passage would do, whoever's it is.)"""
+        if not len(s_score) or not asks_outlet(c.question):
+            return s_score
+        p = self.data.passages[int(c.rows[c.owner[int(np.argmax(s_score))]])]
+        return _first_in_passage(c, s_score, lambda i: answer_type_supported(
+            c.question, p.sentences[int(c.local[i])], p.text))
 
     def _dated_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """A when-question (or one asking when and where: "When and where did the leaders

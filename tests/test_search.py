@@ -622,6 +622,12 @@ def test_an_outlet_the_article_never_names_abstains(core_searcher):
     assert ans.answered and "told RFE/RL" in ans.hits[0].highlight
 
 
+def test_an_outlet_asked_for_is_the_sentence_naming_one(core_searcher):
+    """The outlet is in the passage but not in its best sentence: the one naming it is highlighted."""
+    ans = core_searcher.search("To which media outlet did the Armenian analyst make his remarks?", 3)
+    assert ans.answered and "told RFE/RL" in ans.hits[0].highlight
+
+
 def test_an_attribution_names_its_own_speaker():
     from retrieval.features import asks_for_addressee, names_an_addressee
 

@@ -510,6 +510,21 @@ def test_an_analysts_words_for_the_articles_are_its_words(engine, question, need
     assert ans.answered and needle in ans.hits[0].highlight
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    # a channel spoken through may be a medium
+    ("Through what channel did the Armenian ministry's spokesperson comment, and how might her "
+     "remark be read?", "in a Twitter post"),
+    # "following the talks" is after them, not a next meeting asked about
+    ("What did the bloc's council president say he pressed the Azerbaijani leader to do about the "
+     "route following the talks?", "urging Aliyev to reopen the Lachin corridor"),
+])
+def test_a_medium_spoken_through_or_an_act_after_the_talks_is_answered(engine, question, needle):
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
+    # a medium is no newspaper
+    assert not engine.ask("Which newspaper did Ani Badalyan speak to?", 3).answered
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
