@@ -1056,6 +1056,12 @@ _HOW_TO_Q = re.compile(r"^\W*how\s+(?:do|does|can|could|should|would|might|must)
                        r"(?!(?:know|tell|say)\b)", re.I)
 
 
+def asks_person(question: str) -> bool:
+    """Whether a question asks for a person by role ("Which Russian official signed it?",
+    "Who is the ministry's spokesperson?")."""
+    return bool(_PERSON_Q.search(question.strip()))
+
+
 def answer_type_supported(question: str, sentence: str, passage: str) -> bool | None:
     """For a person asked for by role, a future event, the onset of something, an earlier office or the outlet
     someone spoke to: does the answer's sentence hold one (a person the question does not name;

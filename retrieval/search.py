@@ -54,6 +54,7 @@ from .features import (
     asks_outlet,
     asks_pair,
     asks_participants,
+    asks_person,
     asks_response,
     asks_trigger,
     asks_urged_many,
@@ -1056,16 +1057,28 @@ class Searcher:
         return self._told_sentence(c, self._dated_sentence(c, self._measured_sentence(c, s_score))), p_score
 
     def _told_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
-        """A question asking for the outlet told is highlighted where its first passage names
-        one: "To which media outlet did the analyst make his remarks?" by "..., Grigoryan told
-        RFE/RL's Armenian Service", not by "Michel's reference to it was construed by some
-        Armenian analysts ...". (A person asked for by role is not sought so: any name in the
-        passage would do, whoever's it is.)"""
-        if not len(s_score) or not asks_outlet(c.question):
+        """A question asking for the outlet told, or a person by role, is highlighted where its
+        first passage names one: "To which media outlet did the analyst make his remarks?" by
+        "..., Grigoryan told RFE/RL's Armenian Service", not by "Michel's reference to it was
+        construed by some Armenian analysts ...". A person only where that sentence, with the
+        one before it, names every name of the question (`_named_with`): "Which Armenian
+        Foreign Ministry official commented on Twitter?" is "the ministry spokeswoman, Ani
+        Badalyan, said in a Twitter post" after "The Armenian Foreign Ministry pointed to ...",
+        and no Armenian named is a Russian official."""
+        if not len(s_score):
             return s_score
-        p = self.data.passages[int(c.rows[c.owner[int(np.argmax(s_score))]])]
-        return _first_in_passage(c, s_score, lambda i: answer_type_supported(
-            c.question, p.sentences[int(c.local[i])], p.text))
+        top = int(np.argmax(s_score))
+        p = self.data.passages[int(c.rows[c.owner[top]])]
+
+        def holds(i: int) -> bool | None:
+            return answer_type_supported(c.question, p.sentences[int(c.local[i])], p.text)
+        if asks_outlet(c.question):
+            return _first_in_passage(c, s_score, holds)
+        if asks_person(c.question):
+            named = set(self._named_with(c, lambda sentence, _: answer_type_supported(
+                c.question, sentence, p.text)))
+            return _first_in_passage(c, s_score, lambda i: holds(i) if i == top else i in named)
+        return s_score
 
     def _dated_sentence(self, c: Candidates, s_score: np.ndarray) -> np.ndarray:
         """A when-question (or one asking when and where: "When and where did the leaders

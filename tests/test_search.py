@@ -628,6 +628,17 @@ def test_an_outlet_asked_for_is_the_sentence_naming_one(core_searcher):
     assert ans.answered and "told RFE/RL" in ans.hits[0].highlight
 
 
+def test_a_person_asked_for_by_role_is_the_sentence_naming_one_of_those_asked(core_searcher):
+    """"The Armenian Foreign Ministry pointed to those injunctions" names no one; the next
+    sentence names its spokeswoman, and with it every name the question gives. No one in that
+    passage is a Russian official."""
+    ans = core_searcher.search("Which Armenian Foreign Ministry official commented on the court injunctions "
+                               "on Twitter?", 3)
+    assert ans.answered and "Ani Badalyan" in ans.hits[0].highlight
+    assert not core_searcher.search("Which Russian official signed the Russian Foreign Ministry's statement "
+                                    "on the blockade?", 3).answered
+
+
 def test_an_attribution_names_its_own_speaker():
     from retrieval.features import asks_for_addressee, names_an_addressee
 
