@@ -377,6 +377,9 @@ class Engine:
             for row, r, j in self._reported(found, located):
                 held = bool(verbs) and bool(verbs & self._sentence_stems(row, r, j))
                 boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held + extra)
+        from .search import RESPONSE_STEMS
+
+        responded = verbs & set(RESPONSE_STEMS)  # the act asked is an answer ("reject", "deny")
         if boosts and sq.speaker and (asks_response(question) or asks_stance(question)):
             # "What is Armenia's stance on the accusations?": "Armenia has repeatedly denied ...",
             # the reporter's account of its answer, when none of its quotes responds ("The
@@ -389,15 +392,18 @@ class Engine:
                 responses = self._answering(responses, sq.topic)
             for row in responses:
                 boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
-        elif boosts and sq.speaker and sq.topic and sq.verb in _GENERIC_VERBS:
+        elif boosts and sq.speaker and sq.topic and (responded or sq.verb in _GENERIC_VERBS):
             # "What has Armenia said about having a military presence in Karabakh?": what it
             # answered on just that ("Armenia has repeatedly denied any military presence in
-            # Karabakh") is what it said
+            # Karabakh") is what it said; "What did Azerbaijan reject from Russia?": its answer
+            # by the act asked ("Azerbaijan has rejected Russia's latest calls ...")
             from .quotes import topic_terms
 
             asked = set(topic_terms(sq.topic))
             for row, sentence in self._responses(sq.speaker, sq.topic, located).items():
-                if len(asked) > 2 and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
+                if responded and responded & set(stem_words(_WORDS.findall(sentence.lower()))) \
+                        or not responded and len(asked) > 2 \
+                        and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
                     boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
 

@@ -525,6 +525,16 @@ def test_a_medium_spoken_through_or_an_act_after_the_talks_is_answered(engine, q
     assert not engine.ask("Which newspaper did Ani Badalyan speak to?", 3).answered
 
 
+def test_an_answer_asked_by_its_act_is_the_reporters_account_of_it(engine):
+    """"What did Azerbaijan reject from Russia?": Azerbaijan's quotes (on the peacekeepers, on
+    Aghdam) are not the rejection; "Azerbaijan has rejected Russia's latest calls ..." is. An
+    act that is no answer ("urge") keeps to the quotes it brings in."""
+    ans = engine.ask("What did Azerbaijan reject from Russia?", 3)
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
+    ans = engine.ask("What did Michel urge Armenia and Azerbaijan's leaders to do?", 3)
+    assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
