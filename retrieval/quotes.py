@@ -976,6 +976,11 @@ _Q_AUX = re.compile(rf"{_AUX}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}|{_SPEECH_IN
                     r"\s*(?P<topic>.*)$")
 _Q_AUX_STANCE = re.compile(rf"{_AUX}{_NAMED_OR_TITLED}\s+(?P<verb>(?i:{_STANCE_VERBS}|{_SPEECH_VERBS}))\b"
                            r"\s*(?P<topic>.*)$")
+# "From where did Baku contend the enclave could be supplied?": where in what was said (a
+# clause of its own after the verb), not where it was said ("Where did Michel say it?")
+_Q_WHERE_SAID = re.compile(rf"^(?i:(?:from\s+)?where\s+){_AUX[1:]}{_NAMED}\s+(?P<verb>(?i:{_SPEECH_VERBS}))\b"
+                           r"\s*(?P<topic>.*\b(?:could|can|would|should|will|might|may|must|was|were|is|are|"
+                           r"lay|lies)\b.*)$")
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
 _Q_WHICH_SAID = re.compile(
     # ("Against what backdrop did Michel say the talks were held?": asked with its preposition)
@@ -1171,7 +1176,7 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
         if words and words[0] not in _STOP and len(words) <= 6:
             topic = f"{m.group('what').strip()} {m.group('topic').strip()}".strip()
             return SpeechQuery(spk, topic, m.group("verb").lower())
-    m = _Q_AUX.match(q) or _Q_CLAIMS.match(q) or _Q_AUX_STANCE.match(q)
+    m = _Q_AUX.match(q) or _Q_CLAIMS.match(q) or _Q_AUX_STANCE.match(q) or _Q_WHERE_SAID.match(q)
     if m:
         spk = strip_determiner(m.group("spk").strip(" \"'“”"))
         words = fold(spk).split()

@@ -535,6 +535,18 @@ def test_an_answer_asked_by_its_act_is_the_reporters_account_of_it(engine):
     assert ans.answered and "take further courageous steps" in ans.hits[0].highlight
 
 
+def test_where_in_what_was_said_is_a_speech_question(engine):
+    """"From where did Baku contend ...?" asks where in what Baku said (a clause follows the
+    verb), not where it said it ("Where did Michel say it?")."""
+    from retrieval.quotes import parse_speech_question
+
+    assert parse_speech_question("Where did Michel say it?") is None
+    sq = parse_speech_question("From where did Baku contend the enclave could instead be provisioned?")
+    assert sq is not None and sq.speaker == "Baku" and sq.verb == "contend"
+    ans = engine.ask("From where did Baku contend the enclave could instead be provisioned?", 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("The Azerbaijani side dismissed those concerns")
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
