@@ -1125,7 +1125,9 @@ _RESPONDED = (r"(?:deni(?:ed|es)|deny|dismiss(?:ed|es)?|reject(?:ed|s)?|rebuff(?
               r"repl(?:y|ied|ies)|answer(?:ed|s)?)")
 _STATED = (r"(?:express(?:ed|es|ing)?|voic(?:e|ed|es|ing)|warn(?:ed|s|ing)?|sa(?:y|ys|id|ying)|"
            r"call(?:ed|s|ing)?|urg(?:e|ed|es|ing)|criticiz(?:e|ed|es|ing)|criticis(?:e|ed|es|ing)|"
-           r"protest(?:ed|s|ing)?|decr(?:y|ied|ies)|issu(?:e|ed|es|ing)|stat(?:e|ed|es|ing))")
+           r"protest(?:ed|s|ing)?|decr(?:y|ied|ies)|issu(?:e|ed|es|ing)|stat(?:e|ed|es|ing)|"
+           # "The Armenian Foreign Ministry pointed to those injunctions on Monday"
+           r"point(?:ed|s|ing)? to|cit(?:e|ed|es|ing)|referr?(?:ed|s|ing)? to)")
 _COUNTRY_CAPITAL = {country: capital for capital, country in STANDS_FOR.items()}
 
 

@@ -570,6 +570,11 @@ def test_a_response_is_answered_only_where_the_one_asked_about_responds(engine):
     stated = "Baku reacted to the Russian Foreign Ministry expressing concern over shortages in Karabakh."
     assert responder_named("How did the Russian Foreign Ministry react to the situation in Karabakh?", stated)
     assert not responder_named("How did Russia respond to Azerbaijan's accusations?", stated)
+    # pointing to what was asked about is a response on it
+    pointed = "The Armenian Foreign Ministry pointed to those injunctions on Monday."
+    assert responder_named("How did Yerevan's foreign ministry react to the court injunctions?", pointed)
+    ans = engine.ask("How did Yerevan’s foreign ministry react on Monday regarding the court injunctions?")
+    assert ans.answered and ans.hits[0].highlight == pointed
     # the one asked, named in what was asked about, or what the charge says, is not its subject
     assert not responder_named("How did the Kremlin respond to the charge that Russian peacekeepers help "
                                "Armenian units in Karabakh?", stated)
