@@ -52,6 +52,16 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
 _HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?$", re.I)
 _HOST_NAMED = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:host|conven[eo]r|mediator)"
                          r"(?:\s+of\s+the\s+(?:talks|summit|meeting))?\b", re.I)
+# "the institution the summit host presides over", "the body chaired by Michel": a body named by
+# the one who leads it
+_LED_BODY = re.compile(
+    r"\bthe\s+(?:institution|body|organi[sz]ation|entity)\s+(?:(?:that|which)\s+)?"
+    r"(?:(?:is\s+)?(?:chaired|presided\s+over|headed|led)\s+by\s+(?P<by>[^?,]+?)"
+    r"|(?:over\s+which\s+)?(?P<who>[^?,]+?)\s+(?:chairs|presides\s+over|presides|heads|leads))"
+    r"(?=\s*(?:[?,]|$)|\s+(?:is|was|in|described|characteri[sz]ed|portrayed|depicted|called)\b)", re.I)
+# what the article calls a person by the body they lead ("the president of the European Council")
+_HEAD_OF = re.compile(r"\b(?:president|head|chair(?:man|woman|person)?|leader|chief)\s+of\s+(?:the\s+)?"
+                      r"(?P<body>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)")
 _HOSTED_BY = re.compile(r"\b(?:hosted|convened|chaired|mediated|brokered|facilitated) by\s+[^.;:]{0,80}")
 # a person's own words asked for ("What did Aliyev personally say?", "his personal reaction")
 _PERSONALLY = re.compile(r"\b(?i:personal(?:ly)?)\b|\b[A-Z][\w’'-]+\s+(?:himself|herself)\b")
@@ -255,6 +265,7 @@ class Engine:
         quotes = self.quotes if hybrid else None
         if quotes is None:
             return searcher.batch_search(questions, k, config=config)
+        cleaned = [self._led_body_named(c) for c in cleaned]
         # the model reads a person named by office by name too (BM25 would then favour any sentence
         # naming them over the one that answers by pronoun: "He made it clear ..."); once: the
         # office answers reuse them
@@ -576,6 +587,21 @@ class Engine:
             return clean
         # "the bloc's council president": the one bloc the corpus knows, by name
         return _DESCRIPTION.sub(add, as_bodies_of_kind(clean, self.load().known))
+
+    def _led_body_named(self, clean: str) -> str:
+        """The question with a body named by whom it is led by named as the article names it:
+        "How does the report describe the institution the summit host presides over?" -> "...
+        describe the European Council?", as the article calls its host "the president of the
+        European Council". Unchanged where the article names no body so."""
+        m = _LED_BODY.search(clean)
+        if m is None or self.quotes is None:
+            return clean
+        person = (m.group("by") or m.group("who")).strip()
+        if _HOST.search(person):
+            person = self._remembered(person, self._host) or person
+        bodies = [b.group("body") for rec in self.quotes.by_speaker(person)
+                  if (b := _HEAD_OF.search(rec.get("speaker_as_written", "")))]
+        return f"{clean[:m.start()]}the {bodies[0]}{clean[m.end():]}" if bodies else clean
 
     def _remembered(self, description: str, find: Callable[[str], str | None]) -> str | None:
         """`find(description)`, the person a description names, looked up once (each lookup is a

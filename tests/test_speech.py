@@ -547,6 +547,19 @@ def test_where_in_what_was_said_is_a_speech_question(engine):
     assert ans.answered and ans.hits[0].highlight.startswith("The Azerbaijani side dismissed those concerns")
 
 
+@pytest.mark.parametrize("question", [
+    "How does the report characterize the institution the summit host presides over?",
+    "How is the institution chaired by Charles Michel characterized?",
+])
+def test_a_body_named_by_whom_it_is_led_by_is_the_body_the_article_names(engine, question):
+    """The article calls its host "the president of the European Council": "the institution
+    the summit host presides over" is the European Council, which "the EU's top
+    decision-making body" describes."""
+    assert "the European Council" in engine._led_body_named(engine.load().normalise(question))
+    ans = engine.ask(question, 3)
+    assert ans.answered and "the EU’s top decision-making body" in ans.hits[0].highlight
+
+
 def test_in_someones_view_asks_what_they_said():
     from retrieval.quotes import parse_speech_question
 
