@@ -589,7 +589,7 @@ class Engine:
         return _DESCRIPTION.sub(add, as_bodies_of_kind(clean, self.load().known))
 
     def _led_body_named(self, clean: str) -> str:
-        """The question with a body named by whom it is led by named as the article names it:
+        """The question with a body named by who leads it named as the article names it:
         "How does the report describe the institution the summit host presides over?" -> "...
         describe the European Council?", as the article calls its host "the president of the
         European Council". Unchanged where the article names no body so."""

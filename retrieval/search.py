@@ -139,10 +139,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u20
 def clean_question(q: str) -> str:
     """Whitespace, control characters and lone surrogates folded; cut to MAX_QUESTION_CHARS."""
     return " ".join(_CONTROL.sub(" ", q).split())[:MAX_QUESTION_CHARS]
+
+
 # a body's name: a capitalised word before a body's head ("Security Council", "Defence Ministry")
 _BODY_HEADS = ("Council", "Court", "Commission", "Committee", "Assembly", "Parliament", "Mission",
                "Service", "Agency", "Organi[sz]ation", "Union", "Ministry", "Office", "Bank", "Fund", "Forum",
                "Tribunal", "Secretariat", "Command", "Forces?")
+MAX_WRITTEN_PHRASES = 4096
 _BODY_NAME = re.compile(rf"\b(?P<word>[A-Z][a-z]+)\s+(?P<head>{'|'.join(_BODY_HEADS)})\b")
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _PHRASE_WORDS = re.compile(r"[a-z]+")
@@ -372,7 +375,7 @@ class Searcher:
         self._attrs_stored = data.sentence_attrs is not None
         self.soft = self._soft_matcher()
         self._casing: dict[str, str] | None = None
-        self._written_phrase: dict[str, bool] | None = None
+        self._written_phrase: dict[str, bool] = {}  # "security council": whether the corpus writes it
         self._pronouns: np.ndarray | None = None  # by sentence row: 1 if it speaks by pronoun, -1 unread
         self.synonyms = data.synonyms or {}
         if data.synonyms is None and self.size:
@@ -731,10 +734,10 @@ class Searcher:
             word = m.group("word")
             if m.start() == 0 or word.lower() in self._casing_table() or word.isupper():
                 continue
-            if self._written_phrase is None:
-                self._written_phrase = {}
             key = m.group(0).lower()
             if key not in self._written_phrase:
+                if len(self._written_phrase) >= MAX_WRITTEN_PHRASES:  # a bot hears any number
+                    self._written_phrase.clear()
                 pattern = re.compile(rf"\b{re.escape(word)}\s+{re.escape(m.group('head'))}\b", re.I)
                 self._written_phrase[key] = any(pattern.search(p.text) for p in self.data.passages)
             if not self._written_phrase[key]:
