@@ -1042,8 +1042,9 @@ _NOT_SPEAKERS = {"article", "report", "story", "text", "piece", "news", "reporti
                  "reporter", "correspondent", "document", "passage", "source", "sources", "it"}
 
 
-# the words for whoever governs a place, one speaker whichever is used
+# what names no speaker where the article calls one so ("it said", "he added")
 _PRONOUNS = PRONOUNS_PERSON | PRONOUNS_ORG | PRONOUNS_PLURAL
+# the words for whoever governs a place, one speaker whichever is used
 _RULERS = ("leadership", "authorities", "government", "leaders", "officials", "administration", "executive",
            "cabinet")
 _DOCUMENT_OF = re.compile(r"^(.+?)'s\s+(?:(?:official|own|formal|written)\s+)?(?:readout|read-out|statement|"

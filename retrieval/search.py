@@ -1079,7 +1079,7 @@ class Searcher:
             return _first_in_passage(c, s_score, holds)
         if asks_person(c.question):
             named = set(self._named_with(c, lambda sentence, _: answer_type_supported(
-                c.question, sentence, p.text)))
+                c.question, sentence, p.text), within=int(c.owner[top])))
             return _first_in_passage(c, s_score, lambda i: holds(i) if i == top else i in named)
         return s_score
 
@@ -1120,14 +1120,17 @@ class Searcher:
             return False
         return next(self._named_with(c, lambda sent, names: role_qualified(sent, role, names)), None) is None
 
-    def _named_with(self, c: Candidates, test) -> Iterator[int]:
-        """The candidate sentences that pass `test(sentence, the question's names)` and, with
-        the sentence before them, name every name of the question (a role's qualifier may
-        stand in the sentence before: "The Armenian Foreign Ministry pointed to ...")."""
+    def _named_with(self, c: Candidates, test, within: int | None = None) -> Iterator[int]:
+        """The candidate sentences (of the candidate passage `within` only, if given) that pass
+        `test(sentence, the question's names)` and, with the sentence before them, name every
+        name of the question (a role's qualifier may stand in the sentence before: "The
+        Armenian Foreign Ministry pointed to ...")."""
         names = [re.sub(r"['’]s?$", "", n) for n in question_names(c.question)]
         # a capital names its country ("Yerevan's foreign ministry" is "the Armenian Foreign Ministry")
         forms = [{n, _STANDS_FOR_LOWER.get(n, n)} for n in names]
         for i, (j, loc) in enumerate(zip(c.owner, c.local)):
+            if within is not None and j != within:
+                continue
             sents = self.data.passages[c.rows[j]].sentences
             if not test(sents[loc], names):
                 continue
