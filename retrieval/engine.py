@@ -41,6 +41,8 @@ _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indica
             r"noted|stressed|made it clear|did not say|declined)\b")
 _QUOTE_MARK = re.compile(r"[“”\"]")
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
+# "I noticed ...", "we agreed ...": a verb the speaker says of themselves
+_FIRST_PERSON_ACT = re.compile(r"\b(?:I|[Ww]e)\s+(?:(?:have|had|also|then|all|both)\s+)?([a-z]+)\b")
 _WORDS = re.compile(r"[^\W_]+")
 # a name owning what a question is about ("Pashinyan's peace policy")
 _POSSESSOR = re.compile(r"\b([A-Z][\w-]+)['’]s\b")
@@ -544,6 +546,8 @@ class Engine:
         before, quote, after = parts
         near = (_WORDS.findall(before.lower())[-VERB_NEAR:] + _WORDS.findall(quote.lower())[:1]
                 + _WORDS.findall(after.lower())[:VERB_NEAR + 1])
+        # or the speaker's own first-person act in the quote ("I noticed an important momentum")
+        near += [m.group(1).lower() for m in _FIRST_PERSON_ACT.finditer(quote)]
         return bool(verbs & set(stem_words(near)))
 
     def _act_on_named(self, rec: dict, loc: tuple[int, int], verbs: set[str], names: list[str]) -> bool:

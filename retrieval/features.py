@@ -1229,7 +1229,9 @@ def names_affiliation(passage: str, names: list[str], kind: str = "organisation"
     return False
 
 
-_POLAR = re.compile(r"\s*(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\b", re.I)
+# "After the talks, did Michel suggest ...?" asks yes or no after its opening clause
+_POLAR = re.compile(r"\s*(?:[^,?“”\"]{3,90},\s*)?"
+                    r"(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\b", re.I)
 
 
 def is_polar(question: str) -> bool:

@@ -21,7 +21,7 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -914,7 +914,11 @@ _TRAILING_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*$")
 _OWNED_NAME = re.compile(r"^[A-Z][\w.-]*['’]s\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)$")
 # the words that name whose account a question asks for ("according to Michel", "per Grigoryan")
 _ATTRIBUTION = r"according to|per|in the (?:view|words|opinion|eyes|assessment) of"
-_ATTRIBUTED = re.compile(rf"\b(?:{_ATTRIBUTION})\s+(?!the (?:article|report|story|text|piece)\b)", re.I)
+_JUDGED = (r"(?:view|words|opinion|eyes|telling|assessment|estimation|estimate|judg(?:e)?ment|analysis|"
+           r"reading|account|interpretation|appraisal|evaluation)")
+# "..., according to Michel?", "In the premier's estimation, ...?"
+_ATTRIBUTED = re.compile(rf"\b(?:{_ATTRIBUTION})\s+(?!the (?:article|report|story|text|piece)\b)|"
+                         rf"^\s*in [^,]+?['’]s? {_JUDGED}\b", re.I)
 
 
 def asks_according(question: str) -> bool:
@@ -923,8 +927,6 @@ def asks_according(question: str) -> bool:
     return bool(_ATTRIBUTED.search(question))
 
 
-_JUDGED = (r"(?:view|words|opinion|eyes|telling|assessment|estimation|estimate|judg(?:e)?ment|analysis|"
-           r"reading|account|interpretation|appraisal|evaluation)")
 _Q_ACCORDING = re.compile(rf"^(?:{_ATTRIBUTION}|"
                           # "In Michel's view, what does progress hinge on?", "In Grigoryan's assessment, ..."
                           rf"in (?=[^,]+?'s? {_JUDGED},))(?P<spk>[^,]+?)"
@@ -1142,6 +1144,24 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
     """A SpeechQuery for questions about who said what; None for any other question."""
     if not isinstance(question, str):
         return None
+    found = _parse_speech(question)
+    lead = None if found else _LEAD_CLAUSE.match(question.strip())
+    # "Apart from acknowledging Baku's offer, what did Michel say he pressed Aliyev to do?": the
+    # question after its opening clause, which is of its topic unless it sets something aside
+    # ("Notwithstanding the tensions, what did Michel discern?")
+    found = _parse_speech(lead.group("rest")) if lead else found
+    if lead and found and not _SET_ASIDE.match(lead.group("lead")):
+        found = replace(found, topic=f"{lead.group('lead')} {found.topic}")
+    return found
+
+
+# an opening clause before the wh-word, set off by a comma
+_LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,?“”\"]{3,90}),\s*(?P<rest>(?:what|how|which|who|whom|why|when|where|"
+                          r"did|does|do|has|have|is|was|were)\b.*)", re.I | re.S)
+_SET_ASIDE = re.compile(r"(?:besides|apart from|aside from|other than|beyond|in addition to|except)\b", re.I)
+
+
+def _parse_speech(question: str) -> SpeechQuery | None:
     q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
     if not q or len(q) > 500:
         return None

@@ -716,3 +716,41 @@ def test_two_people_are_not_a_pair_of_things(engine):
     assert ans.answered and "fully reconfirmed the respect" in ans.hits[0].highlight
     ans = engine.ask("What did the EU mediator exhort both parties to undertake?", 3)
     assert ans.answered and "he urged them" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "Apart from acknowledging Baku's offer, what did the European Council president say he pressed "
+    "Aliyev to do?",
+    "Besides noting the Aghdam option, what did Michel say he urged the Azerbaijani leader to do?",
+])
+def test_a_speech_question_after_an_opening_clause_is_still_one(engine, question):
+    """An opening clause ("Apart from acknowledging Baku's offer, ...") does not hide the speech
+    question after it: the speaker's sentence answers, and what it sets aside is not its topic."""
+    sq = parse_speech_question(question)
+    assert sq is not None and "offer" not in sq.topic and "Aghdam" not in sq.topic
+    ans = engine.ask(question, 3)
+    assert ans.answered and "as well as urging Aliyev to reopen" in ans.hits[0].highlight
+
+
+def test_a_concession_opening_the_question_stays_in_its_topic(engine):
+    """"Notwithstanding the tensions, what did Michel discern ...?": the clause is of the topic,
+    and the act asked ("discern") is met by the speaker's own "I noticed ..." in his quote."""
+    question = ("Notwithstanding the rising frictions, what did the EU official discern in the political "
+                "talks?")
+    sq = parse_speech_question(question)
+    assert sq is not None and "frictions" in sq.topic
+    ans = engine.ask(question, 3)
+    assert ans.answered and "I noticed an important momentum" in ans.hits[0].highlight
+
+
+def test_a_yes_no_question_after_an_opening_clause(engine):
+    """"After the Brussels talks, did the EU chief suggest ...?" asks yes or no as much as the
+    question without its opening clause, and "In the premier's estimation, ...?" names whose
+    account it asks for."""
+    from retrieval.features import is_polar
+    from retrieval.quotes import asks_according
+    question = ("After the Brussels talks, did the EU chief suggest the two leaders had bridged their gaps "
+                "over the treaty?")
+    assert is_polar(question) and asks_according("In the Armenian premier's estimation, is the accord ready?")
+    ans = engine.ask(question, 3)
+    assert ans.answered and "gave no indications" in ans.hits[0].highlight
