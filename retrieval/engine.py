@@ -387,7 +387,7 @@ class Engine:
             recs.setdefault(row, rec)
         if boosts and is_polar(question):
             # "Michel gave no indications that ...": his word too, and the act asked if it is that
-            for row, r, j in self._reported(found, located):
+            for row, r, j in self._reported(found, range(len(data.passages)), verbs, sq.speaker or ""):
                 held = bool(verbs) and bool(verbs & self._sentence_stems(row, r, j))
                 boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST * held + extra)
         from .search import RESPONSE_STEMS
@@ -484,22 +484,30 @@ class Engine:
         outside = f"{parts[0]} {parts[2]}"
         return described <= set(stem_words(_WORDS.findall(outside.lower())))
 
-    def _reported(self, found: list[dict], passages: list[int]) -> list[tuple[int, int, int]]:
-        """(sentence row, passage, sentence) in the `passages` of a speaker's quotes that report,
-        without quoting, what the speaker said ("Michel gave no indications that Aliyev and
-        Pashinyan narrowed their differences"): the speaker by name, then a reporting verb within
-        four words."""
+    def _reported(self, found: list[dict], passages, verbs: set[str] = frozenset(),
+                  asked: str = "") -> list[tuple[int, int, int]]:
+        """(sentence row, passage, sentence) in `passages` that report, without quoting, what
+        the speaker of the quotes `found` said or did ("Michel gave no indications that Aliyev
+        and Pashinyan narrowed their differences", "Aliyev apparently insisted on this idea"):
+        the speaker by name, then a reporting verb or one of the act's stems `verbs` within four
+        words."""
         data = self.load().data
         called = {a for rec in found for a in
                   (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
-        names = sorted((a for a in called if a[:1].isupper()), key=len, reverse=True)
+        names = sorted((a for a in called | {asked} if a[:1].isupper()), key=len, reverse=True)
         if not names:
             return []
-        said = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + rf")\b\W+(?:\w+\W+){{0,3}}?{_REPORTS}")
+        called_by = r"\b(?:" + "|".join(map(re.escape, names)) + r")\b\W+"
+        said = re.compile(rf"{called_by}(?:\w+\W+){{0,3}}?{_REPORTS}")
+        named = re.compile(rf"{called_by}((?:\w+\W+){{0,3}}\w+)?")
         rows = []
         for r in dict.fromkeys(passages):
             for j, sentence in enumerate(data.passages[r].sentences):
-                if not _QUOTE_MARK.search(sentence) and said.search(sentence):
+                if _QUOTE_MARK.search(sentence):
+                    continue
+                if said.search(sentence) or verbs and any(
+                        verbs & set(stem_words(_WORDS.findall((m.group(1) or "").lower())))
+                        for m in named.finditer(sentence)):
                     rows.append((int(data.sentence_offsets[r]) + j, r, j))
         return rows
 

@@ -940,8 +940,8 @@ _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying
                r"demanding|critici[sz]ing|describing|suggesting|alleging|pushing|pressing|asking|rejecting|"
                r"repudiating|dismissing|condemning|denouncing|faulting|censuring")
 _AUX = r"^(?i:(?:why|how come|when)\s+)?(?i:did|does|do|has|have|had|is|was|are|were|will|would|can|could)\s+"
-_SPEAKER_HEADS = (r"ministry|government|side|leadership|office|authorities|opposition|leaders?|"
-                  r"spokes(?:wo)?man|spokesperson")
+_SPEAKER_HEADS = (r"ministry|government|side|leadership|office|administration|presidency|authorities|"
+                  r"opposition|leaders?|spokes(?:wo)?man|spokesperson")
 
 
 def _named(heads: str, kinds: str = "") -> str:
@@ -950,7 +950,7 @@ def _named(heads: str, kinds: str = "") -> str:
     Armenian commentator"), whom `QuoteIndex.answer` finds by what the article calls them."""
     kind = rf"|(?:the|that|this)\s+(?:(?:[A-Z][\w'’-]*|critical)\s+)?(?:{kinds})" if kinds else ""
     # ("the EU's senior official", "the bloc's top diplomat": a rank before the office)
-    rank = r"(?:(?:senior|top|chief|presiding|leading|most senior|highest-ranking)\s+)?"
+    rank = r"(?:(?:senior|top|chief|presiding|leading|most senior|highest-ranking|presidential)\s+)?"
     return (rf"(?P<spk>(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|{rank}(?:{heads})))*{kind}"
             rf"|{_PLACE_RULERS})")
 
@@ -1064,7 +1064,7 @@ _KIND_HEADS = {"court", "tribunal", "analyst", "commentator", "expert", "observe
 # verbs a reporter uses for the same act: a question's "push ... to" is met by "urged", its
 # "blame" by "accused" (general English, not any one article's words)
 VERB_FAMILIES = [
-    {"urge", "push", "press", "encourage", "appeal", "demand", "exhort"},
+    {"urge", "push", "press", "insist", "encourage", "appeal", "demand", "exhort"},
     {"accuse", "blame", "charge", "allege", "impute", "ascribe", "attribute", "fault"},
     {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain",
      "censure"},

@@ -754,3 +754,29 @@ def test_a_yes_no_question_after_an_opening_clause(engine):
     assert is_polar(question) and asks_according("In the Armenian premier's estimation, is the accord ready?")
     ans = engine.ask(question, 3)
     assert ans.answered and "gave no indications" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "Which demands did the Azerbaijani presidential administration say it brought to Brussels?",
+    "What demands did the Azerbaijani presidency say featured at the summit?",
+])
+def test_a_presidency_is_a_speaker_as_much_as_an_office(engine, question):
+    """"The Azerbaijani presidential administration" and "the Azerbaijani presidency" are the
+    speaker the article calls "Aliyev's office", whose account of the agenda answers."""
+    sq = parse_speech_question(question)
+    assert sq is not None and sq.speaker and "Azerbaijani" in sq.speaker
+    ans = engine.ask(question, 3)
+    assert ans.answered and "According to Aliyev’s office" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "Did Aliyev press the plan of supplying Karabakh from Azerbaijan when he met Pashinyan and Michel?",
+    "Did Ilham Aliyev push the Aghdam supply idea in Brussels?",
+    "Which leader reportedly pushed the Aghdam provisioning idea at the three-way summit?",
+])
+def test_pressing_an_idea_is_insisting_on_it(engine, question):
+    """"Did Aliyev push the idea ...?" is answered by the reporter's "Aliyev apparently insisted on
+    this idea ...", though the quotes found for him are his office's: the person asked is sought
+    by name with the act asked or its kin ("insist" is of the family of "urge", "push", "press")."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "insisted on this idea" in ans.hits[0].highlight
