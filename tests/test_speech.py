@@ -780,3 +780,19 @@ def test_pressing_an_idea_is_insisting_on_it(engine, question):
     by name with the act asked or its kin ("insist" is of the family of "urge", "push", "press")."""
     ans = engine.ask(question, 3)
     assert ans.answered and "insisted on this idea" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "How did Armenian commentators respond to Michel's mention of Aghdam?",
+    "How did some Armenian analysts react to the EU chief raising the Aghdam route?",
+])
+def test_people_of_a_country_respond_where_named_so(engine, question):
+    """"How did Armenian analysts react ...?" asks the analysts, not Armenia: "allegations
+    strongly denied by Armenia" is no response of theirs, and "Michel's reference to it was
+    constructed by some Armenian analysts ... as a serious setback" is one (a participle, "by"
+    them, "as" what they took it for)."""
+    from retrieval.features import responder_named
+    assert responder_named(question, "Those allegations were strongly denied by Armenia.") is False
+    assert responder_named(question, "It was branded by some Armenian commentators as a setback.") is True
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Michel’s reference to it" in ans.hits[0].highlight
