@@ -1114,12 +1114,14 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
 # responding ("Armenia has denied ...", "allegations strongly denied by Armenia" are Armenia's);
 # the one asked is the possessor of "Russia's Foreign Ministry" or "Ani Badalyan's Ministry" (as
 # truecasing writes it), not the body's common words, which every ministry shares
-_RESPONDER_Q = re.compile(r"(?:\b(?i:how|when|why) |^\W*)(?i:did|has|have|does|do|had|will|would) "
+_RESPONDER_Q = re.compile(r"(?:\b(?i:how|when|why|what) |^\W*)(?i:did|has|have|does|do|had|will|would) "
                           r"(?i:(?:the|some|many|several|most) )?"
                           r"(?P<x>[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*(?:\s+or\s+(?:the\s+)?[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)?)"
                           r"(?:['’]s(?:\s+[A-Z][\w-]*)*)?"
                           r"(?P<noun>(?:\s+[a-z][\w-]*){0,2}?)\s+"
-                          r"(?:\w+ly\s+)?(?i:respond|react|repl(?:y|ied)|answer)")
+                          r"(?:\w+ly\s+)?(?i:respond|react|repl(?:y|ied)|answer|"
+                          # "What did the Kremlin say in response to ...?"
+                          r"(?:say|said|state|do)\s+in\s+(?:response|reply|answer|reaction)\b)")
 # "How did Armenian analysts react ...?": people of the place, not its state ("denied by Armenia"),
 # are the ones asked; they respond only where named so ("construed by some Armenian analysts")
 _PEOPLE_KINDS = {

@@ -796,3 +796,19 @@ def test_people_of_a_country_respond_where_named_so(engine, question):
     assert responder_named(question, "It was branded by some Armenian commentators as a setback.") is True
     ans = engine.ask(question, 3)
     assert ans.answered and "Michel’s reference to it" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("What did the Kremlin say in response to Baku's charge that the peacekeepers help Armenian "
+     "troops?", False),
+    ("What did Moscow say in reply to Azerbaijan's accusations against its peacekeepers?", False),
+    ("What did Armenia say in response to Baku's allegations of weapons shipments?", True),
+])
+def test_what_someone_said_in_response_needs_them_responding(engine, question, answered):
+    """"What did X say in response to ...?" is "How did X respond to ...?": the article never
+    gives Moscow's answer to Baku's charge (Baku's own words are no answer of Moscow's), and
+    Armenia's is "Armenia has repeatedly denied ..."."""
+    ans = engine.ask(question, 3)
+    assert ans.answered is answered
+    if answered:
+        assert "denied" in ans.hits[0].highlight
