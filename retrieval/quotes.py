@@ -1003,7 +1003,8 @@ _Q_REASON = re.compile(
 # "On what grounds did Karabakh's leaders reject the Aghdam route?": the grounds are what they said
 _Q_GROUNDS = re.compile(
     rf"^(?:on|upon)\s+what\s+(?:grounds|basis)\s+(?:does|did|do|has|have|had)\s+(?P<spk>.+?)\s+"
-    rf"(?P<verb>{_SPEECH_VERBS})\b\s*(?P<topic>.*)$", re.I)
+    # ("On what grounds did the enclave's authorities turn down the Aghdam route?": a refusal too)
+    rf"(?P<verb>{_SPEECH_VERBS}|{_REFUSED})\b\s*(?P<topic>.*)$", re.I)
 _VERB_IN = re.compile(rf"\b(?P<verb>{_SPEECH_VERBS}|{_SPEECH_ING})\b", re.I)
 # "What claim did Azerbaijan's foreign ministry make about ...?": the claim is what it said
 _Q_MADE = re.compile(

@@ -812,3 +812,14 @@ def test_what_someone_said_in_response_needs_them_responding(engine, question, a
     assert ans.answered is answered
     if answered:
         assert "denied" in ans.hits[0].highlight
+
+
+def test_the_grounds_of_a_refusal_are_in_the_refusers_words(engine):
+    """"On what grounds did the enclave's authorities turn down ...?" asks, like "Why did they
+    refuse ...?", for the reason in their words ("..., saying that it is a ploy ...")."""
+    question = ("On what grounds did the enclave's authorities turn down the offer of supplies through the "
+                "town to the east?")
+    sq = parse_speech_question(question)
+    assert sq is not None and sq.verb == "turn down"
+    ans = engine.ask(question, 3)
+    assert ans.answered and "it is a ploy" in ans.hits[0].highlight
