@@ -146,6 +146,9 @@ _BODY_HEADS = ("Council", "Court", "Commission", "Committee", "Assembly", "Parli
                "Service", "Agency", "Organi[sz]ation", "Union", "Ministry", "Office", "Bank", "Fund", "Forum",
                "Tribunal", "Secretariat", "Command", "Forces?")
 MAX_WRITTEN_PHRASES = 4096
+# a time told relative to the story's ("earlier this year", "later in the month", "last week")
+_RELATIVE_TIME = re.compile(r"\b(?:(?:earlier|later)\s+(?:(?:this|that|last)\s+|in\s+(?:the\s+)?)|"
+                            r"(?:this|last|next)\s+)(?:year|month|week)\b", re.I)
 _BODY_NAME = re.compile(rf"\b(?P<word>[A-Z][a-z]+)\s+(?P<head>{'|'.join(_BODY_HEADS)})\b")
 _TOKEN = re.compile(r"[^\W_][\w’'.-]*[^\W_]|[^\W_]", re.UNICODE)
 _PHRASE_WORDS = re.compile(r"[a-z]+")
@@ -683,6 +686,9 @@ class Searcher:
         Rights", acronyms.py)."""
         clean = as_named_bodies(self._spelled_initialisms(clean), self.known)
         clean = as_countries(as_capitals(clean, self.known), self.known, self._written_possessive)
+        # "earlier in the year", which the corpus never writes, is when, not words to match
+        # ("reported earlier"); "earlier this month", which it writes, stays
+        clean = _RELATIVE_TIME.sub(lambda m: m.group(0) if self._writes(m.group(0)) else "", clean)
         return as_places_of_kind(clean, self.known)
 
     def _written_possessive(self, name: str) -> bool:
@@ -734,15 +740,19 @@ class Searcher:
             word = m.group("word")
             if m.start() == 0 or word.lower() in self._casing_table() or word.isupper():
                 continue
-            key = m.group(0).lower()
-            if key not in self._written_phrase:
-                if len(self._written_phrase) >= MAX_WRITTEN_PHRASES:  # a bot hears any number
-                    self._written_phrase.clear()
-                pattern = re.compile(rf"\b{re.escape(word)}\s+{re.escape(m.group('head'))}\b", re.I)
-                self._written_phrase[key] = any(pattern.search(p.text) for p in self.data.passages)
-            if not self._written_phrase[key]:
+            if not self._writes(m.group(0)):
                 out.append(m.group(0))
         return out
+
+    def _writes(self, phrase: str) -> bool:
+        """Whether some passage writes `phrase` (its words in order, any case and spacing)."""
+        key = " ".join(phrase.lower().split())
+        if key not in self._written_phrase:
+            if len(self._written_phrase) >= MAX_WRITTEN_PHRASES:  # a bot hears any number
+                self._written_phrase.clear()
+            pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, key.split())) + r"\b", re.I)
+            self._written_phrase[key] = any(pattern.search(p.text) for p in self.data.passages)
+        return self._written_phrase[key]
 
     def _unowned_bodies(self, lexical: str) -> list[str]:
         """The bodies the question names by whose they are where the corpus writes that body

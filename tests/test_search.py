@@ -1612,3 +1612,11 @@ def test_a_quantity_asked_by_its_kind_needs_a_number(core_searcher, question, an
     """"What tonnage ...?", "What is the troop strength ...?": only a sentence giving a number
     answers, however near the rest of it is."""
     assert core_searcher.search(question, 3).answered is answered
+
+
+def test_a_time_told_relative_to_the_story_is_no_word_to_match(core_searcher):
+    """"earlier in the year", which the corpus never writes, says when, and its "earlier" is not
+    the "reported earlier" of another sentence; "earlier this month", which it writes, stays."""
+    ans = core_searcher.search("What did the UN's top court tell Baku to do earlier in the year?", 3)
+    assert ans.answered and "The ICJ court ordered Azerbaijan in February" in ans.hits[0].highlight
+    assert "earlier this month" in core_searcher.lexical_form("What did Pashinyan charge earlier this month?")
