@@ -107,7 +107,7 @@ from .index import IndexData
 from .lexicon import PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
-from .quotes import VERB_FAMILY_FORMS, parse_role_question
+from .quotes import VERB_FAMILY_FORMS, parse_role_question, parse_speech_question
 from .sparse import _import_bm25s, query_tokens, stem_words
 from .speakers import SPEAKER_KINDS
 from .truecase import casing_table, truecase
@@ -316,6 +316,38 @@ def _put_above(s_score: np.ndarray, i: int, top: int) -> np.ndarray:
     out = s_score.copy()
     out[i] = s_score[top] + REASON_LIFT * (float(s_score.std()) or 1.0)
     return out
+
+
+_WHAT_DID = re.compile(r"^(?:what|which)\b.*?\b(?:did|does|do|has|have|had)\s+(?P<rest>.+)$", re.I)
+
+
+def _what_act(question: str) -> frozenset[str] | None:
+    """The reporter's verbs for the act a what-question asks the object of, where the act is one
+    of a family ("What shortcomings did Baku attribute to ...?": "accused", "blamed", ...)."""
+    m = _WHAT_DID.match(question)
+    if not m or parse_speech_question(question) is not None:  # what was said: the quotes answer
+        return None
+    words = re.findall(r"[\w’']+", m.group("rest").lower())
+    for before, st in zip([""] + words, stem_words(words)):
+        if before in _DETERMINERS or before.endswith(("'s", "’s")):
+            continue  # a noun ("the summit's host", "the accusations"), not the act
+        family = _act_family(st)
+        if st in _ASCRIBE and not _BLAME.search(question):
+            continue  # "What motive did they ascribe to it?" is no charge; "What failings ...?" is
+        if len(family) > 1 and not family & _LIGHT_ACTS:
+            return family
+    return None
+
+
+_ASCRIBE = frozenset(stem_words(["attribute", "ascribe", "impute"]))
+_BLAME = re.compile(r"\b(?:fail\w*|shortcomings?|faults?|derelictions?|lapses?|negligence|wrongdoing|"
+                    r"misconduct|omissions?|deficienc(?:y|ies)|blame)\b", re.I)
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those",
+                          "regarding", "about", "of"})
+# acts too common to point at a sentence ("give", "produce", "offer"), or done by a host
+_LIGHT_ACTS = frozenset(stem_words(["give", "produce", "host"]))
 
 
 def _act_family(stem: str) -> frozenset[str]:
@@ -935,6 +967,14 @@ class Searcher:
         person = parse_role_question(c.question)
         if person:  # "What is Pashinyan's job?": where he is named by it ("Prime Minister Nikol Pashinyan")
             s_score = self._lift_near(c, s_score, lambda t: titles(t, person), TITLE_NEAR)
+        kin = _what_act(c.question)
+        if kin:  # "What shortcomings did Baku attribute to ...?": "It accused the peacekeepers of ..."
+            held = self._sentences_that(c, lambda t: _acted(t, kin))
+            top = int(np.argmax(s_score))
+            if held[c.owner == c.owner[top]].any():  # the first passage's own, where it has one
+                s_score = _first_in_passage(c, s_score, lambda i: bool(held[i]))
+            else:
+                s_score = self._lift_near(c, s_score, lambda t: _acted(t, kin), CONSEQUENCE_NEAR)
         if asks_another(c.question):  # "Did any other court rule on it?": "... issued a similar order"
             s_score = self._lift_near(c, s_score, tells_likeness, CONSEQUENCE_NEAR)
         if trigger:

@@ -1620,3 +1620,13 @@ def test_a_time_told_relative_to_the_story_is_no_word_to_match(core_searcher):
     ans = core_searcher.search("What did the UN's top court tell Baku to do earlier in the year?", 3)
     assert ans.answered and "The ICJ court ordered Azerbaijan in February" in ans.hits[0].highlight
     assert "earlier this month" in core_searcher.lexical_form("What did Pashinyan charge earlier this month?")
+
+
+
+def test_a_noun_or_a_motive_ascribed_is_no_act_of_blame():
+    """"the summit's host" names a doer, not the act asked; a motive ascribed is no charge."""
+    from retrieval.search import _what_act
+
+    assert _what_act("Which institution does the summit's host lead?") is None
+    assert _what_act("What motive did the enclave's authorities attribute to the proposal?") is None
+    assert _what_act("What shortcomings did Baku attribute to the peacekeepers?")

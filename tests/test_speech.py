@@ -823,3 +823,17 @@ def test_the_grounds_of_a_refusal_are_in_the_refusers_words(engine):
     assert sq is not None and sq.verb == "turn down"
     ans = engine.ask(question, 3)
     assert ans.answered and "it is a ploy" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question, needle", [
+    ("What shortcomings did Baku attribute to the Russian stabilization contingent?",
+     "It accused the peacekeepers"),
+    ("Which domestic and regional constituencies have condemned the premier's reconciliation strategy?",
+     "denounced by the Armenian opposition"),
+])
+def test_the_act_a_what_question_asks_the_object_of_is_the_reporters(engine, question, needle):
+    """"What shortcomings did Baku attribute to ...?" is answered where the reporter's verb is of
+    the act's family ("It accused the peacekeepers of ..."), in the first passage when it has
+    one; "Which constituencies have condemned ...?" by "denounced by ..." (`search._what_act`)."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
