@@ -502,6 +502,8 @@ class Engine:
         named = re.compile(rf"{called_by}((?:\w+\W+){{0,3}}\w+)?")
         rows = []
         for r in dict.fromkeys(passages):
+            if not any(n in data.passages[r].text for n in names):
+                continue  # (a plain test first: every passage may be asked of)
             for j, sentence in enumerate(data.passages[r].sentences):
                 if _QUOTE_MARK.search(sentence):
                     continue

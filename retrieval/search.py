@@ -329,7 +329,7 @@ def _what_act(question: str) -> frozenset[str] | None:
         return None
     words = re.findall(r"[\w’']+", m.group("rest").lower())
     for before, st in zip([""] + words, stem_words(words)):
-        if before in _DETERMINERS or before.endswith(("'s", "’s")):
+        if before in _BEFORE_A_NOUN or before.endswith(("'s", "’s")):
             continue  # a noun ("the summit's host", "the accusations"), not the act
         family = _act_family(st)
         if st in _ASCRIBE and not _BLAME.search(question):
@@ -344,8 +344,9 @@ _BLAME = re.compile(r"\b(?:fail\w*|shortcomings?|faults?|derelictions?|lapses?|n
                     r"misconduct|omissions?|deficienc(?:y|ies)|blame)\b", re.I)
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those",
-                          "regarding", "about", "of"})
+# words that come before a noun, not a verb ("the accusations", "regarding accusations")
+_BEFORE_A_NOUN = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those",
+                            "regarding", "about", "of"})
 # acts too common to point at a sentence ("give", "produce", "offer"), or done by a host
 _LIGHT_ACTS = frozenset(stem_words(["give", "produce", "host"]))
 
