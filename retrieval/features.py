@@ -1250,6 +1250,25 @@ _POLAR = re.compile(r"\s*(?:[^,?“”\"]{3,90},\s*)?"
                     r"(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\b", re.I)
 
 
+# "Who were the so-called eco-activists who first blocked the road?": who a kind of people are
+_WHO_ARE = re.compile(r"^\W*who\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<np>[^,?]+?)"
+                      r"(?=\s+(?:who|that|whose|which|and)\b|[,?]|$)", re.I)
+_AFTER_HEAD = re.compile(r"\s+(?:behind|of|in|with|credited|mentioned|on|at|for|from|to|over|by|during|"
+                         r"quoted|named|cited|interviewed|involved|responsible)\b", re.I)
+
+
+def asked_kind_of_people(question: str) -> str | None:
+    """The kind of people a "Who are the ...?" question asks to be named, by its head noun in
+    lower case ("eco-activists", "journalists"); None for a name ("Who is Tigran Grigoryan?")
+    or any other question."""
+    m = _WHO_ARE.match(question)
+    if not m:
+        return None
+    words = re.findall(r"[\w’'-]+", _AFTER_HEAD.split(m.group("np"))[0])
+    head = words[-1].strip("'’") if words else ""
+    return head if head[:1].islower() else None
+
+
 def is_polar(question: str) -> bool:
     """Whether the question asks yes or no ("Does Armenia acknowledge ...?")."""
     return bool(_POLAR.match(question))

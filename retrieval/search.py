@@ -42,6 +42,7 @@ from .features import (
     answer_type_supported,
     asked_act,
     asked_body,
+    asked_kind_of_people,
     asked_role,
     asks_about_photo,
     asks_another,
@@ -1205,11 +1206,23 @@ class Searcher:
         kin |= set(self.synonyms.get(stems[0], ())) | set(stems)
         return not kin & set(query_tokens(sentence))
 
+    def _unknown_kind_asked(self, question: str) -> bool:
+        """"Who were the so-called eco-activists who first blocked the road?" asks who a kind of
+        people are; a kind the corpus never names, by any word of it or its kin, is no one it can
+        name (the story's own authors, "the journalists behind this report", aside)."""
+        kind = asked_kind_of_people(self.lexical_form(question))
+        if kind is None or asks_for_byline(question):
+            return False
+        stems = query_tokens(kind)
+        known = [st in self._vocab or any(k in self._vocab for k in self.synonyms.get(st, ()))
+                 for st in stems]
+        return bool(stems) and not any(known)
+
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""
         if cfg.mode == "bm25":
             return bool(c.p_bm.max() > 0)
-        if c.unknown_names:
+        if c.unknown_names or self._unknown_kind_asked(c.question):
             return False
         f = self.answer_features(c, s_score, p_score)
         top_j, best = self._top_sentence(c, s_score, p_score)

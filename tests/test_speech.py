@@ -837,3 +837,19 @@ def test_the_act_a_what_question_asks_the_object_of_is_the_reporters(engine, que
     one; "Which constituencies have condemned ...?" by "denounced by ..." (`search._what_act`)."""
     ans = engine.ask(question, 3)
     assert ans.answered and needle in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question, answered", [
+    ("Who were the Azerbaijani self-described eco-activists who first blocked the Lachin road?", False),
+    ("Who were the so-called eco-activists who first blocked the Lachin corridor?", False),
+    ("Who are the journalists behind this report?", True),
+])
+def test_who_a_kind_of_people_are_needs_the_kind_named(engine, question, answered):
+    """"Who were the so-called eco-activists ...?" asks to name people of a kind the corpus never
+    mentions (by any word of it or its kin), so it abstains, though the blockade is its subject;
+    the story's own journalists are the byline's (`Searcher._unknown_kind_asked`)."""
+    from retrieval.features import asked_kind_of_people
+
+    assert asked_kind_of_people(question) in ("eco-activists", "journalists")
+    assert asked_kind_of_people("Who is Tigran Grigoryan?") is None
+    assert engine.ask(question, 3).answered is answered
