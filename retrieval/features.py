@@ -1245,8 +1245,10 @@ def names_affiliation(passage: str, names: list[str], kind: str = "organisation"
     return False
 
 
+# an opening clause before a question's own words, set off by a comma ("After the talks, ...")
+OPENING_CLAUSE = r"[^,?“”\"]{3,90}"
 # "After the talks, did Michel suggest ...?" asks yes or no after its opening clause
-_POLAR = re.compile(r"\s*(?:[^,?“”\"]{3,90},\s*)?"
+_POLAR = re.compile(rf"\s*(?:{OPENING_CLAUSE},\s*)?"
                     r"(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\b", re.I)
 
 

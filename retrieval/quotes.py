@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.documents import DATELINE_PREFIX
+from retrieval.features import OPENING_CLAUSE
 from retrieval.gazetteer import KINDS_OF_PLACE, MADE_OF, STANDS_FOR
 from retrieval.sparse import stem_words
 from retrieval.speakers import (
@@ -1157,8 +1158,9 @@ def parse_speech_question(question: str) -> SpeechQuery | None:
 
 
 # an opening clause before the wh-word, set off by a comma
-_LEAD_CLAUSE = re.compile(r"^(?P<lead>[^,?“”\"]{3,90}),\s*(?P<rest>(?:what|how|which|who|whom|why|when|where|"
-                          r"did|does|do|has|have|is|was|were)\b.*)", re.I | re.S)
+_LEAD_CLAUSE = re.compile(rf"^(?P<lead>{OPENING_CLAUSE}),\s*"
+                          r"(?P<rest>(?:what|how|which|who|whom|why|when|where|did|does|do|has|have|is|was|were)\b.*)",
+                          re.I | re.S)
 _SET_ASIDE = re.compile(r"(?:besides|apart from|aside from|other than|beyond|in addition to|except)\b", re.I)
 
 

@@ -327,7 +327,7 @@ def _what_act(question: str) -> frozenset[str] | None:
     """The reporter's verbs for the act a what-question asks the object of, where the act is one
     of a family ("What shortcomings did Baku attribute to ...?": "accused", "blamed", ...)."""
     m = _WHAT_DID.match(question)
-    if not m or parse_speech_question(question) is not None:  # what was said: the quotes answer
+    if not m:
         return None
     words = re.findall(r"[\w’']+", m.group("rest").lower())
     for before, st in zip([""] + words, stem_words(words)):
@@ -337,7 +337,8 @@ def _what_act(question: str) -> frozenset[str] | None:
         if st in _ASCRIBE and not _BLAME.search(question):
             continue  # "What motive did they ascribe to it?" is no charge; "What failings ...?" is
         if len(family) > 1 and not family & _LIGHT_ACTS:
-            return family
+            # (read last, as it takes longest) what was said: the quotes answer
+            return family if parse_speech_question(question) is None else None
     return None
 
 
@@ -607,8 +608,7 @@ class Searcher:
             frame = frame | _VIEW_STEMS
         # "summit" where the corpus says "meeting" and "talks": one event by another name
         gatherings = _GATHERING_STEMS if any(g in self._vocab for g in _GATHERING_STEMS) else frozenset()
-        unknown = [w for w in qset if w not in self._vocab and w not in frame and w not in gatherings
-                   and not any(k in self._vocab for k in self.synonyms.get(w, ()))]
+        unknown = [w for w in qset if w not in frame and w not in gatherings and not self._met(w)]
         unknown_words = len(unknown) / len(qset) if qset else 1.0
         return Candidates(cand, p_dense, p_bm, owner, local, s_dense, s_bm, x, q_words,
                           self._unknown_names(clean), unknown_words, clean, attrs)
@@ -1217,9 +1217,11 @@ class Searcher:
         if kind is None or asks_for_byline(question):
             return False
         stems = query_tokens(kind)
-        known = [st in self._vocab or any(k in self._vocab for k in self.synonyms.get(st, ()))
-                 for st in stems]
-        return bool(stems) and not any(known)
+        return bool(stems) and not any(self._met(st) for st in stems)
+
+    def _met(self, stem: str) -> bool:
+        """Whether the corpus has the word (stem) or one of its kin in the synonym table."""
+        return stem in self._vocab or any(k in self._vocab for k in self.synonyms.get(stem, ()))
 
     def _answerable(self, c: Candidates, s_score: np.ndarray, p_score: np.ndarray, cfg: SearchConfig) -> bool:
         """Abstain when the question names something the corpus never mentions, or is far from it."""
