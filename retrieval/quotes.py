@@ -1083,6 +1083,8 @@ VERB_FAMILIES = [
     # "Who acted as convener of the summit?" is met by "talks hosted by ..."
     {"host", "convene", "convener", "convenor", "mediate", "mediator", "intermediary", "broker",
      "facilitate", "facilitator"},
+    # to say again: "What did the leaders reaffirm?" is met by "the leaders ... reconfirmed"
+    {"reaffirm", "reconfirm", "reiterate", "restate", "reassert"},
 ]
 # each family with its inflections: Snowball stems "rebuffed" to "rebuf" but "rebuff" to itself,
 # so a family's stems are taken from its words' forms too

@@ -830,11 +830,17 @@ def test_the_grounds_of_a_refusal_are_in_the_refusers_words(engine):
      "It accused the peacekeepers"),
     ("Which domestic and regional constituencies have condemned the premier's reconciliation strategy?",
      "denounced by the Armenian opposition"),
+    ("What mutual commitment did the two South Caucasus leaders reaffirm at the Brussels summit?",
+     "fully reconfirmed the respect"),
+    ("What did the two heads of government restate about each other's statehood?",
+     "fully reconfirmed the respect"),
 ])
 def test_the_act_a_what_question_asks_the_object_of_is_the_reporters(engine, question, needle):
     """"What shortcomings did Baku attribute to ...?" is answered where the reporter's verb is of
     the act's family ("It accused the peacekeepers of ..."), in the first passage when it has
-    one; "Which constituencies have condemned ...?" by "denounced by ..." (`search._what_act`)."""
+    one; "Which constituencies have condemned ...?" by "denounced by ..." (`search._what_act`);
+    what leaders "reaffirmed" or "restated" by what they "reconfirmed", not by a "pledge" that
+    shares the question's "commitment"."""
     ans = engine.ask(question, 3)
     assert ans.answered and needle in ans.hits[0].highlight
 
