@@ -16,7 +16,7 @@ from dataclasses import replace
 from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .embeddings import Encoder
-from .gazetteer import KINDS_OF_PLACE, as_bodies_of_kind, place_of_kind
+from .gazetteer import KINDS_OF_PLACE, as_bodies_of_kind, as_owning_countries, place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .passages import Passage
 from .sparse import query_tokens, stem_words
@@ -634,7 +634,10 @@ class Engine:
 
         if _HOST.search(speaker):  # "the summit host", "the EU convener": whom the article says hosted
             return self._host(speaker)
-        speaker = as_bodies_of_kind(speaker, self.load().known)  # "the bloc's chief": the EU's
+        searcher = self.load()
+        speaker = as_bodies_of_kind(speaker, searcher.known)  # "the bloc's chief": the EU's
+        # "Yerevan's spokesperson" is Armenia's, where the corpus never writes "Yerevan's"
+        speaker = as_owning_countries(speaker, searcher.known, searcher.written_possessive)
         place = _KIND_OF_PLACE.search(speaker)  # "the enclave's authorities": Karabakh's
         if place and (name := place_of_kind(place.group(1), self.load().known)):
             return f"{speaker[:place.start()]}{name}{speaker[place.end():]}"
@@ -642,11 +645,24 @@ class Engine:
         role = described_role(_PRESIDENTIAL.sub("president", speaker) if office else speaker)
         if role is None:
             return None
-        person = self._named_beside(speaker, role) or self._written_as(role)
+        person = self._spokesperson_of(speaker) or self._named_beside(speaker, role) or self._written_as(role)
         if person and office:  # the president's office, where it speaks ("According to Aliyev's office")
             body = f"{person}'s office"
             return body if self.quotes.by_speaker(body) else None
         return person
+
+    def _spokesperson_of(self, speaker: str) -> str | None:
+        """The quoted spokesperson of the body a description names ("Armenia's diplomatic
+        spokesperson": "the ministry spokeswoman, Ani Badalyan", after "The Armenian Foreign
+        Ministry ..."); None for no such description, or one naming no country or body."""
+        from .features import SPOKES, named_in
+
+        names = _NAME.findall(speaker)
+        if not names or not re.search(rf"\b(?:{SPOKES})\b", speaker, re.I):
+            return None
+        found = {rec["speaker"] for rec, context in self._spokespeople(self.quotes)
+                 if all(named_in(n, context) for n in names)}
+        return found.pop() if len(found) == 1 else None
 
     def _host(self, speaker: str) -> str | None:
         """The quoted speaker the passages closest to a description ("the EU convener") say

@@ -459,7 +459,7 @@ class Searcher:
         """Vectors of cleaned questions, in one batch (None where the mode reads no vectors)."""
         if (config or self.config).mode == "bm25" or self.size == 0:
             return None
-        clean = [as_owning_countries(c, self.known, self._written_possessive) for c in clean]
+        clean = [as_owning_countries(c, self.known, self.written_possessive) for c in clean]
         return self.encoder.encode([c or " " for c in clean])
 
     def batch_search(self, questions: Sequence[str], k: int = 3, *, config: SearchConfig | None = None,
@@ -720,13 +720,13 @@ class Searcher:
         never writes is the name its initials spell there ("ECHR" -> "European Court of Human
         Rights", acronyms.py)."""
         clean = as_named_bodies(self._spelled_initialisms(clean), self.known)
-        clean = as_countries(as_capitals(clean, self.known), self.known, self._written_possessive)
+        clean = as_countries(as_capitals(clean, self.known), self.known, self.written_possessive)
         # "earlier in the year", which the corpus never writes, is when, not words to match
         # ("reported earlier"); "earlier this month", which it writes, stays
         clean = _RELATIVE_TIME.sub(lambda m: m.group(0) if self._writes(m.group(0)) else "", clean)
         return as_places_of_kind(clean, self.known)
 
-    def _written_possessive(self, name: str) -> bool:
+    def written_possessive(self, name: str) -> bool:
         """Whether the corpus writes `name` with a possessive ("Baku's demands")."""
         if name not in self._possessives:
             owner = re.compile(rf"\b{re.escape(name)}[’']s\b")

@@ -167,6 +167,15 @@ def test_who_did_it_to_someone_is_not_answered_by_their_own_words(engine):
     assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
 
 
+def test_a_capitals_spokesperson_is_the_countrys(engine):
+    """"Yerevan's diplomatic spokesperson" is Armenia's (the corpus never writes "Yerevan's"), and
+    the one the article quotes is "the ministry spokeswoman, Ani Badalyan", after "The Armenian
+    Foreign Ministry pointed to ..." (`Engine._spokesperson_of`)."""
+    ans = engine.ask("What did Yerevan's diplomatic spokesperson ask outside powers to do about the court "
+                     "orders?", 3)
+    assert ans.answered and "Other international actors should follow" in ans.hits[0].highlight
+
+
 def test_an_unknown_speaker_still_abstains(engine):
     assert not engine.ask("What did the Turkish Foreign Ministry say about the corridor?", 3).answered
 
@@ -179,6 +188,10 @@ def test_an_unknown_speaker_still_abstains(engine):
     ("the Azerbaijani leader", "Ilham Aliyev"),  # "Azerbaijani President Ilham Aliyev", six passages in
     ("the Russian president", None),  # the article names none
     ("the Kremlin spokesman", None),  # "the ministry spokeswoman, Ani Badalyan" is Armenia's
+    # a capital's possessive is its country's; a spokesperson is of the body named just before her
+    ("Yerevan's diplomatic spokesperson", "Ani Badalyan"),
+    ("Armenia's spokesperson", "Ani Badalyan"),
+    ("Moscow's spokesperson", None),
     ("the chief", None),  # not whose
     ("the Armenian head of government", "Nikol Pashinyan"),  # a head of government is its premier
     ("the Azerbaijani head of state", "Ilham Aliyev"),  # a head of state its president
