@@ -288,6 +288,15 @@ THESAURUS: list[set[str]] = [
 ]
 
 
+# Two-word names news gives a thing it also names in one word, which no synonym table joins
+# word by word ("post" alone is also a Twitter post): a question's phrase is read as the word
+# where the corpus writes the word and never the phrase (`Searcher.lexical_form`).
+COMPOUNDS: dict[str, tuple[str, ...]] = {
+    "checkpoint": ("control post", "control point", "check post", "checking point", "inspection post",
+                   "inspection point", "border post", "security post", "control station"),
+}
+
+
 def thesaurus_links(vocab: set[str], stem) -> dict[str, set[str]]:
     """For each word of a THESAURUS family, the corpus stems of the others."""
     out: dict[str, set[str]] = {}

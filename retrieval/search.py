@@ -105,7 +105,7 @@ from .gazetteer import (
     without_known_wholes,
 )
 from .index import IndexData
-from .lexicon import PARTICLES, antonym_key, initialism_key, phrasal_key
+from .lexicon import COMPOUNDS, PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
 from .quotes import VERB_FAMILY_FORMS, parse_role_question, parse_speech_question
@@ -724,7 +724,19 @@ class Searcher:
         # "earlier in the year", which the corpus never writes, is when, not words to match
         # ("reported earlier"); "earlier this month", which it writes, stays
         clean = _RELATIVE_TIME.sub(lambda m: m.group(0) if self._writes(m.group(0)) else "", clean)
-        return as_places_of_kind(clean, self.known)
+        return self._as_one_word(as_places_of_kind(clean, self.known))
+
+    def _as_one_word(self, clean: str) -> str:
+        """`clean` with a two-word name of a thing the corpus names in one word read as that word
+        ("Baku's control post" -> "Baku's checkpoint"; lexicon.COMPOUNDS)."""
+        for word, phrases in COMPOUNDS.items():
+            if not self.known(word):
+                continue
+            for phrase in phrases:
+                if phrase.split()[0] in clean.lower() and not self._writes(phrase):
+                    spaced = r"[\s-]+".join(phrase.split())
+                    clean = re.sub(rf"\b{spaced}(?=s?\b)", word, clean, flags=re.I)
+        return clean
 
     def written_possessive(self, name: str) -> bool:
         """Whether the corpus writes `name` with a possessive ("Baku's demands")."""

@@ -1622,6 +1622,16 @@ def test_a_time_told_relative_to_the_story_is_no_word_to_match(core_searcher):
     assert "earlier this month" in core_searcher.lexical_form("What did Pashinyan charge earlier this month?")
 
 
+def test_a_two_word_name_of_a_thing_is_read_as_the_corpus_word(core_searcher):
+    """"control post", which the corpus never writes, is its "checkpoint" (lexicon.COMPOUNDS); a
+    Twitter "post" stays a post."""
+    assert "Azerbaijani checkpoints" in core_searcher.lexical_form("Where are the Azerbaijani control posts?")
+    assert "post" in core_searcher.lexical_form("What did Ani Badalyan post on Twitter?")
+    ans = core_searcher.search("Beside which stream is the Azerbaijani control post at the head of the "
+                               "corridor?", 3)
+    assert ans.answered and "by a bridge across the Hakari river" in ans.hits[0].highlight
+
+
 
 def test_a_noun_or_a_motive_ascribed_is_no_act_of_blame():
     """"the summit's host" names a doer, not the act asked; a motive ascribed is no charge."""
