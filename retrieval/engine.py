@@ -16,7 +16,7 @@ from dataclasses import replace
 from .answer import Answer, Hit, make_citation
 from .config import Settings
 from .embeddings import Encoder
-from .gazetteer import KINDS_OF_PLACE, as_bodies_of_kind, as_owning_countries, place_of_kind
+from .gazetteer import KINDS_OF_PLACE, STANDS_FOR, as_bodies_of_kind, as_owning_countries, place_of_kind
 from .index import IndexMissing, UpdateReport, load_index, query_encoder_folder, update_index
 from .passages import Passage
 from .sparse import query_tokens, stem_words
@@ -40,6 +40,9 @@ _SPEAKER_FILLER = {"the", "of", "s", "a", "an"}
 _REPORTS = (r"(?:said|says|gave no indications?|gave (?:an )?indications?|indicated|signall?ed|suggested|"
             r"noted|stressed|made it clear|did not say|declined)\b")
 _QUOTE_MARK = re.compile(r"[“”\"]")
+# what someone asked for, named as their own ("Russia's latest calls for ...", "Baku's demands")
+_ASKS_NOUN = r"(?:calls?|appeals?|demands?|requests?|pleas?|urgings?)\b"
+_URGE_STEMS = frozenset(stem_words(["urge", "demand", "appeal"]))
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 # "I noticed ...", "we agreed ...": a verb the speaker says of themselves
 _FIRST_PERSON_ACT = re.compile(r"\b(?:I|[Ww]e)\s+(?:(?:have|had|also|then|all|both)\s+)?([a-z]+)\b")
@@ -418,7 +421,25 @@ class Engine:
                         or not responded and len(asked) > 2 \
                         and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
                     boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
+        if boosts and sq.speaker and verbs & _URGE_STEMS:
+            # "What did Russia ask Azerbaijan to do?": the reporter's name for what it asked,
+            # "Russia's latest calls for an immediate end to ...", says it as well as its words
+            for row in self._asked_for(found, sq.speaker):
+                boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
+
+    def _asked_for(self, found: list[dict], speaker: str) -> list[int]:
+        """The sentence rows that name, by its owner, what the speaker of the quotes `found` asked
+        for: "Russia's latest calls for ...", "Baku's demands for ..." (no quote marks needed)."""
+        data = self.load().data
+        called = {a for rec in found for a in
+                  (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
+        called |= {speaker, STANDS_FOR.get(speaker, speaker)}  # "Moscow" asks as Russia
+        names = sorted((a for a in called if a[:1].isupper()), key=len, reverse=True)
+        owned = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")['’]s\s+(?:[a-z][\w-]*\s+){0,2}?"
+                           + _ASKS_NOUN)
+        return [int(data.sentence_offsets[r]) + j for r, p in enumerate(data.passages)
+                for j, sentence in enumerate(p.sentences) if owned.search(sentence)]
 
     def _speaker_quotes(self, sq, quotes, k: int) -> list[dict]:
         """The quotes `quotes.answer` finds for a speech question, or, when it names its speaker

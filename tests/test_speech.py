@@ -167,6 +167,18 @@ def test_who_did_it_to_someone_is_not_answered_by_their_own_words(engine):
     assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
 
 
+@pytest.mark.parametrize("question", [
+    "What did Moscow ask Baku to do about the corridor?",
+    "What did Russia ask Azerbaijan to do that Baku turned down?",
+])
+def test_what_a_speaker_asked_for_is_named_by_its_owner(engine, question):
+    """"What did Moscow ask Baku to do?" is answered by the reporter's name for what Russia asked,
+    "Russia's latest calls for an immediate end to ...", above the sentence that only cites its
+    statement (`Engine._asked_for`)."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
 def test_a_capitals_spokesperson_is_the_countrys(engine):
     """"Yerevan's diplomatic spokesperson" is Armenia's (the corpus never writes "Yerevan's"), and
     the one the article quotes is "the ministry spokeswoman, Ani Badalyan", after "The Armenian
