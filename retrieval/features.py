@@ -128,10 +128,15 @@ def asks_about_photo(question: str) -> bool:
 
 # "Which outlet did Grigoryan speak to?": news names the outlet in its attribution ("...,"
 # Grigoryan told RFE/RL's Armenian Service), the end of a sentence that a long quote fills.
-_OUTLET = (r"outlet|newspaper|paper|agency|broadcaster|channel|service|radio|station|publication|media|"
+_OUTLET = (r"outlet|newspaper|paper|agency|broadcaster|channel|medium|platform|service|radio|station|"
+           r"publication|media|"
            r"network|website|magazine|programme|program|show|television|tv")
 _MEDIUM = re.compile(r"\b(?:Twitter|Facebook|Telegram|Instagram|YouTube|tweet(?:ed)?|social media|blog|"
                     r"website|video (?:message|address)|press conference|briefing)\b", re.I)
+# outlets spoken through: a Twitter post is one; a channel may be one spoken to too ("Grigoryan
+# told RFE/RL"), a medium or platform not
+_SPOKEN_THROUGH = frozenset({"medium", "platform"})
+_THROUGH_OUTLETS = _SPOKEN_THROUGH | {"channel"}
 _OUTLET_Q = re.compile(
     rf"\b(which|what) ([\w-]+ ){{0,2}}({_OUTLET})\b.{{0,60}}\b(speak|spoke|talk|talked|give|gave|tell|told|"
     r"comments?|commented|interview|interviewed|remarks?|statements?|quoted?|carried|cited|"
@@ -148,7 +153,8 @@ _ADDRESSED = re.compile(rf"\b{_TOLD}")
 
 def asks_for_addressee(question: str) -> bool:
     """Whether the question asks whom (which outlet) someone spoke to."""
-    return bool(_OUTLET_Q.search(question) or _TO_WHOM_Q.search(question))
+    m = _OUTLET_Q.search(question)  # ("Through what medium ...?" asks what was spoken through)
+    return bool(m and m.group(3).lower() not in _SPOKEN_THROUGH or _TO_WHOM_Q.search(question))
 
 
 def asks_outlet(question: str) -> str | None:
@@ -157,6 +163,17 @@ def asks_outlet(question: str) -> str | None:
     for a government agency)."""
     m = _OUTLET_Q.search(question)
     return m.group(3).lower() if m and not asked_body(question) else None
+
+
+def asks_medium(question: str) -> bool:
+    """Whether the question asks through what someone spoke ("Through what medium did she make her
+    remark?"), which a post or a broadcast names."""
+    return asks_outlet(question) in _THROUGH_OUTLETS
+
+
+def names_medium(sentence: str) -> bool:
+    """Whether the sentence names a medium spoken through ("in a Twitter post")."""
+    return bool(_MEDIUM.search(sentence))
 
 
 def names_an_addressee(sentence: str, speaker: str = "") -> bool:
@@ -1100,7 +1117,9 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
     # statement?" asks for a government agency
     if (outlet := asks_outlet(q)) is not None:
         # "Through what channel did she comment?": the medium ("in a Twitter post") is one too
-        return names_an_addressee(sentence) or outlet == "channel" and bool(_MEDIUM.search(sentence))
+        # (a "medium" or "platform" is no one told: "Grigoryan told RFE/RL" is a channel only)
+        told = outlet not in _SPOKEN_THROUGH and names_an_addressee(sentence)
+        return told or outlet in _THROUGH_OUTLETS and names_medium(sentence)
     if (said := responder_named(q, passage)) is not None:
         return said
     kind = asked_affiliation(q)

@@ -179,6 +179,18 @@ def test_what_a_speaker_asked_for_is_named_by_its_owner(engine, question):
     assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
 
 
+@pytest.mark.parametrize("question", [
+    "Through what medium did Armenia's diplomatic spokesperson make her statement, and how might it be read?",
+    "Through what medium was Yerevan's veiled criticism of the EU chief delivered?",
+])
+def test_the_medium_spoken_through_is_a_post_not_an_outlet_told(engine, question):
+    """"Through what medium ...?" is answered by "said in a Twitter post", lifted from the
+    passages after the first; "Grigoryan told RFE/RL's Armenian Service" names an outlet told,
+    which a medium or platform is not (features.asks_medium, asks_for_addressee)."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "said in a Twitter post" in ans.hits[0].highlight
+
+
 def test_a_capitals_spokesperson_is_the_countrys(engine):
     """"Yerevan's diplomatic spokesperson" is Armenia's (the corpus never writes "Yerevan's"), and
     the one the article quotes is "the ministry spokeswoman, Ani Badalyan", after "The Armenian
