@@ -868,7 +868,7 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  r"slam(?:med|s)?|praise[ds]?|welcome[ds]?|pledge[ds]?|vow(?:ed|s)?|complain(?:ed|s)?|"
                  r"favou?r(?:ed|s)?|prefer(?:red|s)?|signal(?:l?ed|s)?|indicate[ds]?|hint(?:ed|s)?|caution(?:ed|s)?|"
                  r"emphasi[sz]e[ds]?|assert(?:ed|s)?|contend(?:ed|s)?|predict(?:ed|s)?|threaten(?:ed|s)?|"
-                 r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?|"
+                 r"explain(?:ed|s)?|remark(?:ed|s)?|fear(?:ed|s)?|voice[ds]?|recall(?:ed|s)?|propose[ds]?|"
                  r"foresee|foresaw|foresees|anticipate[ds]?|"
                  # "What design did Pashinyan impute to Baku?": what he charged it with
                  r"impute[ds]?|ascribe[ds]?|fault(?:ed|s)?|censure[ds]?|repudiate[ds]?|"
@@ -987,7 +987,7 @@ _Q_WHERE_SAID = re.compile(rf"^(?i:(?:from\s+)?where\s+){_AUX[1:]}{_NAMED}\s+(?P
 # "Which delivery point did Michel mention ...?": what a named speaker said, asked by its kind
 _Q_WHICH_SAID = re.compile(
     # ("Against what backdrop did Michel say the talks were held?": asked with its preposition)
-    r"^(?:(?i:against|amid|amidst|in|on|upon|under|with|from|to|for|at|by|about|over|through)\s+)?"
+    r"^(?:(?i:against|amid|amidst|in|on|upon|under|with|from|to|for|at|by|about|over|through|via)\s+)?"
     rf"(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,5}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
     rf"(?P<verb>(?i:{_SPEECH_VERBS}))\b\s*(?P<topic>.*)$")
 # "Did Baku provide evidence for its claims ...?": the claims are what the subject said

@@ -202,6 +202,10 @@ def test_answer_ranks_by_topic(seed_index):
     ("What readiness on Baku's part did Michel say he noted?", "Michel", "readiness on Baku's part he noted"),
     # what was said, asked by its preposition
     ("Upon what did Michel say real headway would depend?", "Michel", "real headway would depend"),
+    # what was proposed is what was said, and "via" is a preposition it is asked by too
+    ("Through which other route does Baku propose that Karabakh get its supplies?", "Baku",
+     "other route that Karabakh get its supplies"),
+    ("Via which route did Baku say supplies could come?", "Baku", "route supplies could come"),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)

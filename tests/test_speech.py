@@ -191,6 +191,14 @@ def test_the_medium_spoken_through_is_a_post_not_an_outlet_told(engine, question
     assert ans.answered and "said in a Twitter post" in ans.hits[0].highlight
 
 
+def test_what_a_speaker_proposed_is_what_they_said(engine):
+    """"Through which other route does Baku propose ...?" is answered by Baku's words ("The
+    Azerbaijani side dismissed those concerns, saying that Karabakh can be supplied ..."), not by
+    the sentence that says what Baku reacted to."""
+    ans = engine.ask("Through which other route does Baku propose that Karabakh get its supplies?", 3)
+    assert ans.answered and ans.hits[0].highlight.startswith("The Azerbaijani side dismissed")
+
+
 def test_a_capitals_spokesperson_is_the_countrys(engine):
     """"Yerevan's diplomatic spokesperson" is Armenia's (the corpus never writes "Yerevan's"), and
     the one the article quotes is "the ministry spokeswoman, Ani Badalyan", after "The Armenian
