@@ -1020,8 +1020,9 @@ _Q_MADE = re.compile(
     r"stipulation|condition|precondition|requirement|"
     # "What figure did Michel give for Azerbaijan's area?": the figure is what he said
     r"figure|number|estimate|statistic)s?\s+"
-    # ("What alternative supply channel did Baku advance?": the noun's own words after it)
-    r"(?:[\w'’-]+\s+){0,5}?"
+    # ("What alternative supply channel did Baku advance?": the noun's own words after it, up to
+    # seven: "What alternative source of provisions for the territory did Baku put forward?")
+    r"(?:[\w'’-]+\s+){0,7}?"
     r"(?:does|did|do|has|have|had)\s+"
     r"(?P<spk>.+?)\s+(?:make|made|put forward|raise|raised|level|levelled|leveled|issue|issued|offer|offered|"
     r"address|addressed|direct|directed|deliver|delivered|convey|conveyed|voice|voiced|express|expressed|"

@@ -206,6 +206,8 @@ def test_answer_ranks_by_topic(seed_index):
     ("Through which other route does Baku propose that Karabakh get its supplies?", "Baku",
      "other route that Karabakh get its supplies"),
     ("Via which route did Baku say supplies could come?", "Baku", "route supplies could come"),
+    # a proposal asked by a long noun phrase ("source of provisions for the territory")
+    ("What alternative source of provisions for the territory did Baku put forward?", "Baku", ""),
 ])
 def test_parse_speech_question(question, speaker, topic):
     q = parse_speech_question(question)
