@@ -220,6 +220,8 @@ def spelled_out(text: str, known: Callable[[str], bool]) -> str:
 BODIES = {"tweet": "Twitter post", "tweets": "Twitter posts",
           "diplomatic service": "Foreign Ministry", "foreign office": "Foreign Ministry",
           "ministry of foreign affairs": "Foreign Ministry", "foreign affairs ministry": "Foreign Ministry",
+          "foreign affairs office": "Foreign Ministry", "foreign affairs department": "Foreign Ministry",
+          "department of foreign affairs": "Foreign Ministry",
           "defense ministry": "Defence Ministry", "ministry of defence": "Defence Ministry",
           "ministry of defense": "Defence Ministry"}
 _BODY = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, BODIES), key=len, reverse=True)) + r")\b", re.I)

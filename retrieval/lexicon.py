@@ -288,12 +288,14 @@ THESAURUS: list[set[str]] = [
 ]
 
 
-# Two-word names news gives a thing it also names in one word, which no synonym table joins
+# Phrases news uses for a thing it also names in one word, which no synonym table joins
 # word by word ("post" alone is also a Twitter post): a question's phrase is read as the word
 # where the corpus writes the word and never the phrase (`Searcher.lexical_form`).
 COMPOUNDS: dict[str, tuple[str, ...]] = {
     "checkpoint": ("control post", "control point", "check post", "checking point", "inspection post",
                    "inspection point", "border post", "security post", "control station"),
+    # a day of the week named by where in the week it falls
+    "monday": ("start of the week", "beginning of the week"),
 }
 
 

@@ -1062,6 +1062,8 @@ def test_another_name_of_a_people_is_read_as_the_one_the_corpus_uses(core_search
     # and another name of a body: "Moscow's diplomatic service" is its Foreign Ministry
     assert core_searcher.normalise("What did Moscow's diplomatic service say?") == \
         "What did Moscow's Foreign Ministry say?"
+    assert core_searcher.normalise("What did Baku's foreign affairs office claim?") == \
+        "What did Baku's Foreign Ministry claim?"
     # and a post by the platform's name ("tweet"), where the corpus writes "Twitter post"
     q = "was the armenian ministry's tweet possibly aimed at michel"
     assert "Twitter post" in core_searcher.normalise(q)
@@ -1630,6 +1632,8 @@ def test_a_two_word_name_of_a_thing_is_read_as_the_corpus_word(core_searcher):
     ans = core_searcher.search("Beside which stream is the Azerbaijani control post at the head of the "
                                "corridor?", 3)
     assert ans.answered and "by a bridge across the Hakari river" in ans.hits[0].highlight
+    # and a day by where in the week it falls: "at the start of the week" is the corpus's "Monday"
+    assert "at the monday" in core_searcher.lexical_form("What did Yerevan cite at the start of the week?")
 
 
 
