@@ -283,7 +283,9 @@ class Engine:
         # ("Did the bloc's council president urge ...?": the one bloc the corpus names, by name)
         speech = [parse_speech_question(as_bodies_of_kind(c, searcher.known)) for c in cleaned]
         # a question about something the corpus never names keeps its abstention
-        known = [not searcher.unknown_names(c) for c in cleaned]
+        # (a measure the corpus never names is no more reported by a speaker: "What embargo did
+        # Moscow threaten?")
+        known = [not searcher.unknown_names(c) and not searcher.unknown_measure(c) for c in cleaned]
         said = [self._speech_boosts(c, sq, quotes, by_name=r != c) if sq is not None and ok else None
                 for c, sq, ok, r in zip(cleaned, speech, known, readings)]
         answers = searcher.batch_search(questions, k, config=config, vectors=vecs, readings=readings,

@@ -299,6 +299,18 @@ COMPOUNDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Measures and events news reports by their own names, as it does people: a question asking
+# about one a corpus never mentions, by the word or its kin, asks what it does not report
+# ("Has the EU imposed sanctions on Baku?" of a story that names none), however many of its
+# other words (the EU, Baku, the blockade) the corpus shares.
+NAMED_MEASURES = frozenset({
+    "sanction", "sanctions", "embargo", "embargoes", "tariff", "tariffs", "ceasefire", "ceasefires",
+    "truce", "armistice", "referendum", "referendums", "election", "elections", "ballot", "ballots",
+    "vote", "votes", "voting", "voted", "casualty", "casualties", "landmine", "landmines", "airstrike",
+    "airstrikes", "curfew", "conscription", "mobilization", "mobilisation",
+})  # (not "evacuation": a reader's word for a withdrawal the corpus reports)
+
+
 def thesaurus_links(vocab: set[str], stem) -> dict[str, set[str]]:
     """For each word of a THESAURUS family, the corpus stems of the others."""
     out: dict[str, set[str]] = {}

@@ -107,7 +107,7 @@ from .gazetteer import (
     without_known_wholes,
 )
 from .index import IndexData
-from .lexicon import COMPOUNDS, PARTICLES, antonym_key, initialism_key, phrasal_key
+from .lexicon import COMPOUNDS, NAMED_MEASURES, PARTICLES, antonym_key, initialism_key, phrasal_key
 from .passages import CAPTION
 from .pieces import SoftMatcher, content_mask
 from .quotes import VERB_FAMILY_FORMS, parse_role_question, parse_speech_question
@@ -1239,6 +1239,12 @@ class Searcher:
         stems = query_tokens(kind)
         return bool(stems) and not any(self._met(st) for st in stems)
 
+    def unknown_measure(self, question: str) -> bool:
+        """Whether the question names a measure or event the corpus never mentions, by the word
+        or its kin (lexicon.NAMED_MEASURES): "What sanctions has the EU imposed on Baku?"."""
+        words = [w for w in re.findall(r"[a-z]+", question.lower()) if w in NAMED_MEASURES]
+        return any(not self._met(st) for st in query_tokens(" ".join(words))) if words else False
+
     def _met(self, stem: str) -> bool:
         """Whether the corpus has the word (stem) or one of its kin in the synonym table."""
         return stem in self._vocab or any(k in self._vocab for k in self.synonyms.get(stem, ()))
@@ -1247,7 +1253,7 @@ class Searcher:
         """Abstain when the question names something the corpus never mentions, or is far from it."""
         if cfg.mode == "bm25":
             return bool(c.p_bm.max() > 0)
-        if c.unknown_names or self._unknown_kind_asked(c.question):
+        if c.unknown_names or self._unknown_kind_asked(c.question) or self.unknown_measure(c.question):
             return False
         f = self.answer_features(c, s_score, p_score)
         top_j, best = self._top_sentence(c, s_score, p_score)

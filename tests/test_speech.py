@@ -898,6 +898,20 @@ def test_the_act_a_what_question_asks_the_object_of_is_the_reporters(engine, que
 
 
 @pytest.mark.parametrize("question, answered", [
+    ("Has Brussels slapped sanctions on Azerbaijan for closing the road to Karabakh?", False),
+    ("What embargo did Moscow threaten against Baku over the corridor?", False),
+    ("Which truce put Russian peacekeepers in Karabakh?", False),
+    ("Did Brussels condemn the blockade of the Lachin corridor?", True),
+])
+def test_a_measure_the_corpus_never_names_is_not_reported(engine, question, answered):
+    """Sanctions, an embargo, a truce: measures news reports by name, which a story that never
+    names them (by the word or its kin) does not report, however much else of the question it
+    shares, and what a speaker said of one is not either (`Searcher.unknown_measure`,
+    lexicon.NAMED_MEASURES)."""
+    assert engine.ask(question, 3).answered is answered
+
+
+@pytest.mark.parametrize("question, answered", [
     ("Who were the Azerbaijani self-described eco-activists who first blocked the Lachin road?", False),
     ("Who were the so-called eco-activists who first blocked the Lachin corridor?", False),
     ("Who are the journalists behind this report?", True),
