@@ -137,6 +137,14 @@ _OWNED_THING = re.compile(r"\b(?P<owner>[A-Z][\w-]*)['’]s\s+(?:[a-z][\w-]*\s+)
                           r"(?=\s+(?:to|for|about|over|on|regarding|concerning|of|that|with)\b|\s*[,.?;]|$)")
 
 
+def _names_of(found: list[dict], *asked: str) -> list[str]:
+    """Every name the quotes `found` call their speaker by, and the names `asked`, longest first
+    (as a regular expression tries them)."""
+    called = {a for rec in found for a in
+              (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
+    return sorted((a for a in called | set(asked) if a[:1].isupper()), key=len, reverse=True)
+
+
 class Engine:
     """Question answering over the corpus in `settings.seeds`, indexed in `settings.vectors`."""
 
@@ -434,10 +442,7 @@ class Engine:
         """The sentence rows that name, by its owner, what the speaker of the quotes `found` asked
         for: "Russia's latest calls for ...", "Baku's demands for ..." (no quote marks needed)."""
         data = self.load().data
-        called = {a for rec in found for a in
-                  (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
-        called |= {speaker, STANDS_FOR.get(speaker, speaker)}  # "Moscow" asks as Russia
-        names = sorted((a for a in called if a[:1].isupper()), key=len, reverse=True)
+        names = _names_of(found, speaker, STANDS_FOR.get(speaker, speaker))  # "Moscow" asks as Russia
         owned = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")['’]s\s+(?:[a-z][\w-]*\s+){0,2}?"
                            + _ASKS_NOUN)
         return [int(data.sentence_offsets[r]) + j for r, p in enumerate(data.passages)
@@ -515,9 +520,7 @@ class Engine:
         the speaker by name, then a reporting verb or one of the act's stems `verbs` within four
         words."""
         data = self.load().data
-        called = {a for rec in found for a in
-                  (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
-        names = sorted((a for a in called | {asked} if a[:1].isupper()), key=len, reverse=True)
+        names = _names_of(found, asked)
         if not names:
             return []
         called_by = r"\b(?:" + "|".join(map(re.escape, names)) + r")\b\W+"
@@ -662,7 +665,7 @@ class Engine:
         # "Yerevan's spokesperson" is Armenia's, where the corpus never writes "Yerevan's"
         speaker = as_owning_countries(speaker, searcher.known, searcher.written_possessive)
         place = _KIND_OF_PLACE.search(speaker)  # "the enclave's authorities": Karabakh's
-        if place and (name := place_of_kind(place.group(1), self.load().known)):
+        if place and (name := place_of_kind(place.group(1), searcher.known)):
             return f"{speaker[:place.start()]}{name}{speaker[place.end():]}"
         office = _PRESIDENTIAL.search(speaker)  # "the Azerbaijani presidential administration"
         role = described_role(_PRESIDENTIAL.sub("president", speaker) if office else speaker)

@@ -733,8 +733,9 @@ class Searcher:
         return self._as_one_word(as_places_of_kind(clean, self.known))
 
     def _as_one_word(self, clean: str) -> str:
-        """`clean` with a two-word name of a thing the corpus names in one word read as that word
-        ("Baku's control post" -> "Baku's checkpoint"; lexicon.COMPOUNDS)."""
+        """`clean` with a phrase for a thing the corpus names in one word read as that word
+        ("Baku's control post" -> "Baku's checkpoint", "at the start of the week" -> "at the
+        monday"; lexicon.COMPOUNDS), where the corpus never writes the phrase."""
         for word, phrases in COMPOUNDS.items():
             if not self.known(word):
                 continue
