@@ -1272,10 +1272,17 @@ _POLAR = re.compile(rf"\s*(?:{OPENING_CLAUSE},\s*)?"
 
 
 # "Who were the so-called eco-activists who first blocked the road?": who a kind of people are
-_WHO_ARE = re.compile(r"^\W*who\s+(?:is|are|was|were)\s+(?:the\s+)?(?P<np>[^,?]+?)"
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|are|was|were)\b", re.I)
+_WHO_ARE = re.compile(_WHO_IS.pattern + r"\s+(?:the\s+)?(?P<np>[^,?]+?)"
                       r"(?=\s+(?:who|that|whose|which|and)\b|[,?]|$)", re.I)
 _AFTER_HEAD = re.compile(r"\s+(?:behind|of|in|with|credited|mentioned|on|at|for|from|to|over|by|during|"
                          r"quoted|named|cited|interviewed|involved|responsible)\b", re.I)
+
+
+def asks_who_is(question: str) -> bool:
+    """Whether the question opens "Who is / are / was / were": a plain test, before reading it
+    for the kind of people asked (`asked_kind_of_people`)."""
+    return bool(_WHO_IS.match(question))
 
 
 def asked_kind_of_people(question: str) -> str | None:

@@ -61,6 +61,7 @@ from .features import (
     asks_trigger,
     asks_urged_many,
     asks_view,
+    asks_who_is,
     attribute_bits,
     count_supported,
     dates_asked,
@@ -149,7 +150,6 @@ _BODY_HEADS = ("Council", "Court", "Commission", "Committee", "Assembly", "Parli
                "Service", "Agency", "Organi[sz]ation", "Union", "Ministry", "Office", "Bank", "Fund", "Forum",
                "Tribunal", "Secretariat", "Command", "Forces?")
 MAX_WRITTEN_PHRASES = 4096
-_WHO_IS = re.compile(r"\W*who\s+(?:is|are|was|were)\b", re.I)
 # a time told relative to the story's ("earlier this year", "later in the month", "last week")
 _RELATIVE_TIME = re.compile(r"\b(?:(?:earlier|later)\s+(?:(?:this|that|last)\s+|in\s+(?:the\s+)?)|"
                             r"(?:this|last|next)\s+)(?:year|month|week)\b", re.I)
@@ -1232,7 +1232,7 @@ class Searcher:
         """"Who were the so-called eco-activists who first blocked the road?" asks who a kind of
         people are; a kind the corpus never names, by any word of it or its kin, is no one it can
         name (the story's own authors, "the journalists behind this report", aside)."""
-        if not _WHO_IS.match(question):  # (a plain test first: the lexical form takes longer)
+        if not asks_who_is(question):  # (a plain test first: the lexical form takes longer)
             return False
         kind = asked_kind_of_people(self.lexical_form(question))
         if kind is None or asks_for_byline(question):
