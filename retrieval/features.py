@@ -413,6 +413,25 @@ def asks_another(question: str) -> bool:
     return bool(_ANOTHER_Q.search(question)) and excluded_topic(question) is None
 
 
+# "Besides the treaty, which issues were discussed?": the answer adds to what is set aside, and
+# news tells an addition by its own words ("not only the would-be treaty but also ...", "as well
+# as urging Aliyev to reopen the corridor he noted ...")
+_BESIDES_Q = re.compile(r"\b(?:besides|apart from|aside from|in addition to|beyond|other than)\s", re.I)
+_ADDITION = re.compile(r"\bnot (?:only|just|merely)\b[^.;]{1,160}?\bbut(?: also)?\b|\bas well as\b|"
+                       r"\bin addition to\b|\bbesides\b|\balong with\b|\btogether with\b", re.I)
+
+
+def asks_besides(question: str) -> bool:
+    """Whether the question asks for more than a thing it sets aside ("Apart from the draft
+    accord, which subjects ...?")."""
+    return bool(_BESIDES_Q.search(question))
+
+
+def tells_addition(sentence: str) -> bool:
+    """Whether the sentence tells of one thing added to another ("not only ... but also")."""
+    return bool(_ADDITION.search(sentence))
+
+
 def tells_likeness(sentence: str) -> bool:
     """Whether the sentence tells of something as like an earlier one ("a similar order")."""
     return bool(_LIKENESS.search(sentence))

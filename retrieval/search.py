@@ -46,6 +46,7 @@ from .features import (
     asked_role,
     asks_about_photo,
     asks_another,
+    asks_besides,
     asks_consequence,
     asks_for_addressee,
     asks_for_byline,
@@ -82,6 +83,7 @@ from .features import (
     question_type,
     responder_named,
     role_qualified,
+    tells_addition,
     tells_both,
     tells_consequence,
     tells_importance,
@@ -1001,6 +1003,10 @@ class Searcher:
             s_score = self._lift_near(c, s_score, names_medium, MEDIUM_NEAR)
         if asks_another(c.question):  # "Did any other court rule on it?": "... issued a similar order"
             s_score = self._lift_near(c, s_score, tells_likeness, CONSEQUENCE_NEAR)
+        if asks_besides(c.question) and question_type(c.question) != "who":
+            # "Besides the treaty, what was discussed?": "not only ... but also" (whom else
+            # "besides analysts" is named beside them, "analysts and critics", not by an addition)
+            s_score = self._lift_near(c, s_score, tells_addition, CONSEQUENCE_NEAR)
         if trigger:
             s_score = self._shift(c, s_score, _TRIGGER_STEMS, TRIGGER_BOOST, every=False)
         qual = asked_body(c.question)

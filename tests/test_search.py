@@ -1405,6 +1405,30 @@ def test_another_of_a_kind_is_told_as_a_likeness(core_searcher):
     assert ans.answered and "similar order" in ans.hits[0].highlight
 
 
+@pytest.mark.parametrize(("question", "needle"), [
+    ("Besides the peace treaty, what other issues were discussed in Brussels?",
+     "not only the would-be treaty"),
+    ("Apart from the draft accord, which subjects did the Armenian readout list as discussed?",
+     "not only the would-be treaty"),
+    ("Besides pressing for the route to be unblocked, what did the bloc's council president say he noted?",
+     "as well as urging Aliyev"),
+])
+def test_what_is_asked_besides_a_thing_is_told_as_an_addition(core_searcher, question, needle):
+    """"Besides the treaty, which issues were discussed?": the answer adds to what the question
+    sets aside, and news says so ("not only the would-be treaty but also ..."), where sentences
+    sharing more of its words ("Aliyev and Pashinyan narrowed their differences on a peace
+    treaty") do not; whom else "besides analysts" is named beside them, not by an addition."""
+    from retrieval.features import asks_besides, tells_addition
+
+    assert asks_besides("Beyond the prospective accord, which matters were deliberated?")
+    assert not asks_besides("Which issues were discussed in Brussels?")
+    assert tells_addition("which included not only the would-be treaty but also the blockade")
+    assert tells_addition("as well as urging Aliyev to reopen the Lachin corridor he noted")
+    assert not tells_addition("The European Court of Human Rights issued a similar order.")
+    ans = core_searcher.search(question)
+    assert ans.answered and needle in ans.hits[0].highlight
+
+
 def test_an_earlier_office_needs_a_sentence_saying_one(core_searcher):
     """"What job did Ani Badalyan hold before becoming the ministry's spokeswoman?": the article
     names her only as the spokeswoman, which is the office she became, not the one before."""
