@@ -989,7 +989,8 @@ _Q_WHICH_SAID = re.compile(
     # ("Against what backdrop did Michel say the talks were held?": asked with its preposition)
     r"^(?:(?i:against|amid|amidst|in|on|upon|under|with|from|to|for|at|by|about|over|through|via)\s+)?"
     rf"(?i:which|what)\s+(?P<what>(?:[\w'-]+\s+){{1,5}}?)(?i:did|does|do|has|have|had)\s+{_NAMED_OR_TITLED}\s+"
-    rf"(?P<verb>(?i:{_SPEECH_VERBS}))\b\s*(?P<topic>.*)$")
+    # ("What risk did the analyst see in ...?": a view a speaker is said to hold is what they said)
+    rf"(?P<verb>(?i:{_SPEECH_VERBS}|see|sees|saw|perceive[ds]?))\b\s*(?P<topic>.*)$")
 # "Did Baku provide evidence for its claims ...?": the claims are what the subject said
 _Q_CLAIMS = re.compile(
     rf"{_AUX}{_NAMED}\s+(?P<verb>[a-z]+)\b(?P<topic>.*\b(?:its|his|her|their)\s+"

@@ -925,3 +925,18 @@ def test_who_a_kind_of_people_are_needs_the_kind_named(engine, question, answere
     assert asked_kind_of_people(question) in ("eco-activists", "journalists")
     assert asked_kind_of_people("Who is Tigran Grigoryan?") is None
     assert engine.ask(question, 3).answered is answered
+
+
+@pytest.mark.parametrize("question", [
+    "What risk did the analyst see in placing the alternative route on an equal footing with the road?",
+    "What danger did Grigoryan see in treating the Aghdam point as equal to reopening Lachin?",
+])
+def test_a_view_a_speaker_is_asked_to_see_is_what_they_said(engine, question):
+    """"What risk did the analyst see in ...?": the risk is the analyst's own words ("Azerbaijan
+    will be able to nullify ..."), not Michel's "I see both options", which shares the verb."""
+    from retrieval.quotes import parse_speech_question
+
+    asked = parse_speech_question(question)
+    assert asked is not None and asked.verb == "see"
+    ans = engine.ask(question, 3)
+    assert ans.answered and "will be able to nullify" in ans.hits[0].highlight
