@@ -525,6 +525,21 @@ def gives_purpose(sentence: str) -> bool:
     return bool(_PURPOSE.search(sentence))
 
 
+# "Of what failings did Baku accuse the peacekeepers?", "To which statement was it a response?":
+# a preposition fronted with its question word, which the steps after read at the end
+_FRONTED = re.compile(r"^(?P<p>of|to)\s+(?P<rest>(?:what|which)\s+(?!(?:extent|degree)\b).+?)[\s?]*$", re.I)
+
+
+def preposition_last(question: str) -> str:
+    """The question with a fronted "of" or "to" put back after its verb ("Of what did Baku accuse
+    them?" -> "What did Baku accuse them of?"), the form the question forms are written for."""
+    m = _FRONTED.match(question)
+    if not m:
+        return question
+    rest = m.group("rest")
+    return f"{rest[0].upper()}{rest[1:]} {m.group('p').lower()}?"
+
+
 def excluded_topic(question: str) -> str | None:
     """The name the question sets aside ("Apart from the ICJ, which court ...?" -> "ICJ"): a
     sentence about it is the one answer the question rules out."""

@@ -77,6 +77,7 @@ from .features import (
     names_body,
     names_medium,
     names_several,
+    preposition_last,
     quantity_unmet,
     question_names,
     question_parts,
@@ -453,7 +454,8 @@ class Searcher:
         countries and capitals it never mentions capitalised ("turkey" -> "Turkey"), and a
         number of sides in the corpus's form ("three-way" -> "trilateral"), and "the two
         capitals" by name where the corpus names two."""
-        cased = capitalised_places(truecase(clean_question(question), self._casing_table()), self.known)
+        cased = capitalised_places(truecase(preposition_last(clean_question(question)), self._casing_table()),
+                                   self.known)
         return as_the_capitals(as_sides(spelled_out(cased, self.known), self.known), self.known)
 
     @property

@@ -940,3 +940,20 @@ def test_a_view_a_speaker_is_asked_to_see_is_what_they_said(engine, question):
     assert asked is not None and asked.verb == "see"
     ans = engine.ask(question, 3)
     assert ans.answered and "will be able to nullify" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("Of which EU body is Charles Michel the president?", "the president of the European Council"),
+    ("Of what failings did Baku's foreign office accuse the Russian contingent deployed in the enclave?",
+     "It accused the peacekeepers of not preventing"),
+])
+def test_a_fronted_preposition_is_read_after_its_verb(engine, question, needle):
+    """"Of what failings did Baku accuse ...?" is "What failings did Baku accuse ... of?", the
+    form the question's other readings are written for; "To what extent ...?" keeps its own."""
+    from retrieval.features import preposition_last
+
+    assert preposition_last("Of what did Baku accuse them?") == "What did Baku accuse them of?"
+    assert preposition_last("To which note was it a response?") == "Which note was it a response to?"
+    assert preposition_last("To what extent is the road closed?") == "To what extent is the road closed?"
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
