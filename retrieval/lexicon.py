@@ -307,7 +307,7 @@ NAMED_MEASURES = frozenset({
     "sanction", "sanctions", "embargo", "embargoes", "tariff", "tariffs", "ceasefire", "ceasefires",
     "truce", "armistice", "referendum", "referendums", "election", "elections", "ballot", "ballots",
     "vote", "votes", "voting", "voted", "casualty", "casualties", "landmine", "landmines", "airstrike",
-    "airstrikes", "curfew", "conscription", "mobilization", "mobilisation",
+    "airstrikes", "curfew", "conscription", "mobilization", "mobilisation", "fines", "penalty", "penalties",
 })  # (not "evacuation": a reader's word for a withdrawal the corpus reports)
 
 

@@ -239,6 +239,7 @@ _THING_BY = re.compile(rf"^\W*(?:under|by|through|in)\s+(?:which|what)\s+(?:[\w-
 _ANSWERED_BY = ((asks_opinion, tells_opinion), (asks_view, tells_view), (asks_urged_many, urges_many),
                 (asks_importance, tells_importance))
 _VIEW_STEMS = frozenset(stem_words(list(VIEW_WORDS)))
+_MEASURE_STEMS = frozenset(stem_words(sorted(NAMED_MEASURES)))
 _OTHER = re.compile(r"\b(?:other|another|else)\b\s*", re.I)
 _CAPS_WORD = re.compile(r"(?<![\w/])[A-Z]{3,6}(?![\w/])")
 # "When did the summit happen / occur?": a when- or where-question's verb of mere occurrence
@@ -1252,7 +1253,11 @@ class Searcher:
         """Whether the question names a measure or event the corpus never mentions, by the word
         or its kin (lexicon.NAMED_MEASURES): "What sanctions has the EU imposed on Baku?"."""
         words = [w for w in re.findall(r"[a-z]+", question.lower()) if w in NAMED_MEASURES]
-        return any(not self._met(st) for st in query_tokens(" ".join(words))) if words else False
+        # (its kin are the measure's own: "truce" is met by "ceasefire", not "penalty" by the
+        # "medicine" a thesaurus sense of it shares)
+        stems = query_tokens(" ".join(words))
+        kin = {st: _MEASURE_STEMS.intersection(self.synonyms.get(st, ())) for st in stems}
+        return any(not any(k in self._vocab for k in {st} | near) for st, near in kin.items())
 
     def _met(self, stem: str) -> bool:
         """Whether the corpus has the word (stem) or one of its kin in the synonym table."""

@@ -901,6 +901,9 @@ def test_the_act_a_what_question_asks_the_object_of_is_the_reporters(engine, que
     ("Has Brussels slapped sanctions on Azerbaijan for closing the road to Karabakh?", False),
     ("What embargo did Moscow threaten against Baku over the corridor?", False),
     ("Which truce put Russian peacekeepers in Karabakh?", False),
+    # (not met by "medicines", which a thesaurus sense of "penalty" shares: a measure's kin are its own)
+    ("What penalties did the ICJ set for Azerbaijan if it failed to comply with its order?", False),
+    ("What fines has the ICJ imposed on Baku over the corridor?", False),
     ("Did Brussels condemn the blockade of the Lachin corridor?", True),
 ])
 def test_a_measure_the_corpus_never_names_is_not_reported(engine, question, answered):
