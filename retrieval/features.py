@@ -432,6 +432,25 @@ def tells_addition(sentence: str) -> bool:
     return bool(_ADDITION.search(sentence))
 
 
+# "Where exactly is Baku's control post situated?": a place told in detail ("set up at the entry
+# of the Lachin corridor, by a bridge across the Hakari river"), over one that only names the
+# region the thing is in ("a checkpoint in the Lachin corridor")
+_NEAR_WHAT_Q = re.compile(r"\b(?:near|beside|next to|across|along)\s+(?:which|what)\b", re.I)
+_LOCATIVE = re.compile(r"\b(?:at|near|across|beside|next to|along|outside|opposite)\s+(?:the|an?)\s+[\w’'-]+",
+                       re.I)
+
+
+def asks_place_of(question: str) -> bool:
+    """Whether the question asks where something is ("Where is ...?", "Near which river ...?")."""
+    return question_type(question) == "where" or bool(_NEAR_WHAT_Q.search(question))
+
+
+def tells_place_in_detail(sentence: str) -> bool:
+    """Whether the sentence places something by two or more landmarks ("at the entry of ...,
+    by a bridge across the ... river")."""
+    return len(_LOCATIVE.findall(sentence)) >= 2
+
+
 def tells_likeness(sentence: str) -> bool:
     """Whether the sentence tells of something as like an earlier one ("a similar order")."""
     return bool(_LIKENESS.search(sentence))

@@ -58,6 +58,7 @@ from .features import (
     asks_pair,
     asks_participants,
     asks_person,
+    asks_place_of,
     asks_response,
     asks_trigger,
     asks_urged_many,
@@ -90,6 +91,7 @@ from .features import (
     tells_importance,
     tells_likeness,
     tells_opinion,
+    tells_place_in_detail,
     tells_view,
     titles,
     urges_many,
@@ -1006,6 +1008,8 @@ class Searcher:
             s_score = self._lift_near(c, s_score, names_medium, MEDIUM_NEAR)
         if asks_another(c.question):  # "Did any other court rule on it?": "... issued a similar order"
             s_score = self._lift_near(c, s_score, tells_likeness, CONSEQUENCE_NEAR)
+        if asks_place_of(c.question):  # "Where exactly is the control post?": "at the entry of ..., by ..."
+            s_score = self._lift_near(c, s_score, tells_place_in_detail, CONSEQUENCE_NEAR)
         if asks_besides(c.question) and question_type(c.question) != "who":
             # "Besides the treaty, what was discussed?": "not only ... but also" (whom else
             # "besides analysts" is named beside them, "analysts and critics", not by an addition)

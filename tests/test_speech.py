@@ -960,3 +960,20 @@ def test_a_fronted_preposition_is_read_after_its_verb(engine, question, needle):
     assert preposition_last("To what extent is the road closed?") == "To what extent is the road closed?"
     ans = engine.ask(question, 3)
     assert ans.answered and needle in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "Near which waterway is Baku's control post at the entrance to the route located?",
+    "Where precisely is Baku's control post on the route situated?",
+])
+def test_where_a_thing_is_is_told_by_its_landmarks(engine, question):
+    """"Where precisely is Baku's control post?": the caption places it by landmarks ("at the
+    entry of the Lachin corridor, by a bridge across the Hakari river"), where the sentence that
+    shares "Baku's" only names the region ("a checkpoint in the Lachin corridor")."""
+    from retrieval.features import asks_place_of, tells_place_in_detail
+
+    assert asks_place_of("Beside which watercourse is the post?") and not asks_place_of("By what margin?")
+    assert tells_place_in_detail("a post set up at the entry of the road, by a bridge across the river")
+    assert not tells_place_in_detail("decisions to set up a checkpoint in the Lachin corridor")
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Hakari river" in ans.hits[0].highlight
