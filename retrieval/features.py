@@ -208,7 +208,8 @@ _ACT_Q = re.compile(
     r"(?:[\w-]+\s+){1,3}?(?P<past>[a-z]+ed|brought|sent|began|won|led|drew|struck|sought|fought|built|"
     r"lost|met|paid|broke|chose|spoke|wrote)\b|"
     # "Which groups have condemned ...?": the same, after "has" or "have"
-    r"^which\s+(?:[\w-]+\s+){1,3}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b|"
+    # ("Which domestic and enclave actors have condemned ...?": four words)
+    r"^which\s+(?:[\w-]+\s+){1,4}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b|"
     # "Whose appeals did Azerbaijan turn down?": the owner of what the one-word subject acted on
     r"^whose\s+(?:[\w'’-]+\s+){1,8}?(?:did|does|do|has|have|had)\s+(?:the\s+)?(?-i:[A-Z])[\w-]*"
     # ("the Azerbaijani government": a country's government or side acts as it does)

@@ -977,3 +977,15 @@ def test_where_a_thing_is_is_told_by_its_landmarks(engine, question):
     assert not tells_place_in_detail("decisions to set up a checkpoint in the Lachin corridor")
     ans = engine.ask(question, 3)
     assert ans.answered and "Hakari river" in ans.hits[0].highlight
+
+
+def test_the_doers_of_an_act_asked_after_a_long_kind_are_found_by_the_act(engine):
+    """"Which domestic and enclave actors have condemned ...?": the act ("condemned", met by
+    "denounced by") after up to four words of the kind asked for, not the sentence that shares
+    the word "actors" ("Other international actors should follow this line")."""
+    from retrieval.features import asked_act
+
+    q = "Which domestic and enclave actors have condemned the premier's conciliatory course?"
+    assert asked_act(q) == "condemned"
+    ans = engine.ask(q, 3)
+    assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
