@@ -905,6 +905,11 @@ _STANCE = r"(?:view|views|position|stance|opinion|take|assessment|reaction|respo
 _Q_STANCE = re.compile(
     rf"^(?:what(?: is| was|'s| were| are)|describe|explain)\s+(?P<spk>.+?)'s?\s+(?:\w+\s+)?{_STANCE}"
     r"\s+(?:on|of|about|regarding|concerning|to|towards?)\s+(?P<topic>.+)$", re.I)
+# "What stance have the enclave's authorities taken on the eastern route?": the same, taken
+_Q_STANCE_TAKEN = re.compile(
+    rf"^(?:what|which)\s+(?:[\w-]+\s+)?{_STANCE}\s+(?:did|does|do|has|have|had)\s+(?P<spk>.+?)\s+"
+    r"(?:take|takes|took|taken|adopt|adopts|adopted|hold|holds|held|assume|assumed)\s+"
+    r"(?:on|regarding|about|toward|towards|concerning|over)\s+(?P<topic>.+)$", re.I)
 # ("How did Michel describe his view of ...?": "view" a noun there, and "describe" the verb)
 _Q_SEE = re.compile(r"^how\s+(?:did|does|do)\s+"
                     r"(?P<spk>(?:(?!\b(?:describe|characteri[sz]e|explain|express|state|outline)\b).)+?)"
@@ -1222,7 +1227,7 @@ def _parse_speech(question: str) -> SpeechQuery | None:
     m = _Q_WAS.match(q)
     if m:
         return SpeechQuery(None, m.group("topic").strip(" \"'“”"), "say")
-    for rx in (_Q_STANCE, _Q_SEE):
+    for rx in (_Q_STANCE, _Q_STANCE_TAKEN, _Q_SEE):
         m = rx.match(q)
         if m and (spk := _whole_speaker(m.group("spk"))):
             return SpeechQuery(spk, m.group("topic").strip(" \"'“”"), "view")

@@ -989,3 +989,17 @@ def test_the_doers_of_an_act_asked_after_a_long_kind_are_found_by_the_act(engine
     assert asked_act(q) == "condemned"
     ans = engine.ask(q, 3)
     assert ans.answered and "denounced by the Armenian opposition" in ans.hits[0].highlight
+
+
+def test_a_stance_a_speaker_is_asked_to_have_taken_is_what_they_said(engine):
+    """"What stance have the enclave's authorities taken on the eastern route?": the stance is
+    their words ("Karabakh's leadership rejected the Aghdam option earlier, saying ..."), asked
+    by a stance taken rather than said (quotes._Q_STANCE_TAKEN)."""
+    from retrieval.quotes import parse_speech_question
+
+    q = "What stance have the enclave's authorities taken on the eastern supply route, and why?"
+    asked = parse_speech_question(q)
+    assert asked is not None and asked.verb == "view" and asked.speaker == "enclave's authorities"
+    assert parse_speech_question("What position did Michel take on the two routes?").speaker == "Michel"
+    ans = engine.ask(q, 3)
+    assert ans.answered and "rejected the Aghdam option" in ans.hits[0].highlight
