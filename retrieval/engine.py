@@ -623,10 +623,28 @@ class Engine:
                 return m.group(0)
             return written(m.group(0), d, name)
 
+        def host(m: re.Match) -> str:
+            whole = m.group(0)
+            name = self._remembered(whole, self._host)
+            if not name or name.split()[-1] in clean:
+                return whole
+            return written(whole, whole.split(" ", 1)[1], name)
+
         if _WHO_IS.search(clean):  # "Who is the Armenian premier?" asks the name itself
             return clean
         # "the bloc's council president": the one bloc the corpus knows, by name
-        return _DESCRIPTION.sub(add, as_bodies_of_kind(clean, self.load().known))
+        named = _DESCRIPTION.sub(add, as_bodies_of_kind(clean, self.load().known))
+        # "Did the summit host suggest ...?": whom the article says hosted, where the question
+        # asks whether the host did something, which the article reports of him by name; not of
+        # the host's words or views, which it may give by office ("..., added the president of
+        # the European Council") and the quote index finds as the host's
+        if _HOST_NAMED.search(named):
+            from .features import is_polar
+            from .quotes import parse_speech_question
+
+            if is_polar(named) and parse_speech_question(named) is None:
+                named = _HOST_NAMED.sub(host, named)
+        return named
 
     def _led_body_named(self, clean: str) -> str:
         """The question with a body named by who leads it named as the article names it:

@@ -1003,3 +1003,17 @@ def test_a_stance_a_speaker_is_asked_to_have_taken_is_what_they_said(engine):
     assert parse_speech_question("What position did Michel take on the two routes?").speaker == "Michel"
     ans = engine.ask(q, 3)
     assert ans.answered and "rejected the Aghdam option" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("Did the summit host suggest that the two leaders had bridged their gaps over the draft peace accord?",
+     "gave no indications"),
+    # (his own words the article gives by office, "..., added the president of the European Council")
+    ("According to the summit host, on what does genuine advancement hinge?", "Real progress depends"),
+])
+def test_whether_the_host_did_something_is_read_by_his_name(engine, question, needle):
+    """"Did the summit host suggest ...?": whom the article says hosted, by name, in what the
+    lexical search reads ("Michel gave no indications ..."); a question of the host's words
+    keeps the office, which the quote index resolves."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and needle in ans.hits[0].highlight
