@@ -451,7 +451,8 @@ class Searcher:
         return self._casing
 
     def normalise(self, question: str) -> str:
-        """The question as every step reads it: cleaned (`clean_question`), lower-case words
+        """The question as every step reads it: cleaned (`clean_question`), a fronted "of" or
+        "to" put after its verb (`features.preposition_last`), lower-case words
         the corpus capitalises given their capitals ("michel" -> "Michel", truecase.py), and
         title abbreviations the corpus does not use written out ("PM" -> "Prime Minister"),
         countries and capitals it never mentions capitalised ("turkey" -> "Turkey"), and a
