@@ -615,20 +615,18 @@ class Engine:
     def _offices_named(self, clean: str, written: Callable[[str, str, str], str]) -> str:
         """`clean` with each description of a person whose holder the passages name `written`
         (the whole description, its office words, the name)."""
+        def by_name(whole: str, office: str, name: str | None) -> str:
+            # (not where the question already names the holder)
+            return whole if not name or name.split()[-1] in clean else written(whole, office, name)
+
         def add(m: re.Match) -> str:
             d = m.group("d")
-            name = self._remembered(d, lambda d: self._described(
-                d if d.split()[0][-2:] in ("'s", "’s") else f"the {d}"))
-            if not name or name.split()[-1] in clean:
-                return m.group(0)
-            return written(m.group(0), d, name)
+            return by_name(m.group(0), d, self._remembered(d, lambda d: self._described(
+                d if d.split()[0][-2:] in ("'s", "’s") else f"the {d}")))
 
         def host(m: re.Match) -> str:
             whole = m.group(0)
-            name = self._remembered(whole, self._host)
-            if not name or name.split()[-1] in clean:
-                return whole
-            return written(whole, whole.split(" ", 1)[1], name)
+            return by_name(whole, whole.split(" ", 1)[1], self._remembered(whole, self._host))
 
         if _WHO_IS.search(clean):  # "Who is the Armenian premier?" asks the name itself
             return clean

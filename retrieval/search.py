@@ -963,6 +963,7 @@ class Searcher:
         naming a body by the qualifier asked ("Which Russian government body ...?" and "the
         Russian Foreign Ministry"), above those that only mention Russia."""
         aside, act = excluded_topic(c.question), asked_act(c.question)
+        qtype = question_type(c.question)
         if aside:
             s_score = self._shift(c, s_score, list(query_tokens(aside)), -EXCLUDED_PENALTY)
         stems = list(query_tokens(act)) if act else []
@@ -981,7 +982,7 @@ class Searcher:
         for kin in self._kin_for_unknown_kinds(c.q_words):
             s_score = self._shift(c, s_score, kin, KIND_BOOST, every=False)
         trigger = asks_trigger(c.question)
-        if question_type(c.question) == "why" and not trigger:  # a trigger comes before, not after
+        if qtype == "why" and not trigger:  # a trigger comes before, not after
             s_score = self._reason_follows(c, s_score)
         if asks_response(c.question):
             s_score = self._shift(c, s_score, RESPONSE_STEMS, ACT_BOOST, every=False)
@@ -1011,7 +1012,7 @@ class Searcher:
             s_score = self._lift_near(c, s_score, tells_likeness, CONSEQUENCE_NEAR)
         if asks_place_of(c.question):  # "Where exactly is the control post?": "at the entry of ..., by ..."
             s_score = self._lift_near(c, s_score, tells_place_in_detail, CONSEQUENCE_NEAR)
-        if asks_besides(c.question) and question_type(c.question) != "who":
+        if asks_besides(c.question) and qtype != "who":
             # "Besides the treaty, what was discussed?": "not only ... but also" (whom else
             # "besides analysts" is named beside them, "analysts and critics", not by an addition)
             s_score = self._lift_near(c, s_score, tells_addition, CONSEQUENCE_NEAR)
