@@ -211,7 +211,8 @@ _ACT_Q = re.compile(
     # ("Which domestic and enclave actors have condemned ...?": four words)
     r"^which\s+(?:[\w-]+\s+){1,4}?(?:has|have|had)\s+(?P<perfect>[a-z]+ed)\b|"
     # "Whose appeals did Azerbaijan turn down?": the owner of what the one-word subject acted on
-    r"^whose\s+(?:[\w'’-]+\s+){1,8}?(?:did|does|do|has|have|had)\s+(?:the\s+)?(?-i:[A-Z])[\w-]*"
+    # ("Which country's calls ...?" asks the same)
+    r"^(?:whose|(?:which|what)\s+(?:[\w-]+\s+)?[\w-]+['’]s)\s+(?:[\w'’-]+\s+){1,8}?(?:did|does|do|has|have|had)\s+(?:the\s+)?(?-i:[A-Z])[\w-]*"
     # ("the Azerbaijani government": a country's government or side acts as it does)
     r"(?:\s+(?-i:[A-Z])[\w-]*)?(?:\s+(?:government|authorities|leadership|side))?\s+(?P<whose>(?-i:[a-z]+))\b",
     re.I)
@@ -1125,6 +1126,12 @@ def named_in(name: str, passage: str) -> bool:
 # a how-to question, asked in the second (or first) person: what to do, not what happened
 _HOW_TO_Q = re.compile(r"^\W*how\s+(?:do|does|can|could|should|would|might|must)\s+(?:you|i|we|one)\s+"
                        r"(?!(?:know|tell|say)\b)", re.I)
+# advice asked of no one: "What is the best way to cook dolma?", "What's a good recipe for ...?"
+_ADVICE_Q = re.compile(r"^\W*what(?:\s+is|['’]s)\s+(?:the|a)\s+(?:best|good|right|easiest|simplest)\s+"
+                       r"(?:way|recipe|method|technique)\s+(?:to|for|of)\b", re.I)
+_ATTRIBUTED = re.compile(r"\b(?:according\s+to|in\s+\w+(?:['’]s)?\s+(?:view|opinion|words)|say|says|said|"
+                         r"think|thinks|believe|believes|argue|argues|argued|suggest|suggests|suggested)\b",
+                         re.I)
 
 
 def asks_person(question: str) -> bool:
@@ -1145,6 +1152,8 @@ def answer_type_supported(question: str, sentence: str, passage: str) -> bool | 
     """
     q = question.strip()
     if _HOW_TO_Q.match(q):  # "How do you work out a circle's area?": instructions, which news never gives
+        return False
+    if _ADVICE_Q.match(q) and not _ATTRIBUTED.search(q):  # nor advice, unless someone gave it
         return False
     if _PERSON_Q.search(q):
         asked = {re.sub(r"['’]s?$", "", w) for w in re.findall(r"[\w'’-]+", q.lower())}

@@ -1280,6 +1280,9 @@ _Q_ROLE = [
 # "..., as described in the article", "according to the report": where to look, not what
 _ROLE_WHERE = re.compile(r",? (?:as (?:described|stated|given|named|mentioned|identified|put) (?:in|by)|"
                          r"according to|in) (?:the|this) (?:article|report|story|piece|text)$|"
+                         # "..., as the piece describes it"
+                         r",? as (?:the|this) (?:article|report|story|piece|text) (?:describes|puts|calls|"
+                         r"names|gives|states|identifies|has) (?:it|him|her|them|this)$|"
                          # "... hold within the EU institutions?", "... hold in the EU?": where the office is
                          r"(?<=hold) (?:in|within|at|inside) (?:the )?[A-Z][\w-]*(?: [\w-]+){0,2}$", re.I)
 

@@ -114,6 +114,14 @@ def test_an_appeal_to_act_is_a_call_for_it(core_searcher):
     assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
 
 
+def test_which_countrys_appeals_asks_whose(core_searcher):
+    """"Which country's calls ... did Azerbaijan turn down?" asks what "Whose calls ...?" does:
+    the sentence with the act ("rejected"), not the one that only shares the corridor's name."""
+    ans = core_searcher.search("Which country's calls to reopen the Lachin corridor did Azerbaijan "
+                               "turn down?")
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
 def test_the_search_reads_a_questions_phrasal_verbs(core_searcher):
     relatives = core_searcher._phrasal_relatives("What request from Moscow did Baku turn down?")
     assert stem_words(["rejected"])[0] in relatives[stem_words(["turn"])[0]]

@@ -36,6 +36,7 @@ def engine(seeds_dir: Path, vectors_dir: Path) -> Engine:
     ("Michel's title?", "Michel"),  # in two words
     ("The Lachin corridor's role?", None),
     ("What post does Charles Michel hold, as described in the article?", "Charles Michel"),  # where to look
+    ("What institution does Charles Michel head, as the piece describes it?", "Charles Michel"),
     ("What is Charles Michel's official job title?", "Charles Michel"),  # a compound office
     ("What institutional post does Michel hold?", "Michel"),
     ("What formal role does Charles Michel hold within the EU institutions?", "Charles Michel"),  # where held
@@ -54,6 +55,12 @@ def test_an_office_named_only_by_description_is_found(engine):
     assert [h.rank for h in ans.hits] == list(range(1, len(ans.hits) + 1))
     assert all(h.citation.startswith(f"[{h.rank}] ") for h in ans.hits)
     assert len({h.passage_id for h in ans.hits}) == len(ans.hits)
+
+
+def test_an_office_asked_as_the_article_describes_it_is_found_in_the_description(engine):
+    """", as the piece describes it" says where to look, not what is asked."""
+    ans = engine.ask("What institution does Charles Michel head, as the piece describes it?", 3)
+    assert ans.answered and "the EU’s top decision-making body" in ans.hits[0].highlight
 
 
 def test_an_office_asked_with_where_it_is_is_found_in_the_description(engine):

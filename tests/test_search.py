@@ -1601,6 +1601,7 @@ def test_a_date_asked_in_a_last_clause_is_asked_and_names_no_topic(core_searcher
     "How do you work out the area of a triangle?",
     "How can I convert square kilometers into square miles?",
     "how should one pack supplies for a long road trip",
+    "What is the best way to cook traditional Armenian dolma?",  # advice, asked of no one
 ])
 def test_a_how_to_question_is_not_answered_by_news(core_searcher, question):
     """Instructions asked in the second or first person: news reports what happened, and a
@@ -1611,6 +1612,11 @@ def test_a_how_to_question_is_not_answered_by_news(core_searcher, question):
 def test_a_how_question_about_the_story_is_still_answered(core_searcher):
     ans = core_searcher.search("How do Armenia and Azerbaijan differ in territory size?", 3)
     assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
+
+
+def test_advice_someone_gave_is_still_answered(core_searcher):
+    ans = core_searcher.search("What is the best way to end the blockade, according to Michel?", 3)
+    assert ans.answered
 
 
 def test_a_past_act_asked_is_met_by_a_verb_not_a_noun_of_its_stem(core_searcher):
