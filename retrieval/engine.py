@@ -43,6 +43,10 @@ _QUOTE_MARK = re.compile(r"[“”\"]")
 # what someone asked for, named as their own ("Russia's latest calls for ...", "Baku's demands")
 _ASKS_NOUN = r"(?:calls?|appeals?|demands?|requests?|pleas?|urgings?)\b"
 _URGE_STEMS = frozenset(stem_words(["urge", "demand", "appeal"]))
+# what frames a charge answered ("claims that it keeps troops there"): the answer names the charge,
+# not the frame ("Armenia has repeatedly denied any military presence in Karabakh")
+_FRAME_STEMS = frozenset(stem_words(["claims", "allegations", "accusations", "charges", "assertions",
+                                     "suggestions", "reports", "allegation", "accusation", "claim"]))
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 # "I noticed ...", "we agreed ...": a verb the speaker says of themselves
 _FIRST_PERSON_ACT = re.compile(r"\b(?:I|[Ww]e)\s+(?:(?:have|had|also|then|all|both)\s+)?([a-z]+)\b")
@@ -418,14 +422,15 @@ class Engine:
                 responses = self._answering(responses, sq.topic)
             for row in responses:
                 boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
-        elif boosts and sq.speaker and sq.topic and (responded or sq.verb in _GENERIC_VERBS):
+        elif boosts and sq.speaker and (responded or sq.topic and sq.verb in _GENERIC_VERBS):
             # "What has Armenia said about having a military presence in Karabakh?": what it
             # answered on just that ("Armenia has repeatedly denied any military presence in
             # Karabakh") is what it said; "What did Azerbaijan reject from Russia?": its answer
-            # by the act asked ("Azerbaijan has rejected Russia's latest calls ...")
+            # by the act asked ("Azerbaijan has rejected Russia's latest calls ..."), and "What did
+            # Azerbaijan reject?" by it too, not by the quotes it rejects nothing in
             from .quotes import topic_terms
 
-            asked = set(topic_terms(sq.topic))
+            asked = set(topic_terms(sq.topic)) - _FRAME_STEMS
             for row, sentence in self._responses(sq.speaker, sq.topic, located).items():
                 if responded and responded & set(stem_words(_WORDS.findall(sentence.lower()))) \
                         or not responded and len(asked) > 2 \

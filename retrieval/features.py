@@ -561,6 +561,23 @@ def preposition_last(question: str) -> str:
     return f"{rest[0].upper()}{rest[1:]} {m.group('p').lower()}?"
 
 
+# the story named as the source ("..., according to the report?", "per the article"): where to
+# look, which every answer is; its words would meet "reported" and "According to Aliyev's office"
+_STORY = r"(?:the|this)\s+(?:news\s+)?(?:article|report|story|piece|text)(?:\s+from\s+[A-Z]\w*)?"
+_SOURCE = rf"(?:according\s+to|per|as\s+(?:described|stated|reported|told|given)\s+in)\s+{_STORY}"
+_SOURCE_TAIL = re.compile(rf",?\s+{_SOURCE}\s*(?=[?.!]*\s*$)|^\s*{_SOURCE}\s*,\s*|,\s+{_SOURCE}\s*,", re.I)
+
+
+def without_source(question: str) -> str:
+    """The question without the story named as its source ("What did Azerbaijan reject,
+    according to the report?" -> "What did Azerbaijan reject?")."""
+    out = _SOURCE_TAIL.sub(lambda m: " " if m.group(0).startswith(",") and m.group(0).rstrip().endswith(",")
+                           else "", question)
+    if out != question and out[:1].islower():
+        out = out[0].upper() + out[1:]
+    return " ".join(out.split()) or question
+
+
 def excluded_topic(question: str) -> str | None:
     """The name the question sets aside ("Apart from the ICJ, which court ...?" -> "ICJ"): a
     sentence about it is the one answer the question rules out."""

@@ -95,6 +95,7 @@ from .features import (
     tells_view,
     titles,
     urges_many,
+    without_source,
     without_when_asked,
 )
 from .gazetteer import (
@@ -458,7 +459,8 @@ class Searcher:
         countries and capitals it never mentions capitalised ("turkey" -> "Turkey"), and a
         number of sides in the corpus's form ("three-way" -> "trilateral"), and "the two
         capitals" by name where the corpus names two."""
-        cased = capitalised_places(truecase(preposition_last(clean_question(question)), self._casing_table()),
+        cased = capitalised_places(truecase(preposition_last(without_source(clean_question(question))),
+                                            self._casing_table()),
                                    self.known)
         return as_the_capitals(as_sides(spelled_out(cased, self.known), self.known), self.known)
 

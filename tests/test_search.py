@@ -1674,3 +1674,17 @@ def test_a_noun_or_a_motive_ascribed_is_no_act_of_blame():
     assert _what_act("Which institution does the summit's host lead?") is None
     assert _what_act("What motive did the enclave's authorities attribute to the proposal?") is None
     assert _what_act("What shortcomings did Baku attribute to the peacekeepers?")
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("What did Azerbaijan reject, according to the report?", "What did Azerbaijan reject?"),
+    ("According to the article, what did Baku turn down?", "What did Baku turn down?"),
+    ("For how long, per the report, has the road been shut?", "For how long has the road been shut?"),
+    ("What did Baku reject, according to the report from Yerevan?", "What did Baku reject?"),
+    ("What did Michel say, according to Reuters?", "What did Michel say, according to Reuters?"),
+    ("What did the report say about the talks?", "What did the report say about the talks?"),
+])
+def test_the_story_named_as_the_source_is_not_read_as_the_question(question, read):
+    from retrieval.features import without_source
+
+    assert without_source(question) == read

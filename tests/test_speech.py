@@ -536,6 +536,7 @@ def test_a_speaker_called_only_as_the_article_calls_them_is_found_and_their_word
 @pytest.mark.parametrize("question", [
     "What has Armenia said about having a military presence in Karabakh?",
     "What has Armenia said about claims of its military presence in Karabakh?",
+    "What has Armenia said about claims that it keeps a military presence in Karabakh?",  # a frame
 ])
 def test_what_one_said_on_a_charge_is_how_the_reporter_says_they_answered_it(engine, question):
     """Armenia's quotes (its government's statement, its ministry's tweet) are on other things;
@@ -1017,3 +1018,17 @@ def test_whether_the_host_did_something_is_read_by_his_name(engine, question, ne
     keeps the office, which the quote index resolves."""
     ans = engine.ask(question, 3)
     assert ans.answered and needle in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize(("question", "where"), [
+    ("What did Azerbaijan reject?", "highlight"),
+    ("What did Azerbaijan reject, according to the report?", "highlight"),
+    ("What appeal from Moscow did Baku turn down, according to the report?", "text"),
+])
+def test_an_answer_asked_of_a_speaker_with_no_topic_is_the_account_of_it(engine, question, where):
+    """"What did Azerbaijan reject?" is answered by the reporter's account of the act
+    ("Azerbaijan has rejected Russia's latest calls ..."), not by the ministry's quotes, which
+    reject nothing; and ", according to the report" names where to look, not a speaker
+    ("According to Aliyev's office, ..." was the first passage)."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in getattr(ans.hits[0], where)
