@@ -47,6 +47,13 @@ _URGE_STEMS = frozenset(stem_words(["urge", "demand", "appeal"]))
 # not the frame ("Armenia has repeatedly denied any military presence in Karabakh")
 _FRAME_STEMS = frozenset(stem_words(["claims", "allegations", "accusations", "charges", "assertions",
                                      "suggestions", "reports", "allegation", "accusation", "claim"]))
+# one person by a role held over a body or place ("the commander of the peacekeeping mission")
+_ONE_BY_ROLE = re.compile(r"^(?:the\s+)?(?:[\w-]+\s+)?(?P<role>leader|head|commander|chief|president|"
+                          r"chairman|chairwoman|chair|spokesman|spokeswoman|spokesperson|ambassador|envoy|governor|"
+                          r"mayor|minister|premier|prime\s+minister)\s+of\s+(?:the\s+)?", re.I)
+# ... or by a place's ("Karabakh's de facto president")
+_PLACES_ONE = re.compile(r"^(?:the\s+)?(?-i:[A-Z])[\w-]*['’]s\s+(?:[\w-]+\s+){0,2}(?:leader|head|commander|"
+                         r"chief|president|premier|prime\s+minister|ambassador|envoy|governor|mayor)$", re.I)
 _GENERIC_VERBS = {"say", "said", "says", "tell", "told", "think", "thinks", "thought", "state", "stated"}
 # "I noticed ...", "we agreed ...": a verb the speaker says of themselves
 _FIRST_PERSON_ACT = re.compile(r"\b(?:I|[Ww]e)\s+(?:(?:have|had|also|then|all|both)\s+)?([a-z]+)\b")
@@ -322,6 +329,13 @@ class Engine:
                 ans.question, ans.notice = q, answers[i].notice
                 answers[i] = ans
         for i, sq in enumerate(speech):
+            # "What did the commander of the Russian peacekeeping mission say in reply?": a person by
+            # a role the article gives no one, and quoted nowhere, said nothing it reports
+            if sq is not None and sq.speaker and said[i] is None and answers[i].answered \
+                    and self._unheld_role(sq.speaker):
+                a = answers[i]
+                a.answered, a.hits, a.abstained_hits = False, [], a.hits
+                continue
             # "What did Aliyev personally tell reporters?": his own words, which the article may not
             # quote at all (his office's words are not his)
             if sq is not None and sq.speaker and answers[i].answered and _PERSONALLY.search(cleaned[i]) \
@@ -697,6 +711,17 @@ class Engine:
             body = f"{person}'s office"
             return body if self.quotes.by_speaker(body) else None
         return person
+
+    def _unheld_role(self, speaker: str) -> bool:
+        """Whether a speaker is one person by a role ("Karabakh's de facto president", "the
+        commander of the peacekeeping mission") whom the article neither quotes nor names."""
+        of = _ONE_BY_ROLE.match(speaker)
+        # (not "the Brussels official", "one Armenian analyst": the search finds whom they describe)
+        if not (of or _PLACES_ONE.match(speaker)) or self.quotes.by_speaker(speaker) \
+                or self._described(speaker) is not None:
+            return False
+        # "the head of the European Council" is "the European Council head"
+        return not of or self._described(f"{speaker[of.end():]} {of.group('role')}") is None
 
     def _spokesperson_of(self, speaker: str) -> str | None:
         """The quoted spokesperson of the body a description names ("Armenia's diplomatic

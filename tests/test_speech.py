@@ -1032,3 +1032,24 @@ def test_an_answer_asked_of_a_speaker_with_no_topic_is_the_account_of_it(engine,
     ("According to Aliyev's office, ..." was the first passage)."""
     ans = engine.ask(question, 3)
     assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in getattr(ans.hits[0], where)
+
+
+@pytest.mark.parametrize("question", [
+    "What did the commander of the Russian peacekeeping mission say in response to Azerbaijan's accusations?",
+    "What did the leader of Karabakh's de facto government say about the outcome of the Brussels summit?",
+    "How did Karabakh's de facto president respond to Charles Michel's statement after the Brussels talks?",
+])
+def test_a_person_by_a_role_the_article_gives_no_one_said_nothing_it_reports(engine, question):
+    """No one in the article commands the peacekeepers or presides over Karabakh, and no quote is
+    theirs: what they said is not in it, however near the search's best passage is."""
+    assert not engine.ask(question, 3).answered
+
+
+@pytest.mark.parametrize(("question", "needle"), [
+    ("What did the head of the European Council say about the next steps?", "Real progress depends on"),
+    ("What did the president of the European Council say real progress depends on?",
+     "Real progress depends on the next steps"),
+])
+def test_a_person_by_a_role_the_article_gives_someone_is_still_answered(engine, question, needle):
+    ans = engine.ask(question, 3)
+    assert ans.answered and any(needle in h.text for h in ans.hits)
