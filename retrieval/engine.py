@@ -46,7 +46,7 @@ _URGE_STEMS = frozenset(stem_words(["urge", "demand", "appeal"]))
 # what frames a charge answered ("claims that it keeps troops there"): the answer names the charge,
 # not the frame ("Armenia has repeatedly denied any military presence in Karabakh")
 _FRAME_STEMS = frozenset(stem_words(["claims", "allegations", "accusations", "charges", "assertions",
-                                     "suggestions", "reports", "allegation", "accusation", "claim"]))
+                                     "suggestions", "reports"]))
 # one person by a role held over a body or place ("the commander of the peacekeeping mission")
 _ONE_BY_ROLE = re.compile(r"^(?:the\s+)?(?:[\w-]+\s+)?(?P<role>leader|head|commander|chief|president|"
                           r"chairman|chairwoman|chair|spokesman|spokeswoman|spokesperson|ambassador|envoy|governor|"

@@ -564,7 +564,11 @@ def preposition_last(question: str) -> str:
 # the story named as the source ("..., according to the report?", "per the article"): where to
 # look, which every answer is; its words would meet "reported" and "According to Aliyev's office"
 _STORY = r"(?:the|this)\s+(?:news\s+)?(?:article|report|story|piece|text)(?:\s+from\s+[A-Z]\w*)?"
-_SOURCE = rf"(?:according\s+to|per|as\s+(?:described|stated|reported|told|given)\s+in)\s+{_STORY}"
+_SOURCE = (r"(?:(?:according\s+to|per|as\s+(?:described|stated|reported|told|given|named|mentioned|"
+           rf"identified|put)\s+(?:in|by))\s+{_STORY}|"
+           # "..., as the piece describes it", "as the report puts it"
+           rf"as\s+{_STORY}\s+(?:describes|puts|calls|names|gives|states|identifies|reports|has)\s+"
+           r"(?:it|him|her|them|this))")
 _SOURCE_TAIL = re.compile(rf",?\s+{_SOURCE}\s*(?=[?.!]*\s*$)|^\s*{_SOURCE}\s*,\s*|,\s+{_SOURCE}\s*,", re.I)
 
 

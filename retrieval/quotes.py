@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from retrieval.documents import DATELINE_PREFIX
-from retrieval.features import OPENING_CLAUSE
+from retrieval.features import OPENING_CLAUSE, without_source
 from retrieval.gazetteer import KINDS_OF_PLACE, MADE_OF, STANDS_FOR
 from retrieval.sparse import stem_words
 from retrieval.speakers import (
@@ -1278,18 +1278,14 @@ _Q_ROLE = [
                r"organi[sz]ation|agency|council|bloc|group|ministry|government|party|court|commission)$"),
 ]
 # "..., as described in the article", "according to the report": where to look, not what
-_ROLE_WHERE = re.compile(r",? (?:as (?:described|stated|given|named|mentioned|identified|put) (?:in|by)|"
-                         r"according to|in) (?:the|this) (?:article|report|story|piece|text)$|"
-                         # "..., as the piece describes it"
-                         r",? as (?:the|this) (?:article|report|story|piece|text) (?:describes|puts|calls|"
-                         r"names|gives|states|identifies|has) (?:it|him|her|them|this)$|"
+_ROLE_WHERE = re.compile(r",? in (?:the|this) (?:article|report|story|piece|text)$|"
                          # "... hold within the EU institutions?", "... hold in the EU?": where the office is
                          r"(?<=hold) (?:in|within|at|inside) (?:the )?[A-Z][\w-]*(?: [\w-]+){0,2}$", re.I)
 
 
 def parse_role_question(question: str) -> str | None:
     """The person whose office a question asks for ("What post does Michel hold?" -> "Michel")."""
-    q = re.sub(r"\s+", " ", question.replace("’", "'")).strip().rstrip("?.! ").strip()
+    q = re.sub(r"\s+", " ", without_source(question).replace("’", "'")).strip().rstrip("?.! ").strip()
     q = _ROLE_WHERE.sub("", q)
     for rx in _Q_ROLE:
         m = rx.match(q)

@@ -1683,6 +1683,10 @@ def test_a_noun_or_a_motive_ascribed_is_no_act_of_blame():
     ("What did Baku reject, according to the report from Yerevan?", "What did Baku reject?"),
     ("What did Michel say, according to Reuters?", "What did Michel say, according to Reuters?"),
     ("What did the report say about the talks?", "What did the report say about the talks?"),
+    ("What institution does Michel head, as the piece describes it?", "What institution does Michel head?"),
+    ("As the report puts it, who closed the road?", "Who closed the road?"),
+    ("Who closed the road, as described by the article?", "Who closed the road?"),
+    ("What does the piece describe?", "What does the piece describe?"),
 ])
 def test_the_story_named_as_the_source_is_not_read_as_the_question(question, read):
     from retrieval.features import without_source
