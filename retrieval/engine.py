@@ -47,8 +47,9 @@ _URGE_STEMS = frozenset(stem_words(["urge", "demand", "appeal"]))
 # not the frame ("Armenia has repeatedly denied any military presence in Karabakh")
 _FRAME_STEMS = frozenset(stem_words(["claims", "allegations", "accusations", "charges", "assertions",
                                      "suggestions", "reports"]))
-# one person by a role held over a body or place ("the commander of the peacekeeping mission")
-_ONE_BY_ROLE = re.compile(r"^(?:the\s+)?(?:[\w-]+\s+)?(?P<role>leader|head|commander|chief|president|"
+# one person by a role held over a body or place ("the commander of the peacekeeping mission"),
+# or the body's command ("the command of the peacekeeping mission")
+_ONE_BY_ROLE = re.compile(r"^(?:the\s+)?(?:[\w-]+\s+)?(?P<role>leader|head|commander|command|chief|president|"
                           r"chairman|chairwoman|chair|spokesman|spokeswoman|spokesperson|ambassador|envoy|governor|"
                           r"mayor|minister|premier|prime\s+minister)\s+of\s+(?:the\s+)?", re.I)
 # ... or by a place's ("Karabakh's de facto president")
@@ -450,6 +451,20 @@ class Engine:
                         or not responded and len(asked) > 2 \
                         and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
                     boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
+        elif boosts and sq.speaker is None and responded and sq.topic:
+            # "Which country denies having a military presence in Karabakh?": the reporter's
+            # account of the answer by the act asked ("Armenia has repeatedly denied any military
+            # presence in Karabakh") names who gave it, as much as any quote on the topic
+            from .quotes import topic_terms
+
+            asked = set(topic_terms(sq.topic)) - _FRAME_STEMS
+            act = responded & set(stem_words([sq.verb.lower()]))  # its very verb: "rejected" is not "denied"
+            for r, p in enumerate(data.passages):
+                for j, sentence in enumerate(p.sentences):
+                    if len(asked) > 1 and act & set(stem_words(_WORDS.findall(sentence.lower()))) \
+                            and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
+                        row = int(data.sentence_offsets[r]) + j
+                        boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         if boosts and sq.speaker and verbs & _URGE_STEMS:
             # "What did Russia ask Azerbaijan to do?": the reporter's name for what it asked,
             # "Russia's latest calls for an immediate end to ...", says it as well as its words

@@ -1504,7 +1504,10 @@ def measure_supported(question: str, passage: str, stem=None, related: dict | No
         and _ASKS["duration"].search(question) else None
     # "What is the land area of Nagorno-Karabakh?": the area of what the question names, not
     # the two countries' areas beside it
-    named = [w.lower()[:5] for w in _names_in(question)] if any(f in _OF_A_PLACE for f in asked) else []
+    # (not where something it asks about happened: "the understanding reaffirmed in Brussels")
+    named = [w.lower()[:5] for w in _names_in(question)
+             if not re.search(rf"\b(?:in|at|near|outside)\s+(?:the\s+)?{re.escape(w)}\b", question)] \
+        if any(f in _OF_A_PLACE for f in asked) else []
     for fam in asked:
         for m in _MEASURES[fam].finditer(passage):
             window = passage[max(0, m.start() - 40):m.end() + 25]

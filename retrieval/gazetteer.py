@@ -141,14 +141,33 @@ CAPITAL_OF: dict[str, str] = {
 _ADJ_CAPITAL = re.compile(r"\b(" + "|".join(sorted(CAPITAL_OF, key=len, reverse=True)) + r")\s+capital\b")
 
 
+# a country's capital by the country's name ("the capital of Belgium"); Brussels, which news
+# names for the EU, is not in CAPITALS
+CAPITAL_BY_COUNTRY: dict[str, str] = {
+    **{country: city for city, country in CAPITALS.items()},
+    **{{**CAPITALS, "Brussels": "Belgium"}[city]: city for city in CAPITAL_OF.values()},
+}
+_COUNTRIES = "|".join(sorted(map(re.escape, CAPITAL_BY_COUNTRY), key=len, reverse=True))
+# ... where something happened ("reaffirmed in the capital of Belgium", "talks in Belgium's
+# capital"), not the capital asked for ("What is the capital of Armenia?")
+_NAMED_CAPITAL = re.compile(rf"\b(?P<at>in|at|from|near|outside)\s+(?:(?:the\s+)?capital\s+(?:city\s+)?of\s+"
+                            rf"(?:the\s+)?(?P<of>{_COUNTRIES})|(?P<own>{_COUNTRIES})['’]s\s+capital(?:\s+city)?)\b")
+
+
 def as_capitals(text: str, known: Callable[[str], bool]) -> str:
     """`text` with "<country's adjective> capital" read as the city where the corpus names it
-    ("talks in the Belgian capital" -> "talks in the Brussels"); as written otherwise."""
+    ("talks in the Belgian capital" -> "talks in the Brussels"), and a place named as a
+    country's capital ("met in the capital of Belgium" -> "met in Brussels"); as written
+    otherwise."""
     def swap(m: re.Match) -> str:
         city = CAPITAL_OF[m.group(1)]
         return city if known(city) else m.group(0)
 
-    return _ADJ_CAPITAL.sub(swap, text)
+    def place(m: re.Match) -> str:
+        city = CAPITAL_BY_COUNTRY[m.group("of") or m.group("own")]
+        return f"{m.group('at')} {city}" if known(city) else m.group(0)
+
+    return _NAMED_CAPITAL.sub(place, _ADJ_CAPITAL.sub(swap, text))
 
 
 _THE_CAPITALS = re.compile(r"\b(?:the two|both(?: the)?) capitals\b", re.I)

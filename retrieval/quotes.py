@@ -838,7 +838,8 @@ def _stem(words: list[str]) -> list[str]:
 
 def _terms(text: str, keep_stop: bool = False) -> list[str]:
     words = re.findall(r"[a-z0-9]+", fold(text))
-    content = [w for w in words if w not in _STOP]
+    # (not a possessive's "s": "Baku's allegations" are about Baku and allegations)
+    content = [w for w in words if w not in _STOP and (len(w) > 1 or w.isdigit())]
     return _stem(content if content or not keep_stop else words)
 
 

@@ -891,6 +891,23 @@ def test_a_country_adjective_before_capital_is_read_as_the_city(core_searcher):
     assert ans.answered and "Brussels" in ans.hits[0].text
 
 
+def test_a_place_named_as_a_countrys_capital_is_read_as_the_city(core_searcher):
+    """"reaffirmed in the capital of Belgium": where it happened, which the article calls
+    Brussels; the capital asked for ("What is the capital of Armenia?") stays a question."""
+    from retrieval.gazetteer import as_capitals
+
+    known = {"Brussels", "Yerevan"}.__contains__
+    assert as_capitals("met in the capital of Belgium", known) == "met in Brussels"
+    assert as_capitals("talks in Belgium's capital city", known) == "talks in Brussels"
+    assert as_capitals("What is the capital of Armenia?", known) == "What is the capital of Armenia?"
+    assert as_capitals("met in the capital of Poland", known) == "met in the capital of Poland"  # unknown
+    q = ("Which of the two states has the larger land area under the understanding reaffirmed in the "
+         "capital of Belgium, and what are the figures?")
+    assert not core_searcher.unknown_names(core_searcher.normalise(q))
+    ans = core_searcher.search(q, 3)
+    assert ans.answered and "29,800 square kilometers" in ans.hits[0].highlight
+
+
 def test_only_the_capitalised_parts_of_a_compound_are_names(core_searcher):
     """"the Armenian-inhabited region": "Armenian" is a name the article holds, "inhabited" a
     plain word it lacks, which must not make the question one about something unknown."""
@@ -1542,6 +1559,8 @@ def test_an_area_asked_is_the_named_places(core_searcher):
     areas = "Armenia’s territory covers 29,800 square kilometers and Azerbaijan’s 86,600 square kilometers."
     assert measure_supported("What is the land area of Nagorno-Karabakh?", areas) is False
     assert measure_supported("What is Armenia's land area?", areas) is True
+    # a place where something happened is not the one whose area is asked
+    assert measure_supported("What land areas were reaffirmed in Brussels?", areas) is True
     assert not core_searcher.search("What is the land area of Nagorno-Karabakh?").answered
     ans = core_searcher.search("What land areas were cited as the basis for mutual recognition of each "
                                "state's territory?")

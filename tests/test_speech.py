@@ -1038,6 +1038,8 @@ def test_an_answer_asked_of_a_speaker_with_no_topic_is_the_account_of_it(engine,
     "What did the commander of the Russian peacekeeping mission say in response to Azerbaijan's accusations?",
     "What did the leader of Karabakh's de facto government say about the outcome of the Brussels summit?",
     "How did Karabakh's de facto president respond to Charles Michel's statement after the Brussels talks?",
+    "What did the command of the Russian peacekeeping mission itself say in response to Azerbaijan's "
+    "accusations?",  # a body's command, which the article neither quotes nor names
 ])
 def test_a_person_by_a_role_the_article_gives_no_one_said_nothing_it_reports(engine, question):
     """No one in the article commands the peacekeepers or presides over Karabakh, and no quote is
@@ -1053,3 +1055,15 @@ def test_a_person_by_a_role_the_article_gives_no_one_said_nothing_it_reports(eng
 def test_a_person_by_a_role_the_article_gives_someone_is_still_answered(engine, question, needle):
     ans = engine.ask(question, 3)
     assert ans.answered and any(needle in h.text for h in ans.hits)
+
+
+@pytest.mark.parametrize("question", [
+    "Which country denies Baku's allegations of a military presence in Karabakh?",
+    "Which country denies having a military presence in Karabakh?",
+])
+def test_who_gave_an_answer_no_speaker_asked_is_the_reporters_account_of_it(engine, question):
+    """No speaker is asked, only the answer ("denies"): "Armenia has repeatedly denied any
+    military presence in Karabakh", the reporter's account, names who gave it, over the quotes
+    on the topic (the ministry's charge, which denies nothing)."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Armenia has repeatedly denied" in ans.hits[0].highlight
