@@ -33,7 +33,7 @@ from .acronyms import acronym_links, find_acronyms, find_initialisms
 
 log = logging.getLogger(__name__)
 
-SYNONYMS_VERSION = 16
+SYNONYMS_VERSION = 17
 _KINDS = ("noun", "verb", "adj", "adv")
 _FILES = tuple(f"{part}.{kind}" for part in ("data", "index") for kind in _KINDS)
 _POS_FILE = {"n": "noun", "v": "verb", "a": "adj", "s": "adj", "r": "adv"}
@@ -285,6 +285,16 @@ THESAURUS: list[set[str]] = [
     {"push", "pushed", "insist", "insisted"},
     # two issues "treated as equivalent", "on a par" or "on equal footing" are "on the same plane"
     {"equivalent", "equal", "par", "parity", "footing", "plane"},
+    # a government that "predicted" or "forecast" worse to come warned of it, of its
+    # "repercussions" or "fallout", its consequences
+    {"warn", "warned", "warning", "predict", "predicted", "prediction", "forecast", "foresee", "foresaw",
+     "foretell", "foretold"},
+    {"consequence", "consequences", "repercussion", "repercussions", "fallout", "aftermath", "ramification",
+     "ramifications"},
+    # "scarcities" or "a dearth" of food are shortages; "alarm" or "disquiet" over them, concern
+    {"shortage", "shortages", "scarcity", "scarcities", "dearth", "shortfall", "shortfalls", "deficit",
+     "deficits"},
+    {"concern", "concerns", "alarm", "alarmed", "disquiet", "unease", "apprehension"},
 ]
 
 

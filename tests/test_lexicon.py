@@ -189,15 +189,17 @@ def test_the_thesaurus_joins_the_words_of_reported_positions():
     side an emboldened one, what was "acknowledged" was noted, an "implicit criticism" a veiled
     rebuke, to "abandon" a "conciliatory programme" to deviate from a peace agenda; an "online"
     message on a "social" platform was posted on Twitter; a "stabilisation" force keeps the peace,
-    and what a side "imputes" to another it accuses it of."""
+    and what a side "imputes" to another it accuses it of; a ministry that "forecast"
+    "repercussions" warned of consequences, and its "alarm" over "scarcities" is concern over
+    shortages."""
     from retrieval.lexicon import thesaurus_links
 
     corpus = ["depends", "progress", "willingness", "rebuke", "disagree", "emboldened", "noted", "rebuke",
               "veiled", "agenda", "deviate", "peace", "twitter", "twitter",
-              "peacekeepers", "accused"]
+              "peacekeepers", "accused", "warning", "consequences", "concern", "shortages"]
     asked = ["contingent", "headway", "disposition", "reproach", "variance", "bolder", "acknowledged",
              "criticism", "implicit", "programme", "abandon", "conciliatory", "online", "social",
-             "stabilisation", "impute"]
+             "stabilisation", "impute", "forecast", "repercussions", "alarm", "scarcities"]
     vocab = set(stem_words(corpus))
     links = thesaurus_links(vocab, stem_words)
     for question_word, corpus_word in zip(stem_words(asked), stem_words(corpus)):
@@ -219,6 +221,8 @@ def _synonym_share(searcher, question: str, needle: str) -> tuple[float, int]:
     ("On which online platform did the ministry spokeswoman post her message?", "said in a Twitter post"),
     # "impute" meets "accused" and "stabilisation" "peacekeepers"
     ("Which failing did Baku impute to the Russian stabilisation contingent?", "It accused the peacekeepers"),
+    # "scarcities" meets "shortages", "alarm" "concern", "forecast" "warning"
+    ("What scarcities caused alarm in Moscow, and what did it forecast?", "expressing serious concern"),
 ])
 def test_words_asked_in_other_words_are_a_synonym_feature(core_searcher, question, needle):
     share, n = _synonym_share(core_searcher, question, needle)
