@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from .answer import Answer, Hit, make_citation
 from .config import Settings
@@ -155,6 +156,14 @@ def _names_of(found: list[dict], *asked: str) -> list[str]:
     called = {a for rec in found for a in
               (rec.get("speaker", ""), rec.get("speaker_as_written", ""), *rec.get("aliases", []))}
     return sorted((a for a in called | set(asked) if a[:1].isupper()), key=len, reverse=True)
+
+
+@lru_cache(maxsize=1)
+def _thesaurus_kin() -> dict[str, set[str]]:
+    """Each THESAURUS word's stem -> the stems of its family (lexicon.py), as topic terms meet."""
+    from .lexicon import THESAURUS, thesaurus_links
+
+    return thesaurus_links(set(stem_words(sorted(set().union(*THESAURUS)))), stem_words)
 
 
 class Engine:
@@ -372,7 +381,7 @@ class Engine:
                      if not owners & {w.lower() for w in _WORDS.findall(r.get("speaker", ""))}]
         if sq.speaker:  # "What did Yerevan's foreign ministry say ...?": its spokeswoman's words too
             found = found + [r for r in self._spoken_for(sq.speaker, quotes) if r not in found]
-        if not found:
+        if not found and (sq.speaker or not sq.topic):  # (with no speaker, the reporter's account below)
             return None
         from .features import asks_response, asks_stance, is_polar, question_names
         from .quotes import OPINION_VERBS, asks_according, in_own_words, speech_verbs
@@ -451,26 +460,52 @@ class Engine:
                         or not responded and len(asked) > 2 \
                         and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
                     boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
-        elif boosts and sq.speaker is None and responded and sq.topic:
+        elif sq.speaker is None and responded and sq.topic:
             # "Which country denies having a military presence in Karabakh?": the reporter's
             # account of the answer by the act asked ("Armenia has repeatedly denied any military
             # presence in Karabakh") names who gave it, as much as any quote on the topic
-            from .quotes import topic_terms
-
-            asked = set(topic_terms(sq.topic)) - _FRAME_STEMS
-            act = responded & set(stem_words([sq.verb.lower()]))  # its very verb: "rejected" is not "denied"
-            for r, p in enumerate(data.passages):
-                for j, sentence in enumerate(p.sentences):
-                    if len(asked) > 1 and act & set(stem_words(_WORDS.findall(sentence.lower()))) \
-                            and len(asked & set(topic_terms(sentence))) >= TOPIC_SHARE * len(asked):
-                        row = int(data.sentence_offsets[r]) + j
-                        boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
+            for row in self._answered_by_whom(sq.topic, responded):
+                boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         if boosts and sq.speaker and verbs & _URGE_STEMS:
             # "What did Russia ask Azerbaijan to do?": the reporter's name for what it asked,
             # "Russia's latest calls for an immediate end to ...", says it as well as its words
             for row in self._asked_for(found, sq.speaker):
                 boosts[row] = max(boosts.get(row, 0.0), base + QUOTE_VERB_BOOST)
         return (boosts, recs) if boosts else None
+
+    def _answered_by_whom(self, topic: str, acts: set[str]) -> list[int]:
+        """The sentence rows that tell of an answer by one of the `acts` ("denied", "rejected")
+        on what `topic` names, in its words or their kin, by anyone but the topic's owner: "Baku's
+        claims of an Armenian military presence" were not rejected by Baku or Azerbaijan
+        ("Azerbaijan has rejected Russia's latest calls ...")."""
+        from .quotes import topic_terms
+
+        s = self.load()
+        owners = set(_POSSESSOR.findall(topic))
+        owners |= {STANDS_FOR[o] for o in owners if o in STANDS_FOR}
+        asked = set(topic_terms(_POSSESSOR.sub("", topic))) - _FRAME_STEMS
+        if len(asked) < 2:
+            return []
+
+        kin = _thesaurus_kin()
+
+        def meets(term: str, stems: set[str]) -> bool:  # "troops" meets "presence", "Armenian" "Armenia"
+            # (WordNet's kin are too loose here: "present" is "immediate")
+            return term in stems or bool(stems & kin.get(term, set())) \
+                or len(term) >= 6 and any(st[:6] == term[:6] for st in stems)
+
+        rows = []
+        for r, p in enumerate(s.data.passages):
+            for j, sentence in enumerate(p.sentences):
+                words = _WORDS.findall(sentence)
+                stems_in_order = stem_words([w.lower() for w in words])
+                at = next((i for i, st in enumerate(stems_in_order) if st in acts), None)
+                if at is None or owners & set(words[:at]):
+                    continue
+                stems = set(topic_terms(sentence))
+                if sum(meets(t, stems) for t in asked) >= TOPIC_SHARE * len(asked):
+                    rows.append(int(s.data.sentence_offsets[r]) + j)
+        return rows
 
     def _asked_for(self, found: list[dict], speaker: str) -> list[int]:
         """The sentence rows that name, by its owner, what the speaker of the quotes `found` asked
