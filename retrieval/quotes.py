@@ -925,7 +925,7 @@ _JUDGED = (r"(?:view|words|opinion|eyes|telling|assessment|estimation|estimate|j
            r"reading|account|interpretation|appraisal|evaluation)")
 # "..., according to Michel?", "In the premier's estimation, ...?"
 _ATTRIBUTED = re.compile(rf"\b(?:{_ATTRIBUTION})\s+(?!the (?:article|report|story|text|piece)\b)|"
-                         rf"^\s*in [^,]+?['’]s? {_JUDGED}\b", re.I)
+                         rf"(?:^|,)\s*in [^,]+?['’]s? {_JUDGED}\b", re.I)
 
 
 def asks_according(question: str) -> bool:
@@ -939,8 +939,9 @@ _Q_ACCORDING = re.compile(rf"^(?:{_ATTRIBUTION}|"
                           rf"in (?=[^,]+?'s? {_JUDGED},))(?P<spk>[^,]+?)"
                           rf"(?:'s? {_JUDGED})?,\s*(?P<topic>.+)$", re.I)
 # "On what, according to Michel, does progress hinge?": the attribution between commas
-_Q_ACCORDING_MID = re.compile(rf"^(?P<pre>[^,]+?),\s*(?:{_ATTRIBUTION})\s+(?P<spk>[^,]+?),\s*(?P<post>.+)$",
-                              re.I)
+_Q_ACCORDING_MID = re.compile(rf"^(?P<pre>[^,]+?),\s*(?:(?:{_ATTRIBUTION})\s+(?P<spk>[^,]+?)|"
+                              # "What, in the EU leader's view, will advances hinge on?"
+                              rf"in\s+(?P<owner>[^,]+?)'s?\s+{_JUDGED}),\s*(?P<post>.+)$", re.I)
 # "Why is Baku blaming the peacekeepers?", "Does Michel think only Lachin matters?": a
 # question about a speech act of a named speaker (capitalised words, or "the ... ministry")
 _SPEECH_ING = (r"saying|claiming|accusing|blaming|calling|urging|warning|denying|arguing|insisting|"
@@ -1182,7 +1183,7 @@ def _parse_speech(question: str) -> SpeechQuery | None:
         return None
     m = _Q_ACCORDING.match(q) or _Q_ACCORDING_LAST.match(q) or _Q_ACCORDING_MID.match(q)
     if m:
-        spk = strip_determiner(m.group("spk").strip(" \"'“”"))
+        spk = strip_determiner((m.groupdict().get("spk") or m.group("owner")).strip(" \"'“”"))
         words = fold(spk).split()
         topic = m.group("topic") if "topic" in m.groupdict() else f"{m.group('pre')} {m.group('post')}"
         if words and fold(spk) not in _STOP and words[-1] not in _NOT_SPEAKERS and len(words) <= 6:

@@ -170,6 +170,8 @@ def test_answer_ranks_by_topic(seed_index):
     ("On what, according to Michel, does real progress depend?", "Michel",
      "On what does real progress depend"),
     ("Per Grigoryan, what could Baku undo?", "Grigoryan", "what could Baku undo"),
+    ("What, in the EU leader's view, will genuine advances hinge on?", "EU leader",
+     "What will genuine advances hinge on"),
     # what is imputed to someone is charged; an appraisal is a view; a speaker titled by office
     ("What motive did the Armenian premier impute to Baku?", "Armenian premier", "motive to Baku"),
     ("How did Pashinyan appraise the draft treaty?", "Pashinyan", "the draft treaty"),

@@ -1071,3 +1071,14 @@ def test_who_gave_an_answer_no_speaker_asked_is_the_reporters_account_of_it(engi
     on the topic (the ministry's charge, which denies nothing)."""
     ans = engine.ask(question, 3)
     assert ans.answered and "Armenia has repeatedly denied" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "What, in the EU leader's view, will genuine advances hinge on?",
+    "Upon what, in Michel's assessment, does genuine advancement hinge?",
+])
+def test_whose_view_asked_between_commas_is_a_question_of_their_words(engine, question):
+    """", in the EU leader's view," names whose words answer, as "according to Michel" does:
+    his quote "Real progress depends on ...", not a sentence that merely names him."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Real progress depends on" in ans.hits[0].highlight
