@@ -62,7 +62,7 @@ BELIEF = {"think", "believe", "hope", "fear", "feel", "expect", "doubt"}
 NP_CONTENT = {"express", "voice"}  # verbs whose object noun phrase is the reported content
 _IRREGULAR = {"said": "say", "says": "say", "told": "tell", "wrote": "write", "thought": "think",
               "felt": "feel", "warning": "warn", "saying": "say", "adding": "add", "foresaw": "foresee",
-              "foreseen": "foresee"}
+              "foreseen": "foresee", **dict.fromkeys(("turn down", "turned down", "turns down"), "reject")}
 OPEN_MARKS = "“„«"
 CLOSE_MARKS = "”»"
 
@@ -878,7 +878,10 @@ _SPEECH_VERBS = (r"say|said|says|tell|told|claim(?:ed|s)?|call(?:ed|s)?|accuse[d
                  # "Which subjects did Yerevan's readout list?": what it said
                  r"list(?:ed|s)?|enumerate[ds]?|"
                  # "Which figures did Michel cite?"
-                 r"cite[ds]?")
+                 r"cite[ds]?|"
+                 # "What did Azerbaijan turn down?", "What did Baku refuse?": what it rejected (not
+                 # "refused to do", an act)
+                 r"turn(?:ed|s)?\s+down|refuse[ds]?(?!\s+to\b)|spurn(?:ed|s)?|rebuff(?:ed|s)?|refute[ds]?")
 # "Which Armenian analyst decried ...?": up to three words name the kind of speaker
 # ("Which analyst publicly faulted ...?": an adverb between them)
 _Q_WHO = re.compile(rf"^(?:who|which(?: [\w'-]+){{0,2}}? (?P<kind>[\w'-]+)(?<!'s))\s+"
@@ -1079,7 +1082,7 @@ VERB_FAMILIES = [
     {"accuse", "blame", "charge", "allege", "impute", "ascribe", "attribute", "fault"},
     {"criticise", "criticize", "decry", "denounce", "condemn", "slam", "blast", "rebuke", "complain",
      "censure"},
-    {"deny", "reject", "dismiss", "refute", "rebuff", "repudiate"},
+    {"deny", "reject", "dismiss", "refute", "rebuff", "repudiate", "refuse", "spurn"},
     # "What did Michel acknowledge about Baku's offer?" is met by "noted"
     {"note", "acknowledge", "notice", "discern", "observe"},
     {"praise", "welcome", "hail", "commend"},

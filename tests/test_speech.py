@@ -1082,3 +1082,17 @@ def test_whose_view_asked_between_commas_is_a_question_of_their_words(engine, qu
     his quote "Real progress depends on ...", not a sentence that merely names him."""
     ans = engine.ask(question, 3)
     assert ans.answered and "Real progress depends on" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "What did Azerbaijan turn down?",
+    "What appeal from Moscow did Baku turn down?",
+    "Which government spurned Moscow's appeals?",
+    "Which state spurned Moscow's most recent appeals to restore unhindered transit through the Lachin "
+    "corridor?",
+])
+def test_a_refusal_in_other_words_is_the_act_of_rejecting(engine, question):
+    """"turn down", "spurn": what was rejected, "Azerbaijan has rejected Russia's latest calls
+    ...", not a sentence that only shares the country's name."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
