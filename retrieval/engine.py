@@ -67,7 +67,8 @@ _PRESIDENTIAL = re.compile(r"\bpresiden(?:tial|t's|t’s)\s+(?:administration|of
                            r"\bpresidency\b", re.I)
 # a person named by the part played at a meeting ("the Brussels host", "the EU convener"), and
 # where news says who played it ("hosted by the European Union's top official, Charles Michel")
-_HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?$", re.I)
+_HOST = re.compile(r"\b(?:host|conven[eo]r|convening host|mediator|intermediary|facilitator)s?"
+                   r"(?:\s+of\s+the\s+(?:talks|summit|meeting|negotiations))?$", re.I)  # "host of the talks"
 _HOST_NAMED = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?(?:host|conven[eo]r|mediator)"
                          r"(?:\s+of\s+the\s+(?:talks|summit|meeting))?\b", re.I)
 # "the institution the summit host presides over", "the body chaired by Michel": a body named by

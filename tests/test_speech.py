@@ -1096,3 +1096,14 @@ def test_a_refusal_in_other_words_is_the_act_of_rejecting(engine, question):
     ...", not a sentence that only shares the country's name."""
     ans = engine.ask(question, 3)
     assert ans.answered and "Azerbaijan has rejected Russia’s latest calls" in ans.hits[0].highlight
+
+
+@pytest.mark.parametrize("question", [
+    "What did the summit host call on both leaders to do?",
+    "What did the host of the talks call on both leaders to do?",
+])
+def test_the_host_asked_by_the_meeting_hosted_is_who_the_article_says_hosted(engine, question):
+    """"the host of the talks" is "the summit host": Michel, whose urging answers, not the
+    sentence that says he hosted."""
+    ans = engine.ask(question, 3)
+    assert ans.answered and "urged them to “take further courageous steps" in ans.hits[0].highlight
