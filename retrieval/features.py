@@ -104,7 +104,10 @@ _BYLINE_Q = re.compile(
     rf"\bwho (is|are|was|were) the {_WRITER}\s*[?.!]*$|"
     rf"\b{_WRITER} ((is|are|was|were) )?(credited|listed|named) (with|for|on|in) {_STORY}|"
     rf"\bwho (is|are|was|were|gets?|got) (credited|the credit)\b.{{0,25}}\b{_STORY}|"
-    r"\bwhose (story|report|article|dispatch|piece) is (this|it)\b|\bwho wrote it\s*[?.!]*$",
+    r"\bwhose (story|report|article|dispatch|piece) is (this|it)\b|\bwho wrote it\s*[?.!]*$|"
+    # "Which two journalists put this report together?", "Who put together the story?"
+    rf"\b(who|{_WRITER})\b.{{0,25}}\b(put|pieced|prepared|assembled|wrote|compiled)( together)? {_STORY}"
+    r"( together)?\s*[?.!]*$",
     re.I)
 
 

@@ -504,6 +504,10 @@ def test_byline_questions_are_told_from_others():
     assert asks_for_byline("Which journalists produced this dispatch?")
     assert asks_for_byline("Who produced the report?")
     assert not asks_for_byline("Who produced the food supplies?")
+    # the story "put together" by its writers
+    assert asks_for_byline("Which two journalists put this report together?")
+    assert asks_for_byline("Who put together the story?")
+    assert not asks_for_byline("Who put the blockade in place?")
     assert not asks_for_byline("Were journalists allowed into Karabakh?")
     # a few words may say which story
     assert asks_for_byline("who wrote this lachin article")
