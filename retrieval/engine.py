@@ -498,14 +498,16 @@ class Engine:
         rows = []
         for r, p in enumerate(s.data.passages):
             for j, sentence in enumerate(p.sentences):
+                row = int(s.data.sentence_offsets[r]) + j
+                if acts.isdisjoint(self._sentence_stems(row, r, j)):  # (stemmed once, kept across questions)
+                    continue
                 words = _WORDS.findall(sentence)
-                stems_in_order = stem_words([w.lower() for w in words])
-                at = next((i for i, st in enumerate(stems_in_order) if st in acts), None)
-                if at is None or owners & set(words[:at]):
+                at = next(i for i, st in enumerate(stem_words([w.lower() for w in words])) if st in acts)
+                if owners & set(words[:at]):
                     continue
                 stems = set(topic_terms(sentence))
                 if sum(meets(t, stems) for t in asked) >= TOPIC_SHARE * len(asked):
-                    rows.append(int(s.data.sentence_offsets[r]) + j)
+                    rows.append(row)
         return rows
 
     def _asked_for(self, found: list[dict], speaker: str) -> list[int]:
