@@ -1312,6 +1312,10 @@ _KIND_ASKED = "|".join(f"(?P<{k}>{ask})" for k, (ask, _) in _AFFIL_KINDS.items()
 _AFFIL_Q = re.compile(rf"\b(?:which|what)\s+(?:[\w-]+\s+){{0,3}}?(?:{_KIND_ASKED})\b", re.I)
 _AFFIL_VERB = re.compile(r"\b(?:work(?:s|ed|ing)? (?:for|at)|affiliat(?:ed|ions?)|belongs? to|members? of|"
                          r"employed by)\b", re.I)
+# "Which party was carrying the aid?" asks for a side, not a political party: that reading
+# needs politics in the question ("opposition", "won the elections", "does Pashinyan lead")
+_POLITICS = re.compile(r"\b(?:politic\w*|opposition|ruling|governing|elect\w*|lead|leads|led|head|heads|"
+                       r"headed|chairs?|found(?:ed)?|belongs?|members?|make up)\b", re.I)
 _TO_BODY = re.compile(r"\b(told|to|with|spoke|speaking|talking|interview)\s+(?:\S+\s+){0,3}$", re.I)
 AFFILIATION_NEAR = 10
 
@@ -1328,7 +1332,7 @@ def asked_affiliation(question: str) -> str | None:
     "Who does she work for?" -> "organisation"; "Where did he go to university?" ->
     "university"), or None."""
     m = _AFFIL_Q.search(question)
-    if m:
+    if m and not (m.group("party") and not _POLITICS.search(question)):
         return next(k for k in _AFFIL_KINDS if m.group(k))
     if _STUDIED.search(question):
         return "university"

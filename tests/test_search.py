@@ -1268,6 +1268,21 @@ def test_an_affiliation_asked_needs_a_body_of_its_kind_beside_the_person(core_se
         assert not core_searcher.search(q).answered, q
 
 
+def test_a_party_to_an_act_is_a_side_not_a_political_party(core_searcher):
+    """"Which party carried the relief Baku blocked?" asks which side did it (the Russian
+    peacekeepers), not what political party someone belongs to, which the article never names;
+    "Which Armenian opposition party leads the protests?" still asks for one, and abstains."""
+    from retrieval.features import asked_affiliation
+
+    assert asked_affiliation("Which party carried the relief that Baku blocked?") is None
+    assert asked_affiliation("Which party won Armenia's last parliamentary elections?") == "party"
+    assert asked_affiliation("Which Armenian opposition party is behind the protests?") == "party"
+    ans = core_searcher.search("Which party was delivering the relief supplies that Azerbaijan blocked?")
+    assert ans.answered and "by Russian peacekeepers" in ans.hits[0].text
+    opposition = "Which Armenian opposition party leads the protests against Pashinyan?"
+    assert not core_searcher.search(opposition).answered
+
+
 def test_a_think_tank_is_no_thought():
     from retrieval.quotes import parse_speech_question
 
