@@ -44,10 +44,11 @@ _QUOTE_MARK = re.compile(r"[“”\"]")
 # what someone asked for, named as their own ("Russia's latest calls for ...", "Baku's demands")
 _ASKS_NOUN = r"(?:calls?|appeals?|demands?|requests?|pleas?|urgings?)\b"
 _URGE_STEMS = frozenset(stem_words(["urge", "demand", "appeal"]))
-# what frames a charge answered ("claims that it keeps troops there"): the answer names the charge,
-# not the frame ("Armenia has repeatedly denied any military presence in Karabakh")
+# what frames a charge answered ("claims that it keeps troops there", "denies having troops there"):
+# the answer names the charge, not the frame ("Armenia has repeatedly denied any military presence in
+# Karabakh")
 _FRAME_STEMS = frozenset(stem_words(["claims", "allegations", "accusations", "charges", "assertions",
-                                     "suggestions", "reports"]))
+                                     "suggestions", "reports", "having", "being"]))
 # one person by a role held over a body or place ("the commander of the peacekeeping mission"),
 # or the body's command ("the command of the peacekeeping mission")
 _ONE_BY_ROLE = re.compile(r"^(?:the\s+)?(?:[\w-]+\s+)?(?P<role>leader|head|commander|command|chief|president|"
